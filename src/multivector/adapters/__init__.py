@@ -1,0 +1,1 @@
+"""Adapters: files in and out (YAML with line numbers, pydantic schemas, pycountry)."""

@@ -1,0 +1,421 @@
+"""Load knowledge-base files (shipped or user-supplied) and convert them to domain objects.
+
+Validation happens here, at the edge: a YAML file is parsed with line numbers, checked against
+its pydantic model (:mod:`multivector.adapters.schemas`) and turned into frozen domain objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from multivector.adapters import schemas as s
+from multivector.adapters.validation import check
+from multivector.adapters.yamlfile import YamlDocument, parse_yaml, read_yaml
+from multivector.domain.actors import (
+    ALWAYS,
+    Actor,
+    ActorType,
+    Alias,
+    AliasKind,
+    Membership,
+    Office,
+    Period,
+)
+from multivector.domain.codebook import Codebook, Crosswalk, Example, Labels, Theme
+from multivector.domain.concept import (
+    Claim,
+    Completeness,
+    Disagreement,
+    Edition,
+    Element,
+    Evidence,
+    LegalAct,
+    PartnerRelation,
+    Source,
+    StructureNode,
+    Tier,
+)
+from multivector.domain.russian import inflect, is_cyrillic
+from multivector.domain.vectors import Vector, VectorScheme
+from multivector.errors import Problem, ValidationError
+
+DATA = "multivector.data"
+
+
+def data_root() -> Traversable:
+    """The package's shipped data folder."""
+    return resources.files(DATA)
+
+
+def read_document(source: Path | Traversable, name: str | None = None) -> YamlDocument:
+    if isinstance(source, Path):
+        return read_yaml(source)
+    return parse_yaml(source.read_text(encoding="utf-8"), name or str(source))
+
+
+# --------------------------------------------------------------------------- editions
+
+
+def edition_from_model(m: s.EditionModel) -> Edition:
+    elements = tuple(
+        Element(
+            id=e.id,
+            kind=e.kind,
+            domain=e.domain,
+            title=e.title,
+            summary=e.summary,
+            themes=tuple(e.themes),
+            partners=tuple(
+                PartnerRelation(p.actor, p.wording, Tier.from_slug(p.tier) if p.tier else None)
+                for p in e.partners
+            ),
+            organisations=tuple(e.organisations),
+            labels=tuple(e.labels),
+            parent=e.parent,
+            order=e.order,
+            evidence=tuple(
+                Evidence(
+                    source=ev.source,
+                    locator=ev.locator,
+                    level=ev.level,
+                    note=ev.note,
+                    claim=Claim(ev.claim.key, ev.claim.value, ev.claim.unit) if ev.claim else None,
+                )
+                for ev in e.evidence
+            ),
+        )
+        for e in m.elements
+    )
+    act = m.legal_act
+    return Edition(
+        id=m.id,
+        country=m.country,
+        title=m.title,
+        title_ru=m.title_ru,
+        period_start=m.period.start,
+        period_end=m.period.end,
+        adopted=m.adopted,
+        legal_act=LegalAct(act.kind, act.number, act.date, act.issuer, act.title, act.url)
+        if act
+        else None,
+        supersedes=m.supersedes,
+        data_version=m.data_version,
+        sources=tuple(
+            Source(
+                id=x.id,
+                title=x.title,
+                kind=x.kind,
+                url=x.url,
+                seed=x.seed,
+                publisher=x.publisher,
+                author=x.author,
+                date=x.date,
+                language=x.language,
+                note=x.note,
+            )
+            for x in m.sources
+        ),
+        completeness=Completeness(
+            m.completeness.level, m.completeness.statement, tuple(m.completeness.missing)
+        ),
+        disagreements=tuple(
+            Disagreement(d.field, d.note, tuple(d.sources)) for d in m.disagreements
+        ),
+        structure=tuple(
+            StructureNode(n.id, n.title, n.level, n.parent, n.order) for n in m.structure
+        ),
+        elements=elements,
+    )
+
+
+def load_edition_document(doc: YamlDocument) -> Edition:
+    model = check(doc, s.EditionModel)
+    problems = cross_check(doc, model)
+    if problems:
+        raise ValidationError(problems)
+    return edition_from_model(model)
+
+
+# --------------------------------------------------------------------------- codebook
+
+
+def codebook_from_model(m: s.CodebookModel) -> Codebook:
+    return Codebook(
+        id=m.id,
+        version=m.version,
+        description=m.description,
+        themes=tuple(
+            Theme(
+                id=t.id,
+                definition=t.definition,
+                include=t.include,
+                exclude=t.exclude,
+                labels={
+                    lang: Labels(lab.preferred, tuple(lab.alternative))
+                    for lang, lab in t.labels.items()
+                },
+                negative={lang: tuple(v) for lang, v in t.negative.items()},
+                examples=tuple(Example(x.lang, x.text) for x in t.examples),
+                crosswalk=tuple(Crosswalk(c.scheme, c.code, c.label, c.fit) for c in t.crosswalk),
+            )
+            for t in m.themes
+        ),
+    )
+
+
+def load_codebook_document(doc: YamlDocument) -> Codebook:
+    model = check(doc, s.CodebookModel)
+    problems = cross_check(doc, model)
+    if problems:
+        raise ValidationError(problems)
+    return codebook_from_model(model)
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+def load_vectors_document(doc: YamlDocument) -> VectorScheme:
+    m = check(doc, s.VectorSchemeModel)
+    problems = cross_check(doc, m)
+    if problems:
+        raise ValidationError(problems)
+    return VectorScheme(
+        id=m.id,
+        version=m.version,
+        description=m.description,
+        home=m.home,
+        unassigned=frozenset(m.unassigned),
+        vectors=tuple(
+            Vector(v.id, v.label, frozenset(v.members), frozenset(v.organisations), v.description)
+            for v in m.vectors
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> Period:
+    return ALWAYS if start is None and end is None else Period(start, end)
+
+
+def expand_alias(
+    actor_id: str,
+    text: str,
+    lang: str,
+    kind: str,
+    valid: Period,
+    inflect_flag: bool | None,
+    forms: Iterable[str],
+    *,
+    person: bool = False,
+) -> list[Alias]:
+    """An alias plus its generated Russian case forms and its listed extra forms."""
+    out = [Alias(text, actor_id, lang, AliasKind(kind), valid)]
+    seen = {text}
+    generated: set[str] = set()
+    should_inflect = inflect_flag if inflect_flag is not None else (lang == "ru")
+    if should_inflect and is_cyrillic(text) and kind not in ("abbreviation",):
+        generated = inflect(text, person=person)
+    for form in sorted(generated | set(forms)):
+        if form not in seen:
+            seen.add(form)
+            out.append(Alias(form, actor_id, lang, AliasKind.FORM, valid, base=text))
+    return out
+
+
+def _aliases(actor_id: str, models: Iterable[s.AliasModel], *, person: bool = False) -> list[Alias]:
+    out: list[Alias] = []
+    for a in models:
+        out.extend(
+            expand_alias(
+                actor_id,
+                a.text,
+                a.lang,
+                a.kind,
+                _period(a.valid_from, a.valid_to),
+                a.inflect,
+                a.forms,
+                person=person,
+            )
+        )
+    return out
+
+
+def load_countries_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
+    m = check(doc, s.CountriesFileModel)
+    actors, aliases = [], []
+    for c in m.countries:
+        actors.append(
+            Actor(
+                id=c.code,
+                type=ActorType.COUNTRY,
+                name=c.name or c.code,
+                valid=_period(c.valid_from, c.valid_to),
+                successors=tuple(c.successors),
+                note=c.note,
+            )
+        )
+        aliases.extend(_aliases(c.code, c.aliases))
+    return actors, aliases
+
+
+def load_organisations_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
+    m = check(doc, s.OrganisationsFileModel)
+    actors, aliases = [], []
+    for o in m.organisations:
+        members = (
+            ()
+            if o.members == "un_members"
+            else tuple(
+                Membership(x.member, _period(x.valid_from, x.valid_to), x.role) for x in o.members
+            )
+        )
+        actors.append(
+            Actor(
+                id=o.id,
+                type=ActorType.ORGANISATION,
+                name=o.name,
+                kind=o.kind,
+                valid=_period(o.valid_from, o.valid_to),
+                parent=o.parent,
+                counts_toward=o.counts_toward,
+                members=members,
+                all_un_members=o.members == "un_members",
+                predecessors=tuple(o.predecessors),
+                successors=(o.successor,) if o.successor else (),
+                note=o.note,
+            )
+        )
+        aliases.append(Alias(o.name, o.id, "en", AliasKind.NAME))
+        aliases.extend(a for a in _aliases(o.id, o.aliases) if a.text != o.name)
+    return actors, aliases
+
+
+def load_people_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
+    m = check(doc, s.PeopleFileModel)
+    actors, aliases = [], []
+    for p in m.people:
+        actors.append(
+            Actor(
+                id=p.id,
+                type=ActorType.PERSON,
+                name=p.name,
+                country=p.country,
+                offices=tuple(
+                    Office(o.role, o.title, o.of, Period(o.valid_from, o.valid_to), o.acting)
+                    for o in p.offices
+                ),
+                note=p.note,
+            )
+        )
+        aliases.append(Alias(p.name, p.id, "en", AliasKind.NAME))
+        aliases.extend(a for a in _aliases(p.id, p.aliases, person=True) if a.text != p.name)
+    return actors, aliases
+
+
+def load_places_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
+    m = check(doc, s.PlacesFileModel)
+    actors, aliases = [], []
+    for p in m.places:
+        actors.append(
+            Actor(
+                id=p.id,
+                type=ActorType.PLACE,
+                name=p.name,
+                country=p.country,
+                kind=p.kind,
+                capital_of=tuple((c.of, _period(c.valid_from, c.valid_to)) for c in p.capital),
+                note=p.note,
+            )
+        )
+        for n in p.names:
+            kind = "name" if n.valid_to is None else "former"
+            aliases.extend(
+                expand_alias(
+                    p.id,
+                    n.text,
+                    n.lang,
+                    kind,
+                    _period(n.valid_from, n.valid_to),
+                    n.inflect,
+                    n.forms,
+                )
+            )
+    return actors, aliases
+
+
+# --------------------------------------------------------------------------- cross checks
+
+
+def cross_check(doc: YamlDocument, parsed: BaseModel) -> list[Problem]:
+    """Problems that span fields: references to sources, parents, themes and actors."""
+    problems: list[Problem] = []
+    if isinstance(parsed, s.EditionModel):
+        sources = {x.id for x in parsed.sources}
+        nodes = {n.id for n in parsed.structure} | {e.id for e in parsed.elements}
+        for i, el in enumerate(parsed.elements):
+            for j, ev in enumerate(el.evidence):
+                if ev.source not in sources:
+                    problems.append(
+                        doc.problem(
+                            ("elements", i, "evidence", j, "source"),
+                            f"unknown source {ev.source!r}; list it under `sources` first",
+                        )
+                    )
+            if el.parent is not None and el.parent not in nodes:
+                problems.append(
+                    doc.problem(
+                        ("elements", i, "parent"),
+                        f"unknown parent {el.parent!r}; use a structure node or element id",
+                    )
+                )
+        for i, d in enumerate(parsed.disagreements):
+            for src in d.sources:
+                if src not in sources:
+                    problems.append(
+                        doc.problem(("disagreements", i, "sources"), f"unknown source {src!r}")
+                    )
+        for i, n in enumerate(parsed.structure):
+            if n.parent is not None and n.parent not in nodes:
+                problems.append(
+                    doc.problem(("structure", i, "parent"), f"unknown parent {n.parent!r}")
+                )
+    elif isinstance(parsed, s.CodebookModel):
+        ids = [t.id for t in parsed.themes]
+        for i, t in enumerate(parsed.themes):
+            if ids.count(t.id) > 1:
+                problems.append(doc.problem(("themes", i, "id"), f"duplicate theme {t.id!r}"))
+            if "." in t.id and t.id.rsplit(".", 1)[0] not in ids:
+                problems.append(
+                    doc.problem(
+                        ("themes", i, "id"),
+                        f"parent theme {t.id.rsplit('.', 1)[0]!r} is not defined; add it first",
+                    )
+                )
+    elif isinstance(parsed, s.VectorSchemeModel):
+        seen: dict[str, str] = {}
+        for i, v in enumerate(parsed.vectors):
+            for j, code in enumerate(v.members):
+                if code in seen:
+                    problems.append(
+                        doc.problem(
+                            ("vectors", i, "members", j),
+                            f"{code} is already in vector {seen[code]!r}; vectors are exclusive",
+                        )
+                    )
+                seen[code] = v.id
+        for j, code in enumerate(parsed.unassigned):
+            if code in seen:
+                problems.append(
+                    doc.problem(
+                        ("unassigned", j), f"{code} is unassigned but also in {seen[code]!r}"
+                    )
+                )
+    return problems

@@ -1,0 +1,1 @@
+"""The domain: concept editions, codebook, vectors, actors and diffs. Imports no framework."""

@@ -1,0 +1,304 @@
+"""Foreign-policy concept editions as domain objects: editions, elements, sources and evidence.
+
+An *edition* is one official restatement of a state's concept (e.g. Kazakhstan 2020-2030). Its
+*elements* (principles, goals, priorities, ...) keep the same id in every edition that carries
+them, so that editions can be compared element by element. Every element carries evidence that
+names the source it was encoded from and how strong that evidence is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class ElementKind(StrEnum):
+    """What an element of a concept is."""
+
+    PRINCIPLE = "principle"
+    GOAL = "goal"
+    OBJECTIVE = "objective"
+    PRIORITY = "priority"
+    MECHANISM = "mechanism"
+    ASSESSMENT = "assessment"
+    THREAT = "threat"
+    EXPECTED_RESULT = "expected_result"
+
+
+class Domain(StrEnum):
+    """The policy field an element belongs to."""
+
+    GENERAL = "general"
+    SECURITY = "security"
+    REGIONAL = "regional"
+    BILATERAL = "bilateral"
+    MULTILATERAL = "multilateral"
+    ECONOMIC = "economic"
+    ENVIRONMENTAL = "environmental"
+    HUMANITARIAN = "humanitarian"
+    CONSULAR = "consular"
+    INSTITUTIONAL = "institutional"
+
+
+class EvidenceLevel(StrEnum):
+    """How directly a piece of evidence supports an element.
+
+    ``official``: read in the official text (or an official summary of it);
+    ``secondary``: stated by an analyst or a news report about the edition;
+    ``unverified``: plausible and recorded for completeness, but no source at hand confirms it.
+    """
+
+    OFFICIAL = "official"
+    SECONDARY = "secondary"
+    UNVERIFIED = "unverified"
+
+    @property
+    def strength(self) -> int:
+        return {"official": 2, "secondary": 1, "unverified": 0}[self.value]
+
+
+class SourceKind(StrEnum):
+    OFFICIAL = "official"
+    SECONDARY = "secondary"
+
+
+class Tier(IntEnum):
+    """Ordinal scale of the relation a concept declares with a partner (higher is closer).
+
+    The scale follows the wording of Kazakhstan's concepts:
+    allied > comprehensive strategic partnership > expanded strategic partnership >
+    strategic partnership > expanded partnership and cooperation > partnership and cooperation >
+    cooperation. ``expanded_partnership_and_cooperation`` sits between strategic partnership and
+    partnership and cooperation: it names the EU's Enhanced Partnership and Cooperation Agreement
+    level, closer than plain partnership but not called strategic.
+    """
+
+    COOPERATION = 1
+    PARTNERSHIP_AND_COOPERATION = 2
+    EXPANDED_PARTNERSHIP_AND_COOPERATION = 3
+    STRATEGIC_PARTNERSHIP = 4
+    EXPANDED_STRATEGIC_PARTNERSHIP = 5
+    COMPREHENSIVE_STRATEGIC_PARTNERSHIP = 6
+    ALLIED = 7
+
+    @property
+    def slug(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", " ")
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Tier:
+        try:
+            return cls[slug.strip().upper().replace(" ", "_").replace("-", "_")]
+        except KeyError:
+            allowed = ", ".join(t.slug for t in sorted(cls, reverse=True))
+            raise ValueError(f"unknown tier {slug!r}; use one of: {allowed}") from None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document an edition was encoded from."""
+
+    id: str
+    title: str
+    kind: SourceKind
+    url: str | None = None
+    seed: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    date: str | None = None
+    language: str | None = None
+    note: str | None = None
+
+    @property
+    def location(self) -> str:
+        """Where a reader finds the source: its URL, or the seed file it is."""
+        if self.url:
+            return self.url
+        if self.seed:
+            return f"shared/seeds/{self.seed}"
+        return "(no location recorded)"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A figure a source asserts about an edition, e.g. an analyst's count of priorities."""
+
+    key: str
+    value: float | int | str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why an element is in an edition: which source, where in it, and how strong."""
+
+    source: str
+    locator: str
+    level: EvidenceLevel
+    note: str | None = None
+    claim: Claim | None = None
+
+
+@dataclass(frozen=True)
+class PartnerRelation:
+    """A partner named by an element, with the relation wording and its tier."""
+
+    actor: str
+    wording: str
+    tier: Tier | None = None
+
+
+@dataclass(frozen=True)
+class StructureNode:
+    """A chapter, section or item heading of the edition's text (structure, not content)."""
+
+    id: str
+    title: str
+    level: str
+    parent: str | None = None
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Element:
+    """One principle, goal, priority ... of an edition; ``id`` is stable across editions."""
+
+    id: str
+    kind: ElementKind
+    domain: Domain
+    title: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+    themes: tuple[str, ...] = ()
+    partners: tuple[PartnerRelation, ...] = ()
+    organisations: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    parent: str | None = None
+    order: int = 0
+
+    @property
+    def level(self) -> EvidenceLevel:
+        """The strongest evidence level the element has."""
+        return max((e.level for e in self.evidence), key=lambda lv: lv.strength)
+
+    @property
+    def claims(self) -> tuple[tuple[Claim, Evidence], ...]:
+        return tuple((e.claim, e) for e in self.evidence if e.claim is not None)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources that disagree about a fact of the edition (a date, a number, a wording)."""
+
+    field: str
+    note: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegalAct:
+    kind: str
+    number: str | None
+    date: dt.date | None
+    issuer: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.kind.capitalize()]
+        if self.number:
+            parts.append(f"No. {self.number}")
+        if self.date:
+            parts.append(f"of {self.date.day} {self.date:%B %Y}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    level: str
+    statement: str
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of a state's foreign-policy concept."""
+
+    id: str
+    country: str
+    title: str
+    period_start: int
+    period_end: int | None
+    adopted: dt.date | None
+    legal_act: LegalAct | None
+    supersedes: str | None
+    sources: tuple[Source, ...]
+    completeness: Completeness
+    elements: tuple[Element, ...]
+    structure: tuple[StructureNode, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    title_ru: str | None = None
+    data_version: str = "1"
+    _by_id: dict[str, Element] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({e.id: e for e in self.elements})
+
+    def __iter__(self) -> Iterator[Element]:
+        return iter(self.elements)
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def __contains__(self, element_id: object) -> bool:
+        return element_id in self._by_id
+
+    def element(self, element_id: str) -> Element:
+        try:
+            return self._by_id[element_id]
+        except KeyError:
+            raise KeyError(f"edition {self.id} has no element {element_id!r}") from None
+
+    def source(self, source_id: str) -> Source:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(f"edition {self.id} has no source {source_id!r}")
+
+    @property
+    def period(self) -> str:
+        end = "" if self.period_end is None else str(self.period_end)
+        return f"{self.period_start}-{end}"
+
+    def covers(self, year: int) -> bool:
+        end = self.period_end if self.period_end is not None else 9999
+        return self.period_start <= year <= end
+
+    def partner_tiers(self) -> dict[str, PartnerRelation]:
+        """The closest relation the edition declares with each partner, over all elements."""
+        best: dict[str, PartnerRelation] = {}
+        for element in self.elements:
+            for rel in element.partners:
+                cur = best.get(rel.actor)
+                if cur is None or (rel.tier or 0) > (cur.tier or 0):
+                    best[rel.actor] = rel
+        return best
+
+    def filter(self, *, kind: str | None = None, theme: str | None = None) -> tuple[Element, ...]:
+        """Elements of one kind and/or coded to a theme (a parent theme matches its children)."""
+        out = []
+        for e in self.elements:
+            if kind is not None and e.kind.value != kind:
+                continue
+            if theme is not None and not any(
+                t == theme or t.startswith(theme + ".") for t in e.themes
+            ):
+                continue
+            out.append(e)
+        return tuple(out)

@@ -1,0 +1,1 @@
+"""Interfaces: the command line (and later the REST API and the dashboard)."""

@@ -1,0 +1,1 @@
+"""Services: the knowledge base, the actor registry and the documents commands print."""

@@ -1,0 +1,219 @@
+"""Plain-dict documents of knowledge-base results: the JSON shapes of the CLI (and later the API).
+
+Each function takes domain objects and returns JSON-ready dicts; docs/json-output.md documents
+every shape. Keep them stable: users script against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from multivector.domain.actors import Actor, Resolution
+from multivector.domain.concept import Edition, Element, PartnerRelation
+from multivector.domain.diff import EditionDiff, SourceRef
+
+
+def edition_summary(e: Edition) -> dict[str, Any]:
+    levels = [el.level.value for el in e]
+    return {
+        "id": e.id,
+        "country": e.country,
+        "title": e.title,
+        "period": e.period,
+        "adopted": e.adopted.isoformat() if e.adopted else None,
+        "legal_act": str(e.legal_act) if e.legal_act else None,
+        "supersedes": e.supersedes,
+        "elements": len(e),
+        "official": levels.count("official"),
+        "secondary": levels.count("secondary"),
+        "unverified": levels.count("unverified"),
+        "completeness": e.completeness.level,
+    }
+
+
+def concepts_document(editions: list[Edition]) -> dict[str, Any]:
+    return {"editions": [edition_summary(e) for e in editions]}
+
+
+def _partner(p: PartnerRelation) -> dict[str, Any]:
+    return {"actor": p.actor, "wording": p.wording, "tier": p.tier.slug if p.tier else None}
+
+
+def element_row(el: Element, edition: Edition) -> dict[str, Any]:
+    return {
+        "id": el.id,
+        "kind": el.kind.value,
+        "domain": el.domain.value,
+        "title": el.title,
+        "themes": list(el.themes),
+        "partners": [f"{p.actor} ({p.tier.label if p.tier else p.wording})" for p in el.partners],
+        "level": el.level.value,
+        "sources": sorted({ev.source for ev in el.evidence}),
+    }
+
+
+def element_document(el: Element, edition: Edition) -> dict[str, Any]:
+    return {
+        "id": el.id,
+        "kind": el.kind.value,
+        "domain": el.domain.value,
+        "title": el.title,
+        "summary": el.summary,
+        "themes": list(el.themes),
+        "partners": [_partner(p) for p in el.partners],
+        "organisations": list(el.organisations),
+        "parent": el.parent,
+        "order": el.order,
+        "level": el.level.value,
+        "evidence": [
+            {
+                "source": ev.source,
+                "location": _location(edition, ev.source),
+                "locator": ev.locator,
+                "level": ev.level.value,
+                "note": ev.note,
+                "claim": {"key": ev.claim.key, "value": ev.claim.value, "unit": ev.claim.unit}
+                if ev.claim
+                else None,
+            }
+            for ev in el.evidence
+        ],
+    }
+
+
+def _location(edition: Edition, source_id: str) -> str:
+    try:
+        return edition.source(source_id).location
+    except KeyError:
+        return ""
+
+
+def show_document(e: Edition, elements: tuple[Element, ...], *, full: bool) -> dict[str, Any]:
+    doc = edition_summary(e)
+    doc["completeness_statement"] = e.completeness.statement
+    doc["missing"] = list(e.completeness.missing)
+    doc["elements"] = [element_document(el, e) if full else element_row(el, e) for el in elements]
+    doc["sources"] = [
+        {
+            "id": s.id,
+            "kind": s.kind.value,
+            "title": s.title,
+            "location": s.location,
+            "publisher": s.publisher,
+            "date": s.date,
+        }
+        for s in e.sources
+    ]
+    doc["disagreements"] = [
+        {"field": d.field, "note": d.note, "sources": list(d.sources)} for d in e.disagreements
+    ]
+    return doc
+
+
+def _refs(refs: tuple[SourceRef, ...]) -> list[dict[str, str]]:
+    return [
+        {
+            "edition": r.edition,
+            "source": r.source,
+            "locator": r.locator,
+            "level": r.level,
+            "location": r.location,
+        }
+        for r in refs
+    ]
+
+
+def diff_document(d: EditionDiff, *, flat_evidence: bool = False) -> dict[str, Any]:
+    """The diff as one document: summary, relations, changes, claims, counts."""
+
+    def ev(refs: tuple[SourceRef, ...]) -> Any:
+        return "; ".join(str(r) for r in refs) if flat_evidence else _refs(refs)
+
+    return {
+        "a": d.a.id,
+        "b": d.b.id,
+        "summary": d.summary(),
+        "relations": [
+            {
+                "partner": r.partner,
+                "direction": r.direction,
+                "steps": r.steps,
+                "before": r.before.wording if r.before else None,
+                "tier_before": r.before.tier.slug if r.before and r.before.tier else None,
+                "after": r.after.wording if r.after else None,
+                "tier_after": r.after.tier.slug if r.after and r.after.tier else None,
+                "elements": sorted(set(r.elements_before) | set(r.elements_after)),
+            }
+            for r in d.relations
+        ],
+        "changes": [
+            {
+                "type": c.type.value,
+                "element": c.element,
+                "kind": c.kind,
+                "domain": c.domain,
+                "title": c.title,
+                "detail": c.detail,
+                "before": c.before,
+                "after": c.after,
+                "evidence": ev(c.evidence),
+            }
+            for c in d.changes
+        ],
+        "claims": [
+            {
+                "key": c.key,
+                "before": c.before,
+                "after": c.after,
+                "unit": c.unit,
+                "changed": c.changed,
+                "sources": ev(c.sources_before + c.sources_after),
+            }
+            for c in d.claims
+        ],
+        "counts": [
+            {
+                "facet": r.facet,
+                "value": r.value,
+                "before": r.before,
+                "after": r.after,
+                "delta": r.delta,
+            }
+            for r in d.counts
+        ],
+    }
+
+
+def actor_document(a: Actor, on: dt.date | None = None) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "type": a.type.value,
+        "name": a.name,
+        "country": a.country,
+        "valid": str(a.valid) if a.valid.start or a.valid.end else None,
+        "offices": [o.describe() for o in (a.offices_on(on) if on else a.offices)],
+        "counts_toward": a.counts_toward,
+        "note": a.note,
+    }
+
+
+def resolution_document(text: str, on: dt.date | None, res: list[Resolution]) -> dict[str, Any]:
+    return {
+        "text": text,
+        "date": on.isoformat() if on else None,
+        "results": [
+            {
+                "actor": r.actor.id,
+                "type": r.actor.type.value,
+                "name": r.actor.name,
+                "confidence": r.confidence,
+                "alias": r.alias.text,
+                "lang": r.alias.lang,
+                "start": r.start,
+                "end": r.end,
+                "reason": r.reason,
+            }
+            for r in res
+        ],
+    }

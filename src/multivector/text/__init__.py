@@ -1,0 +1,1 @@
+"""Text processing: normalisation with offsets, and fast many-pattern matching."""

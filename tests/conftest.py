@@ -1,0 +1,101 @@
+"""Shared fixtures: hand-made editions written as YAML into temporary folders."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def base_edition(**overrides: Any) -> dict[str, Any]:
+    """A small, valid edition of a made-up state, written for the tests."""
+    data: dict[str, Any] = {
+        "id": "tst/2001-2010",
+        "country": "KAZ",
+        "title": "Test concept 2001-2010",
+        "period": {"start": 2001, "end": 2010},
+        "adopted": "2001-02-03",
+        "legal_act": {"kind": "decree", "number": "12", "date": "2001-02-03"},
+        "completeness": {"level": "partial", "statement": "Written for the tests."},
+        "sources": [
+            {"id": "text", "title": "Official text", "kind": "official",
+             "url": "https://example.org/text"},
+            {"id": "essay", "title": "An essay", "kind": "secondary", "seed": "essay.txt"},
+        ],
+        "structure": [{"id": "ch1", "title": "Principles", "level": "chapter", "order": 1},
+                      {"id": "ch2", "title": "Priorities", "level": "chapter", "order": 2}],
+        "elements": [
+            {
+                "id": "principle.balance",
+                "kind": "principle",
+                "domain": "general",
+                "title": "Balanced relations",
+                "summary": "Keep relations with all major powers in balance.",
+                "themes": ["statecraft.multivector"],
+                "parent": "ch1",
+                "order": 1,
+                "evidence": [{"source": "text", "locator": "ch. 1 para 2", "level": "official"}],
+            },
+            {
+                "id": "priority.bilateral.russia",
+                "kind": "priority",
+                "domain": "bilateral",
+                "title": "Russia",
+                "summary": "Deepen the relationship with Russia.",
+                "themes": ["economy.integration"],
+                "partners": [{"actor": "RUS", "wording": "strategic partnership",
+                              "tier": "strategic_partnership"}],
+                "parent": "ch2",
+                "order": 1,
+                "evidence": [{"source": "text", "locator": "ch. 2 para 1", "level": "official"}],
+            },
+            {
+                "id": "goal.citizens",
+                "kind": "goal",
+                "domain": "consular",
+                "title": "Citizens abroad",
+                "summary": "Protect citizens who live or travel abroad.",
+                "themes": ["consular.citizens_abroad"],
+                "parent": "ch2",
+                "order": 2,
+                "evidence": [{"source": "essay", "locator": "para 3", "level": "secondary",
+                              "claim": {"key": "economic_priorities_count", "value": 9}}],
+            },
+            {
+                "id": "priority.old",
+                "kind": "priority",
+                "domain": "economic",
+                "title": "An old priority",
+                "summary": "Something the next edition drops.",
+                "parent": "ch2",
+                "order": 3,
+                "evidence": [{"source": "text", "locator": "ch. 2 para 9", "level": "official"}],
+            },
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def edition_data() -> Callable[..., dict[str, Any]]:
+    return lambda **kw: copy.deepcopy(base_edition(**kw))
+
+
+@pytest.fixture
+def write_yaml(tmp_path: Path) -> Callable[[str, Any], Path]:
+    def write(name: str, data: Any) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True,
+                                                                 sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
