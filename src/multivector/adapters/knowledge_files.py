@@ -256,7 +256,7 @@ def load_countries_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]
             Actor(
                 id=c.code,
                 type=ActorType.COUNTRY,
-                name=c.name or c.code,
+                name=c.name or next((a.text for a in c.aliases if a.lang == "en"), c.code),
                 valid=_period(c.valid_from, c.valid_to),
                 successors=tuple(c.successors),
                 note=c.note,

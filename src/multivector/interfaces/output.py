@@ -132,8 +132,9 @@ def render(
             continue
         table = Table(title=key, title_justify="left", show_lines=False, expand=False)
         cols = _columns(value)
-        for c in cols:
-            table.add_column(c, overflow="fold")
+        for i, c in enumerate(cols):
+            # the first column is the row's id: never wrap it, so it can be copied whole
+            table.add_column(c, overflow="fold", no_wrap=i == 0)
         for r in value:
             table.add_row(*(_cell(r.get(c)) for c in cols))
         if not value:

@@ -137,7 +137,7 @@ class KnowledgeBase:
     def vectors(self) -> VectorScheme:
         src: Path | Traversable = self._vectors_path or kf.data_root() / "vectors.yaml"
         scheme = kf.load_vectors_document(kf.read_document(src, _display_name(src, "vectors")))
-        bad = [v.id for v in scheme.vectors for o in v.organisations if o not in self.registry]
+        bad = [o for v in scheme.vectors for o in v.organisations if o not in self.registry]
         if bad:
             raise ValidationError(
                 [
@@ -145,7 +145,7 @@ class KnowledgeBase:
                         str(src),
                         None,
                         "vectors.organisations",
-                        f"unknown organisation in vector(s) {sorted(set(bad))}",
+                        f"unknown organisation(s) {sorted(set(bad))}; add them to the registry",
                     )
                 ]
             )

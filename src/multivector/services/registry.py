@@ -63,6 +63,7 @@ KIND_WORDS = {
     AliasKind.FORMER: "former name",
     AliasKind.FORM: "word form",
 }
+_NOT_FUZZY = (AliasKind.FORM, AliasKind.ABBREVIATION, AliasKind.DEMONYM, AliasKind.METONYM)
 LANG_WORDS = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 
 
@@ -245,20 +246,26 @@ class ActorRegistry:
         if self._fuzzy_keys is None:
             index: dict[str, list[Alias]] = {}
             for alias in self._aliases:
-                if alias.kind not in (AliasKind.FORM, AliasKind.ABBREVIATION):
+                if alias.kind not in _NOT_FUZZY:
                     index.setdefault(fold_key(alias.text), []).append(alias)
             self._fuzzy_keys = list(index)
             self._fuzzy_aliases = list(index.values())
+        if len(text) < 5:
+            return []  # short strings are too easily near something
         hits = process.extract(
-            fold_key(text), self._fuzzy_keys, scorer=fuzz.ratio, limit=3, score_cutoff=85
+            fold_key(text), self._fuzzy_keys, scorer=fuzz.ratio, limit=3, score_cutoff=88
         )
         out: list[Resolution] = []
         for key, score, idx in hits:
-            for r in self._score(self._fuzzy_aliases[idx], on, 0, len(text)):
+            aliases = [
+                a for a in self._fuzzy_aliases[idx]
+                if not (a.text[:1].isupper() and text[:1].islower())  # 'turkey' is no typo
+            ]
+            for r in self._score(aliases, on, 0, len(text)):
                 out.append(
                     replace(
                         r,
-                        confidence=round(r.confidence * score / 100 * 0.85, 3),
+                        confidence=round(r.confidence * score / 100 * 0.6, 3),
                         reason=f"fuzzy match ({score:.0f}%) to {key!r}: {r.reason}",
                     )
                 )
