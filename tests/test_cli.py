@@ -66,7 +66,12 @@ def test_diff_prints_typed_changes_with_sources() -> None:
     assert doc["changes"] and all(c["evidence"] for c in doc["changes"])
     assert all(e["location"] for c in doc["changes"] for e in c["evidence"])
     code, out, _ = run("diff", "kaz/2014-2020", "kaz/2020-2030")
-    assert code == 0 and "relations" in out and "changes" in out
+    assert code == 0
+    assert "Partner relations" in out and "▲ USA" in out and "Added (" in out
+    assert "economic_priorities_count: 9 → 14" in out
+    assert "seed003 (secondary)" in out  # evidence beneath each change
+    code, brief, _ = run("diff", "kaz/2014-2020", "kaz/2020-2030", "--brief")
+    assert code == 0 and "seed003 (secondary)" not in brief and "Added (" in brief
 
 
 @pytest.mark.parametrize("section", ["changes", "relations", "claims", "counts"])

@@ -245,7 +245,7 @@ def diff_editions(a: Edition, b: Edition) -> EditionDiff:
                     refs,
                 )
             )
-        if ea.parent != eb.parent or (ea.order and eb.order and ea.order != eb.order):
+        if _moved(ea, eb):
             changes.append(
                 ElementChange(
                     ChangeType.MOVED,
@@ -311,6 +311,19 @@ def diff_editions(a: Edition, b: Edition) -> EditionDiff:
         claims=_claims(a, b),
         unchanged=tuple(unchanged),
     )
+
+
+def _moved(ea: Element, eb: Element) -> bool:
+    """Another known section, or another rank in the same known section.
+
+    Where either edition does not place the element (its structure is not known), a move cannot
+    be told from a gap in the sources, so it is not reported.
+    """
+    if ea.parent is None or eb.parent is None:
+        return False
+    if ea.parent != eb.parent:
+        return True
+    return bool(ea.order and eb.order and ea.order != eb.order)
 
 
 def _relations(a: Edition, b: Edition) -> tuple[RelationChange, ...]:

@@ -20,6 +20,7 @@ from multivector.adapters.schemas import SCHEMAS
 from multivector.adapters.validation import validate_path
 from multivector.domain.diff import diff_editions
 from multivector.errors import MultivectorError, Problem, UsageError
+from multivector.interfaces.diffview import print_diff
 from multivector.interfaces.output import Format, render
 from multivector.services import documents as docs
 from multivector.services.knowledge import default_knowledge
@@ -149,6 +150,9 @@ def diff(
         str,
         typer.Option(help="With --format csv: which table (changes, relations, claims, counts)."),
     ] = "changes",
+    brief: Annotated[bool, typer.Option("--brief", help="Table view without evidence lines.")] = (
+        False
+    ),
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Typed differences between two editions, with the sources of every change.
@@ -167,6 +171,9 @@ def diff(
         d = diff_editions(kb.edition(a), kb.edition(b))
     except MultivectorError as exc:
         _fail(exc)
+    if fmt is Format.table:
+        print_diff(d, Console(width=max(120, Console().width)), evidence=not brief)
+        return
     flat = fmt not in (Format.json, Format.yaml)
     doc = docs.diff_document(d, flat_evidence=flat)
     if flat:
