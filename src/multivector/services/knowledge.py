@@ -1,9 +1,10 @@
 """The knowledge base: concept editions, the codebook, the vector scheme and the actor registry.
 
-Shipped data is read from the package; users add editions from their own folders (the
+Shipped data is read from the package. Users add editions from their own folders (the
 ``MULTIVECTOR_EDITIONS`` environment variable, a list of folders separated by ``os.pathsep``, or
-``extra_editions``) and replace the codebook or vector scheme with their own files. Everything is
-loaded lazily and once.
+``extra_editions``) and replace the codebook or the vector scheme with their own files
+(``MULTIVECTOR_CODEBOOK``, ``MULTIVECTOR_VECTORS``, or the ``codebook``/``vectors`` arguments).
+Everything is loaded lazily and once.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ class KnowledgeBase:
     ) -> None:
         env = os.environ.get("MULTIVECTOR_EDITIONS", "")
         self._edition_dirs = [Path(p) for p in env.split(os.pathsep) if p] + list(extra_editions)
-        self._codebook_path = codebook
-        self._vectors_path = vectors
+        self._codebook_path = codebook or _env_path("MULTIVECTOR_CODEBOOK")
+        self._vectors_path = vectors or _env_path("MULTIVECTOR_VECTORS")
         self._editions: dict[str, Edition] = {}
 
     # ------------------------------------------------------------------ editions
@@ -174,6 +175,11 @@ class KnowledgeBase:
                 actors += a
                 aliases += al
         return ActorRegistry(actors, aliases)
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
 
 
 def _display_name(source: Path | Traversable, fallback: str) -> str:
