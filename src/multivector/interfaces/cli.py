@@ -20,6 +20,7 @@ from multivector.adapters.schemas import SCHEMAS
 from multivector.adapters.validation import validate_path
 from multivector.domain.diff import diff_editions
 from multivector.errors import MultivectorError, Problem, UsageError
+from multivector.interfaces import cli_corpus
 from multivector.interfaces.diffview import print_diff
 from multivector.interfaces.output import Format, render
 from multivector.services import documents as docs
@@ -359,6 +360,9 @@ def actors_show(
     _emit(doc, fmt, csv_rows="aliases")
 
 
+cli_corpus.register(app)
+
+
 def main() -> None:
     """Entry point of the console script."""
     try:
@@ -369,13 +373,6 @@ def main() -> None:
 
 
 COMMANDS = [
-    "concepts",
-    "show",
-    "diff",
-    "validate",
-    "schema",
-    "themes",
-    "vectors",
-    "actors resolve",
-    "actors show",
+    "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
+    "actors show", "ingest", "code", "search", "doc", "events", "export", "evaluate",
 ]

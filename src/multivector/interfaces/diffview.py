@@ -60,9 +60,12 @@ def print_diff(d: EditionDiff, console: Console, *, evidence: bool = True) -> No
     p(f"  [dim]{summary}[/dim]")
     partial = [ed.id for ed in (d.a, d.b) if ed.completeness.level != "full"]
     if partial:
-        p(f"  [yellow]Note:[/yellow] {', '.join(partial)} encoded from partial sources: an element "
-          "'added' or 'removed' may reflect a gap in the sources; see each edition's "
-          "completeness statement (`multivector show EDITION`).")
+        p(
+            f"  [yellow]Note:[/yellow] {', '.join(partial)} encoded from partial sources: "
+            "an element "
+            "'added' or 'removed' may reflect a gap in the sources; see each edition's "
+            "completeness statement (`multivector show EDITION`)."
+        )
     p("")
 
     p("[bold]Partner relations[/bold] [dim](closest tier the edition declares)[/dim]")

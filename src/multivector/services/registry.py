@@ -258,7 +258,8 @@ class ActorRegistry:
         out: list[Resolution] = []
         for key, score, idx in hits:
             aliases = [
-                a for a in self._fuzzy_aliases[idx]
+                a
+                for a in self._fuzzy_aliases[idx]
                 if not (a.text[:1].isupper() and text[:1].islower())  # 'turkey' is no typo
             ]
             for r in self._score(aliases, on, 0, len(text)):

@@ -1,0 +1,212 @@
+"""Document metadata from file names, sidecar files and loose fields, normalised to DocumentMeta.
+
+Naming conventions: the UN General Debate Corpus names a statement ``ISO3_SESSION_YEAR.txt``
+(``KAZ_75_2020.txt``), and a ``speakers.csv`` beside the texts (or one folder up) names the
+speaker and post; other files may start with an ISO date (``2020-03-06_title.txt``). Fields of
+tables and of HTML/PDF/DOCX properties are normalised here too (dates, genre, language, ISO3
+country), and :func:`merge` layers the sources, recording which one gave each field.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import fields, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from multivector.domain.corpus import DocumentMeta, Genre
+from multivector.ingest.encodings import decode
+from multivector.ingest.errors import IngestError
+
+UNGD_SOURCE = "UN General Debate"
+UNGD_DATE_PRECISION = "approximate: UN General Debate week"
+_UNGD_NAME = re.compile(r"^([A-Z]{3})_(\d{1,2})_(\d{4})$")
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[_\- ]+(.*))?$")
+_HONORIFIC = re.compile(r"^(?:(?:mr|mrs|ms|miss|mme|dr|prof|sir|h\.\s?e)\.?\s+)+", re.IGNORECASE)
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        ("january jan января январь", "february feb февраля февраль", "march mar марта март",
+         "april apr апреля апрель", "may мая май", "june jun июня июнь", "july jul июля июль",
+         "august aug августа август", "september sep sept сентября сентябрь",
+         "october oct октября октябрь", "november nov ноября ноябрь",
+         "december dec декабря декабрь")
+    )
+    for m in names.split()
+}
+_DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?,?\s+(\d{4})(?:\s*(?:г\.?|года))?$")
+_MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{4})$")
+_LANGUAGES = {"en": "en", "eng": "en", "english": "en", "английский": "en",
+              "ru": "ru", "rus": "ru", "russian": "ru", "русский": "ru",
+              "kk": "kk", "kaz": "kk", "kazakh": "kk", "казахский": "kk", "қазақ": "kk",
+              "қазақша": "kk"}
+_GENRES = {g.value: g for g in Genre} | {"official": Genre.OFFICIAL, "document": Genre.OFFICIAL,
+                                         "press_release": Genre.STATEMENT}
+_FIELD_NAMES = {"title": "title", "headline": "title", "date": "date", "source": "source",
+                "author": "author", "speaker": "author", "language": "language",
+                "lang": "language", "genre": "genre", "country": "country"}
+
+
+def parse_date(value: str) -> dt.date | None:
+    """ISO dates (and datetimes), DD.MM.YYYY (day first), '6 March 2020', 'March 6, 2020'."""
+    value = value.strip()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    day = month = year = None
+    if m := _DAY_FIRST.match(value):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DAY_MONTH_YEAR.match(value):
+        day, month, year = int(m[1]), _MONTHS.get(m[2].lower()), int(m[3])
+    elif m := _MONTH_DAY_YEAR.match(value):
+        day, month, year = int(m[2]), _MONTHS.get(m[1].lower()), int(m[3])
+    if day is None or month is None or year is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def language_code(value: str) -> str:
+    """'English', 'eng', 'en-GB' -> 'en'; codes it does not know are kept, lowercased."""
+    v = value.strip().lower()
+    return _LANGUAGES.get(v) or _LANGUAGES.get(re.split(r"[-_]", v)[0]) or v
+
+
+def country_code(value: str) -> str | None:
+    """An ISO 3166 alpha-3 code for a code or an exact country name, or None."""
+    import pycountry  # lazily: its data loads on first use
+
+    try:
+        return str(pycountry.countries.lookup(value.strip()).alpha_3)
+    except LookupError:
+        return None
+
+
+def meta_from_fields(values: Mapping[str, Any]) -> DocumentMeta:
+    """Map loose fields (a table row, a file's properties) onto DocumentMeta; keep the rest.
+
+    Field names are matched case-insensitively: title, date, source, author or speaker, language
+    or lang, genre, country. Values that cannot be read (a date in an unknown format, an
+    unknown genre or country) are kept in ``extra`` as ``<field>_original``.
+    """
+    found: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, raw in values.items():
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        name = _FIELD_NAMES.get(str(key).strip().lower())
+        if name is None or name in found:
+            extra[str(key)] = raw
+            continue
+        text = str(raw).strip()
+        value: Any = text
+        if name == "date":
+            value = parse_date(text)
+        elif name == "genre":
+            value = _GENRES.get(re.sub(r"[\s-]+", "_", text.lower()), Genre.OTHER)
+            if value is Genre.OTHER and text.lower() != "other":
+                extra["genre_original"] = text
+        elif name == "language":
+            value = language_code(text)
+        elif name == "country":
+            value = country_code(text)
+        if value is None:
+            extra[f"{name}_original"] = text
+        else:
+            found[name] = value
+    return DocumentMeta(**found, extra=extra)
+
+
+def meta_from_name(path: Path) -> DocumentMeta | None:
+    """Metadata from the file's name (and a ``speakers.csv`` nearby), or None if none applies."""
+    stem = path.stem
+    if (m := _UNGD_NAME.match(stem)) and int(m[3]) - int(m[2]) == 1945:
+        iso3, session, year = m[1], int(m[2]), int(m[3])
+        extra: dict[str, Any] = {"session": session, "date_precision": UNGD_DATE_PRECISION}
+        author = None
+        speaker = _speaker(path, iso3, year)
+        if speaker is not None:
+            table, (author, recorded, post) = speaker
+            extra["speaker_recorded"] = recorded
+            extra["speakers_table"] = table
+            if post:
+                extra["post"] = post
+        return DocumentMeta(
+            title=f"{UNGD_SOURCE} {year} (session {session}): statement of {iso3}",
+            date=dt.date(year, 9, 25), source=UNGD_SOURCE, author=author, genre=Genre.SPEECH,
+            country=iso3, extra=extra,
+        )
+    if (m := _DATED_NAME.match(stem)) and (date := parse_date(m[1])) is not None:
+        title = re.sub(r"[_\s]+", " ", m[2]).strip() if m[2] else None
+        return DocumentMeta(title=title or None, date=date)
+    return None
+
+
+def clean_speaker(name: str) -> str:
+    """'Mr.  Kassymzhomart TOKAEV ' -> 'Kassymzhomart Tokaev'."""
+    name = _HONORIFIC.sub("", " ".join(name.split()))
+    return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in name.split())
+
+
+def _speaker(path: Path, iso3: str, year: int) -> tuple[str, tuple[str, str, str]] | None:
+    """(the table's path, (name, name as recorded, post)) from the nearest ``speakers.csv``."""
+    for folder in (path.parent, path.parent.parent):
+        table = folder / "speakers.csv"
+        if table.is_file():
+            stat = table.stat()
+            found = _speakers(str(table), stat.st_mtime_ns, stat.st_size).get((iso3, year))
+            return None if found is None else (str(table), found)
+    return None
+
+
+@lru_cache(maxsize=8)
+def _speakers(table: str, mtime_ns: int, size: int) -> dict[tuple[str, int], tuple[str, str, str]]:
+    """(ISO3, year) -> (clean name, name as recorded, post), from a UNGDC ``speakers.csv``."""
+    try:
+        text = decode(Path(table).read_bytes(), table).text
+    except (OSError, IngestError):
+        return {}  # an unreadable sidecar only costs the speaker names
+    out: dict[tuple[str, int], tuple[str, str, str]] = {}
+    for raw in csv.DictReader(text.splitlines()):
+        row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()}
+        iso3, year, name = row.get("iso code", ""), row.get("year", ""), row.get(
+            "name of person speaking", "")
+        if iso3 and year.isdigit() and name:
+            out.setdefault((iso3.upper(), int(year)), (clean_speaker(name), name,
+                                                      " ".join(row.get("post", "").split())))
+    return out
+
+
+def merge(layers: Sequence[tuple[str, DocumentMeta | None]]) -> DocumentMeta:
+    """Combine metadata layers, the first layer that sets a field winning.
+
+    ``extra`` is merged key by key the same way, and ``extra["meta_sources"]`` records which
+    layer gave each field (for example ``{"date": "file name", "language": "detected"}``).
+    """
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    extra: dict[str, Any] = {}
+    for label, meta in layers:
+        if meta is None:
+            continue
+        for f in fields(DocumentMeta):
+            value = getattr(meta, f.name)
+            if f.name != "extra" and value is not None and f.name not in values:
+                values[f.name] = value
+                sources[f.name] = label
+        for key, value in meta.extra.items():
+            extra.setdefault(key, value)
+    extra["meta_sources"] = sources
+    return replace(DocumentMeta(**values), extra=extra)

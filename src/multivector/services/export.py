@@ -1,0 +1,67 @@
+"""Write rows (plain dicts) as CSV, JSON Lines or Parquet, streaming where the format allows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from multivector.errors import UsageError
+
+FORMATS = ("csv", "jsonl", "parquet")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | None) -> int:
+    """Write ``rows`` to ``out`` (standard output if None); returns the number of rows."""
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"--format: unknown export format {fmt!r}", hint="use csv, jsonl or parquet"
+        )
+    if fmt == "parquet":
+        if out is None:
+            raise UsageError("parquet is binary: give a file with --out")
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records([{k: _plain(v) for k, v in r.items()} for r in rows])
+        frame.to_parquet(out, index=False)
+        return len(frame)
+    stream: IO[str] = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        return _write_jsonl(rows, stream) if fmt == "jsonl" else _write_csv(rows, stream)
+    finally:
+        if out:
+            stream.close()
+
+
+def _write_jsonl(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
+    n = 0
+    for r in rows:
+        stream.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+        n += 1
+    return n
+
+
+def _write_csv(rows: Iterable[dict[str, Any]], stream: IO[str]) -> int:
+    """CSV with the columns of the first row, extended as new keys appear (buffered)."""
+    buffered = [{k: _plain(v) for k, v in r.items()} for r in rows]
+    cols: dict[str, None] = {}
+    for r in buffered:
+        cols.update(dict.fromkeys(r))
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(cols), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(buffered)
+    stream.write(buf.getvalue())
+    return len(buffered)

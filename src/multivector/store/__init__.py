@@ -1,0 +1,1 @@
+"""Storage adapters behind the corpus repository contract (:mod:`multivector.store.base`)."""

@@ -1,0 +1,539 @@
+"""The SQLite corpus store: one file holds documents, passages, annotations, embeddings and an FTS5
+index of passage lemmas, behind the :class:`~multivector.store.base.CorpusRepository` contract.
+
+Every write for one document is one ``BEGIN IMMEDIATE ... COMMIT`` transaction, so a killed
+ingest leaves whole documents or none; WAL journaling lets readers work while a writer writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from multivector.domain.corpus import (
+    Annotation,
+    Document,
+    DocumentMeta,
+    Genre,
+    Layer,
+    Passage,
+    Producer,
+)
+from multivector.errors import NotFoundError
+from multivector.store import fts, vectors
+from multivector.store.base import CorpusRepository, Filters, SearchHit, StoreError
+from multivector.store.migrations import migration
+from multivector.text.lemmas import lemmas, tokens
+
+ENV_DB = "MULTIVECTOR_DB"
+_FETCH = 512
+
+
+def default_db_path() -> Path:
+    """Where the corpus lives unless told: ``$MULTIVECTOR_DB`` if set, else ``./multivector.db``
+    (in the current directory)."""
+    return Path(os.environ.get(ENV_DB) or "multivector.db")
+
+
+class SQLiteStore:
+    """A corpus in one SQLite file (stdlib ``sqlite3``; WAL, foreign keys, ``synchronous=NORMAL``).
+
+    ``path`` defaults to :func:`default_db_path`, read when the store is opened; ``":memory:"``
+    gives a private in-memory corpus. With ``create=False`` a missing file is an error instead of
+    a new corpus. Opening applies any missing schema migrations (:mod:`.migrations`).
+
+    >>> store = SQLiteStore(":memory:")
+    >>> store.count()
+    {'documents': 0, 'passages': 0, 'annotations': 0, 'embeddings': 0}
+    """
+
+    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+        self.path = default_db_path() if path is None else path
+        where = str(self.path)
+        if where != ":memory:" and not create and not Path(where).exists():
+            raise StoreError(f"no corpus database at {where}",
+                             hint=f"ingest documents first, or set {ENV_DB} to the database")
+        try:
+            self._conn = sqlite3.connect(where, isolation_level=None, timeout=30.0)
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open the corpus database {where}: {e}",
+                             hint="check that the folder exists and is writable") from e
+        try:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            if not migration.applied(self._conn) and self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name != 'migrations'"
+            ).fetchone():
+                raise StoreError(f"{where} is an SQLite database but not a multivector corpus",
+                                 hint=f"choose another file (or set {ENV_DB})")
+            migration.apply(self._conn, where=where)
+        except sqlite3.DatabaseError as e:
+            self._conn.close()
+            raise StoreError(f"{where} is not a usable corpus database: {e}",
+                             hint="restore it from a backup or choose another file") from e
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection (autocommit mode), for maintenance and tests."""
+        return self._conn
+
+    # writes -------------------------------------------------------------------------------
+    @contextmanager
+    def _write(self, where: str) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise StoreError(f"{where}: cannot start a write to {self.path}: {e}",
+                             hint="another process may hold the write lock; retry later") from e
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.IntegrityError):
+                raise StoreError(f"{where}: {e}",
+                                 hint="check that passages and annotations belong to the "
+                                 "document and that offsets are integers") from e
+            raise
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: the statements of one search see one state of the database."""
+        conn = self._conn
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN DEFERRED")
+        try:
+            yield conn
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def has_document(self, doc_id: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return row is not None
+
+    def add_document(
+        self,
+        document: Document,
+        passages: Sequence[Passage],
+        annotations: Sequence[Annotation],
+        embeddings: Any | None = None,
+        *,
+        pipeline: dict[str, str] | None = None,
+    ) -> bool:
+        """Store a document with its passages, annotations, index rows and embeddings, in one
+        transaction. Returns False, changing nothing, if a document with its id is stored."""
+        where = f"document {document.id}"
+        _check_passages(document, passages, where)
+        indices = {p.index for p in passages}
+        rows = [_annotation_row(a, document.id, indices, len(document.text), where)
+                for a in annotations]
+        matrix = (vectors.as_matrix(embeddings, len(passages), where)
+                  if embeddings is not None else None)
+        meta = document.meta
+        doc_row = (
+            document.id, document.text, meta.title,
+            meta.date.isoformat() if meta.date else None, meta.source, meta.author,
+            meta.language, Genre(meta.genre).value if meta.genre else None, meta.country,
+            meta.path, _dumps(meta.extra, where, "meta.extra"),
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            _dumps(pipeline or {}, where, "pipeline"),
+        )
+        index_rows = [(" ".join(lemmas(p.text_of(document.text))), document.id, p.index)
+                      for p in passages]
+        with self._write(where) as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document.id,)).fetchone():
+                return False
+            conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_row)
+            conn.executemany(
+                'INSERT INTO passages (doc_id, idx, start, "end", unit) VALUES (?,?,?,?,?)',
+                [(document.id, p.index, p.start, p.end, p.unit) for p in passages],
+            )
+            conn.executemany(
+                "INSERT INTO passages_fts (lemmas, doc_id, idx) VALUES (?,?,?)", index_rows
+            )
+            _insert_annotations(conn, rows)
+            if matrix is not None:
+                _insert_embeddings(conn, document.id, [p.index for p in passages], matrix)
+        return True
+
+    def replace_annotations(
+        self,
+        doc_id: str,
+        layers: Iterable[Layer],
+        annotations: Sequence[Annotation],
+        embeddings: Any | None = None,
+    ) -> None:
+        """Drop the document's annotations of ``layers`` and store ``annotations`` (all of those
+        layers) in one transaction; ``embeddings``, if given, replace the document's too."""
+        where = f"document {doc_id}"
+        layer_values = sorted({Layer(x).value for x in layers})
+        stray = sorted({str(a.layer) for a in annotations} - set(layer_values))
+        if stray:
+            raise StoreError(f"{where}: annotations of layers {stray} are not being replaced",
+                             hint="name every layer of the new annotations in `layers`")
+        with self._write(where) as conn:
+            row = conn.execute("SELECT length(text) FROM documents WHERE id = ?",
+                               (doc_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no stored document {doc_id}",
+                                    hint="add the document before replacing its annotations")
+            indices = [i for (i,) in conn.execute(
+                "SELECT idx FROM passages WHERE doc_id = ? ORDER BY idx", (doc_id,))]
+            rows = [_annotation_row(a, doc_id, set(indices), row[0], where) for a in annotations]
+            matrix = (vectors.as_matrix(embeddings, len(indices), where)
+                      if embeddings is not None else None)
+            conn.execute(
+                "DELETE FROM annotations WHERE doc_id = ? AND layer IN (SELECT value FROM "
+                "json_each(?))", (doc_id, json.dumps(layer_values)),
+            )
+            _insert_annotations(conn, rows)
+            if matrix is not None:
+                conn.execute("DELETE FROM embeddings WHERE doc_id = ?", (doc_id,))
+                _insert_embeddings(conn, doc_id, indices, matrix)
+
+    # reads --------------------------------------------------------------------------------
+    def document(self, doc_id: str) -> Document:
+        row = self._conn.execute(f"SELECT {_DOC_COLUMNS} FROM documents d WHERE d.id = ?",
+                                 (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no stored document {doc_id}",
+                                hint="list stored documents with their ids first")
+        return _document(row)
+
+    def documents(self, filters: Filters | None = None) -> Iterator[Document]:
+        """Documents matching ``filters``, by date (undated last), then id."""
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "fp.doc_id", "fp.idx")
+        if pconds:
+            conds.append("EXISTS (SELECT 1 FROM passages fp WHERE fp.doc_id = d.id AND "
+                         + " AND ".join(pconds) + ")")
+            params += pparams
+        sql = (f"SELECT {_DOC_COLUMNS} FROM documents d {_where(conds)}"
+               " ORDER BY d.date NULLS LAST, d.id")
+        for row in self._rows(sql, params):
+            yield _document(row)
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        found = [
+            Passage(doc_id, idx, start, end, unit)
+            for idx, start, end, unit in self._conn.execute(
+                'SELECT idx, start, "end", unit FROM passages WHERE doc_id = ? ORDER BY idx',
+                (doc_id,),
+            )
+        ]
+        if not found and not self.has_document(doc_id):
+            raise NotFoundError(f"no stored document {doc_id}",
+                                hint="list stored documents with their ids first")
+        return found
+
+    def annotations(
+        self, doc_id: str | None = None, layers: Iterable[Layer] | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[Annotation]:
+        """Annotations of one document or all, of ``layers`` or all, in passages matching
+        ``filters``; ordered by document id, then start offset."""
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        join = "JOIN documents d ON d.id = an.doc_id" if conds else ""
+        if doc_id is not None:
+            conds.append("an.doc_id = ?")
+            params.append(doc_id)
+        if layers is not None:
+            conds.append("an.layer IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps([Layer(x).value for x in layers]))
+        pconds, pparams = _passage_conditions(f, "an.doc_id", "an.passage")
+        sql = (f"SELECT an.doc_id, an.passage, an.layer, an.label, an.start, an.\"end\", an.score,"
+               f" an.component, an.version, an.rule, an.attrs FROM annotations an {join}"
+               f" {_where(conds + pconds)} ORDER BY an.doc_id, an.start, an.\"end\", an.id")
+        for d, p, layer, label, start, end, score, comp, ver, rule, attrs in self._rows(
+            sql, params + pparams
+        ):
+            yield Annotation(d, p, Layer(layer), label, start, end, score,
+                             Producer(comp, ver, rule), json.loads(attrs))
+
+    def embeddings(self, doc_id: str) -> vectors.Matrix | None:
+        """The document's embeddings (passages x dimensions, by passage index), or None."""
+        rows = self._conn.execute(
+            "SELECT dim, vector FROM embeddings WHERE doc_id = ? ORDER BY passage", (doc_id,)
+        ).fetchall()
+        if not rows:
+            if not self.has_document(doc_id):
+                raise NotFoundError(f"no stored document {doc_id}",
+                                    hint="list stored documents with their ids first")
+            return None
+        dims = {dim for dim, _ in rows}
+        if len(dims) != 1:
+            raise StoreError(f"document {doc_id}: embeddings of several dimensions {sorted(dims)}",
+                             hint="re-embed the document with one model")
+        return vectors.from_blobs([blob for _, blob in rows], dims.pop())
+
+    def count(self) -> dict[str, int]:
+        return {
+            table: self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("documents", "passages", "annotations", "embeddings")
+        }
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+        cursor = self._conn.execute(sql, params)
+        while batch := cursor.fetchmany(_FETCH):
+            yield from batch
+
+    # search -------------------------------------------------------------------------------
+    def search(
+        self, query: str, filters: Filters | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """Passages matching ``query`` (see :mod:`.fts` for the syntax), best bm25 first.
+
+        ``score`` is the negated bm25 rank: higher is better."""
+        expr = fts.compile_query(query)
+        if limit <= 0:
+            return []
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        join = "JOIN documents d ON d.id = f.doc_id" if conds else ""
+        pconds, pparams = _passage_conditions(f, "f.doc_id", "f.idx")
+        sql = (f"SELECT f.rowid, f.rank FROM passages_fts f {join}"
+               f" {_where(['passages_fts MATCH ?', *conds, *pconds])}"
+               " ORDER BY f.rank, f.rowid LIMIT ?")
+        with self._snapshot() as conn:
+            try:
+                ranked = conn.execute(sql, [expr, *params, *pparams, limit]).fetchall()
+                marked = dict(conn.execute(
+                    "SELECT rowid, highlight(passages_fts, 0, char(1), char(2)) FROM"
+                    " passages_fts WHERE passages_fts MATCH ? AND rowid IN"
+                    " (SELECT value FROM json_each(?))",
+                    (expr, json.dumps([r for r, _ in ranked])),
+                ))
+            except sqlite3.OperationalError as e:
+                raise StoreError(f"search query {query!r} failed: {e}",
+                                 hint=fts.SYNTAX_HINT) from e
+            hits = []
+            for rowid, rank in ranked:
+                doc_id, idx = conn.execute(
+                    "SELECT doc_id, idx FROM passages_fts WHERE rowid = ?", (rowid,)).fetchone()
+                hits.append(self._hit(doc_id, idx, -rank, marked[rowid]))
+        return hits
+
+    def search_vector(
+        self, vector: Any, filters: Filters | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """Passages nearest ``vector`` by exact cosine similarity (``score``), best first."""
+        q = vectors.query_vector(vector)
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        join = "JOIN documents d ON d.id = e.doc_id" if conds else ""
+        pconds, pparams = _passage_conditions(f, "e.doc_id", "e.passage")
+        sql = (f"SELECT e.rowid, e.vector FROM embeddings e {join}"
+               f" {_where(['e.dim = ?', *conds, *pconds])}")
+        hits = []
+        with self._snapshot() as conn:
+            cursor = conn.execute(sql, [q.shape[0], *params, *pparams])
+            batches = iter(lambda: cursor.fetchmany(vectors.CHUNK_ROWS), [])
+            for score, rowid in vectors.top_k(batches, q, limit):
+                doc_id, idx = conn.execute(
+                    "SELECT doc_id, passage FROM embeddings WHERE rowid = ?", (rowid,)
+                ).fetchone()
+                hits.append(self._hit(doc_id, idx, score, None))
+        return hits
+
+    def _hit(self, doc_id: str, idx: int, score: float, marked: str | None) -> SearchHit:
+        start, end, text, title, date, source, country = self._conn.execute(
+            'SELECT p.start, p."end", substr(d.text, p.start + 1, p."end" - p.start), d.title,'
+            " d.date, d.source, d.country FROM passages p JOIN documents d ON d.id = p.doc_id"
+            " WHERE p.doc_id = ? AND p.idx = ?", (doc_id, idx),
+        ).fetchone()
+        spans: list[tuple[int, int]] = []
+        if marked is not None:
+            words = tokens(text)
+            column = marked.replace(fts.OPEN_MARK, "").replace(fts.CLOSE_MARK, "")
+            lemma_list = column.split(" ")
+            if len(lemma_list) == len(words):  # else indexed by another tokeniser: no marks
+                spans = [words[i][:2] for i in fts.marked_tokens(marked, lemma_list)]
+        snippet = fts.kwic(text, spans)
+        labels: dict[str, list[str]] = {}
+        for layer, label in self._conn.execute(
+            "SELECT layer, label FROM annotations WHERE doc_id = ? AND passage = ?"
+            " ORDER BY start, id", (doc_id, idx),
+        ):
+            if label not in labels.setdefault(layer, []):
+                labels[layer].append(label)
+        return SearchHit(
+            doc_id=doc_id, passage=idx, score=float(score), snippet=snippet.text,
+            highlights=snippet.highlights, start=start, end=end, title=title,
+            date=dt.date.fromisoformat(date) if date else None, source=source,
+            country=country, labels=labels,
+        )
+
+
+def _implements_the_contract(store: SQLiteStore) -> CorpusRepository:
+    return store  # mypy checks here that SQLiteStore has every method of the protocol
+
+
+# rows and checks ---------------------------------------------------------------------------
+_DOC_COLUMNS = ("d.id, d.text, d.title, d.date, d.source, d.author, d.language, d.genre,"
+                " d.country, d.path, d.extra")
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    doc_id, text, title, date, source, author, language, genre, country, path, extra = row
+    meta = DocumentMeta(
+        title=title, date=dt.date.fromisoformat(date) if date else None, source=source,
+        author=author, language=language, genre=Genre(genre) if genre else None,
+        country=country, path=path, extra=json.loads(extra),
+    )
+    return Document(doc_id, text, meta)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(value: Mapping[str, Any], where: str, what: str) -> str:
+    try:
+        return json.dumps(dict(value), ensure_ascii=False, sort_keys=True,
+                          default=_json_default, allow_nan=False)
+    except (TypeError, ValueError) as e:
+        raise StoreError(f"{where}: {what} cannot be stored as JSON ({e})",
+                         hint="use strings, numbers, booleans, lists, dicts and dates") from e
+
+
+def _check_passages(document: Document, passages: Sequence[Passage], where: str) -> None:
+    seen: set[int] = set()
+    for p in passages:
+        if p.doc_id != document.id:
+            raise StoreError(f"{where}: passage {p.index} belongs to document {p.doc_id}",
+                             hint="build passages from the document being added")
+        if p.index in seen:
+            raise StoreError(f"{where}: passage index {p.index} occurs twice",
+                             hint="number passages 0, 1, 2, ... once each")
+        if not 0 <= p.start <= p.end <= len(document.text):
+            raise StoreError(
+                f"{where}: passage {p.index} spans {p.start}-{p.end}, outside the text "
+                f"(length {len(document.text)})", hint="passage offsets index the document text")
+        seen.add(p.index)
+
+
+def _annotation_row(
+    a: Annotation, doc_id: str, passages: set[int], text_length: int, where: str
+) -> tuple[Any, ...]:
+    if a.doc_id != doc_id:
+        raise StoreError(f"{where}: an annotation {a.label!r} belongs to document {a.doc_id}",
+                         hint="annotate the document being stored")
+    if a.passage not in passages:
+        raise StoreError(f"{where}: annotation {a.label!r} names passage {a.passage}, which the "
+                         "document does not have", hint="annotations point at stored passages")
+    if not 0 <= a.start <= a.end <= text_length:
+        raise StoreError(f"{where}: annotation {a.label!r} spans {a.start}-{a.end}, outside "
+                         f"the text (length {text_length})",
+                         hint="annotation offsets index the document text")
+    return (doc_id, a.passage, Layer(a.layer).value, a.label, a.start, a.end, float(a.score),
+            a.producer.component, a.producer.version, a.producer.rule,
+            _dumps(a.attrs, where, f"attrs of annotation {a.label!r}"))
+
+
+def _insert_annotations(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(
+        'INSERT INTO annotations (doc_id, passage, layer, label, start, "end", score, component,'
+        " version, rule, attrs) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows,
+    )
+
+
+def _insert_embeddings(
+    conn: sqlite3.Connection, doc_id: str, indices: list[int], matrix: vectors.Matrix
+) -> None:
+    conn.executemany(
+        "INSERT INTO embeddings (doc_id, passage, dim, vector) VALUES (?,?,?,?)",
+        [(doc_id, i, matrix.shape[1], vectors.to_blob(row)) for i, row in zip(indices, matrix,
+                                                                              strict=True)],
+    )
+
+
+# filters -----------------------------------------------------------------------------------
+def _where(conds: list[str]) -> str:
+    return "WHERE " + " AND ".join(conds) if conds else ""
+
+
+def _listed(column: str, values: Sequence[str], params: list[Any]) -> str:
+    params.append(json.dumps(list(values)))
+    return f"{column} IN (SELECT value FROM json_each(?))"
+
+
+def _document_conditions(f: Filters, d: str) -> tuple[list[str], list[Any]]:
+    """SQL conditions on the documents table (aliased ``d``) and their parameters."""
+    conds: list[str] = []
+    params: list[Any] = []
+    if f.date_from is not None:
+        conds.append(f"{d}.date >= ?")
+        params.append(f.date_from.isoformat())
+    if f.date_to is not None:
+        conds.append(f"{d}.date <= ?")
+        params.append(f.date_to.isoformat())
+    for column, values in (("source", f.sources), ("genre", f.genres),
+                           ("language", f.languages), ("country", f.countries),
+                           ("id", f.doc_ids)):
+        if values:
+            conds.append(_listed(f"{d}.{column}", [str(v) for v in values], params))
+    return conds, params
+
+
+def _passage_conditions(f: Filters, doc: str, passage: str) -> tuple[list[str], list[Any]]:
+    """Conditions that the passage ``(doc, passage)`` has annotations matching each of the
+    annotation filters (any value within one filter, every filter given)."""
+    conds: list[str] = []
+    params: list[Any] = []
+
+    def has(layer: Layer, condition: str) -> None:
+        conds.append(f"EXISTS (SELECT 1 FROM annotations fa WHERE fa.doc_id = {doc} AND "
+                     f"fa.passage = {passage} AND fa.layer = '{layer.value}' AND {condition})")
+
+    if f.actors:
+        has(Layer.ACTOR, _listed("fa.label", f.actors, params))
+    if f.vectors:
+        has(Layer.ACTOR, _listed("json_extract(fa.attrs, '$.vector')", f.vectors, params))
+    if f.themes:
+        # a parent theme matches its sub-themes: "economy" matches "economy.trade"
+        # ('/' follows '.' in code order, so the range holds exactly the "theme." labels)
+        has(Layer.THEME, "(" + " OR ".join(
+            "fa.label = ? OR (fa.label > ? AND fa.label < ?)" for _ in f.themes) + ")")
+        for t in f.themes:
+            params += [t, f"{t}.", f"{t}/"]
+    if f.elements:
+        has(Layer.ELEMENT, _listed("fa.label", f.elements, params))
+    if f.event_types:
+        has(Layer.EVENT, _listed("fa.label", f.event_types, params))
+    return conds, params

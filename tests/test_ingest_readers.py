@@ -1,0 +1,430 @@
+"""Readers: every supported file type into raw documents, every problem into a Failure that names
+the file (and row) and says what to do; metadata precedence; naming conventions; the real corpus.
+
+All fixtures are written here: HTML by hand, DOCX with python-docx, PDFs as raw PDF syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from multivector.domain.corpus import DocumentMeta, Genre
+from multivector.ingest import (
+    Failure,
+    RawDocument,
+    iter_paths,
+    meta_from_name,
+    parse_date,
+    read_path,
+    read_paths,
+)
+from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker
+from tests.conftest import SHARED
+
+UNGD = SHARED / "corpora" / "ungd-central-asia"
+
+ENGLISH = (
+    "The delegation spoke about water sharing, the transit corridor and the border treaty. "
+    "It said that the talks with all the neighbours would go on in the spring."
+)
+RUSSIAN = (
+    "Делегация говорила о совместном использовании воды, транзитном коридоре и договоре о "
+    "границе. Она заявила, что переговоры со всеми соседями продолжатся весной."
+)
+
+
+def one(items: list[RawDocument | Failure]) -> RawDocument:
+    assert len(items) == 1 and isinstance(items[0], RawDocument), items
+    return items[0]
+
+
+def failure(items: list[RawDocument | Failure]) -> Failure:
+    assert len(items) == 1 and isinstance(items[0], Failure), items
+    return items[0]
+
+
+def minimal_pdf(lines: list[str], info: str = "") -> bytes:
+    """A one-page PDF written by hand: Helvetica, a BT ... Tj ET content stream, a valid xref."""
+    stream = ("BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({s}) Tj T*" for s in lines)
+              + " ET").encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< {info} >>".encode("latin-1"),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF_INFO = "/Title (Water and Borders) /Author (A. Writer) /CreationDate (D:20200306120000+06'00')"
+
+
+# --- plain text -----------------------------------------------------------------------------
+
+def test_a_text_file_becomes_a_document_with_encoding_and_language(tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_bytes(("\n" + RUSSIAN + "\r\n\r\nВторой абзац.\r\n").encode("cp1251"))
+    doc = one(list(read_path(path)))
+    assert doc.text == RUSSIAN + "\n\nВторой абзац."
+    assert doc.meta.language == "ru" and doc.meta.path == str(path)
+    assert doc.meta.extra["encoding"] == "cp1251"
+    assert doc.meta.extra["meta_sources"] == {"language": "detected"}
+    assert doc.origin.path == str(path) and doc.origin.row is None
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"  \n\n ", "empty"),
+        ("blank16.txt", "   \n".encode("utf-16"), "whitespace"),
+        ("binary.txt", b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary"),
+    ],
+)
+def test_empty_and_binary_text_files_are_failures(
+    tmp_path: Path, name: str, data: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    f = failure(list(read_path(path)))
+    assert f.path == str(path) and words in f.reason
+
+
+def test_an_unknown_suffix_names_the_supported_types(tmp_path: Path) -> None:
+    path = tmp_path / "slides.pptx"
+    path.write_bytes(b"PK whatever")
+    reason = failure(list(read_path(path))).reason
+    assert "'.pptx'" in reason and ".pdf" in reason and ".jsonl" in reason
+
+
+def test_a_file_over_the_size_limit_names_the_limit_and_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text(ENGLISH * 10)
+    reason = failure(list(read_path(path, max_bytes=100))).reason
+    assert "100" in reason and "max_bytes" in reason
+    assert isinstance(one(list(read_path(path, max_bytes=10_000))), RawDocument)
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+ARTICLE = """<!DOCTYPE html>
+<html><head><meta charset="{charset}"><title>{title} | Example Ministry</title>
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2020-03-06">
+<meta property="og:site_name" content="Example Ministry">
+<style>p {{ color: red }}</style></head>
+<body><nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/contact">Contact</a></nav>
+<article><h1>{title}</h1>{paragraphs}</article>
+<script>trackVisitor("do not keep me");</script>
+<footer>Copyright notice of the example ministry</footer></body></html>
+"""
+
+
+def article(title: str, paragraphs: list[str], charset: str = "utf-8") -> str:
+    body = "".join(f"<p>{p}</p>\n" for p in paragraphs)
+    return ARTICLE.format(charset=charset, title=title, paragraphs=body)
+
+
+def test_html_main_text_and_metadata_come_from_trafilatura(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(article("Talks on water", [ENGLISH, ENGLISH.upper(), "A third paragraph "
+                                                                        "closes the piece."]))
+    doc = one(list(read_path(path)))
+    assert ENGLISH in doc.text and "A third paragraph closes the piece." in doc.text
+    assert "trackVisitor" not in doc.text and "color: red" not in doc.text
+    assert doc.meta.title is not None and "Talks on water" in doc.meta.title
+    assert doc.meta.date == dt.date(2020, 3, 6)
+    assert doc.meta.author == "Jane Roe" and doc.meta.source == "Example Ministry"
+    assert doc.meta.language == "en" and doc.meta.extra["extractor"] == "trafilatura"
+
+
+def test_html_in_a_declared_single_byte_charset(tmp_path: Path) -> None:
+    path = tmp_path / "page.htm"
+    path.write_bytes(article("Переговоры о воде", [RUSSIAN, RUSSIAN], "windows-1251")
+                     .encode("cp1251"))
+    doc = one(list(read_path(path)))
+    assert RUSSIAN in doc.text and doc.meta.language == "ru"
+    assert doc.meta.extra["encoding"] == "cp1251"
+
+
+def test_html_without_an_article_falls_back_to_the_visible_text(tmp_path: Path) -> None:
+    path = tmp_path / "bare.html"
+    path.write_text("<html><body><div class='footer'>Contact the press office of the ministry"
+                    "</div><script>hidden()</script></body></html>")
+    doc = one(list(read_path(path)))
+    assert doc.text == "Contact the press office of the ministry"
+    assert doc.meta.extra["extractor"] == "tag strip"
+
+
+def test_html_with_no_text_at_all_is_a_failure(tmp_path: Path) -> None:
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><script>x()</script></head><body></body></html>")
+    assert "no text" in failure(list(read_path(path))).reason
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+def test_a_hand_written_pdf_gives_its_text_and_document_info(tmp_path: Path) -> None:
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(minimal_pdf(["Water and borders were discussed.", "Trade grew."], PDF_INFO))
+    doc = one(list(read_path(path)))
+    assert doc.text == "Water and borders were discussed.\nTrade grew."
+    assert (doc.meta.title, doc.meta.author) == ("Water and Borders", "A. Writer")
+    assert doc.meta.date == dt.date(2020, 3, 6) and doc.meta.extra["pages"] == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (minimal_pdf(["Water and borders were discussed."])[:300], "truncated"),
+        (random.Random(3).randbytes(3000), "not a PDF"),
+        (b"%PDF-1.4\n" + random.Random(4).randbytes(3000) + b"\n%%EOF\n", "damaged"),
+        (minimal_pdf([]), "OCR"),
+    ],
+)
+def test_broken_or_image_only_pdfs_are_failures(tmp_path: Path, data: bytes, words: str) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(data)
+    assert words in failure(list(read_path(path))).reason
+
+
+def test_a_password_protected_pdf_is_a_failure_an_empty_password_is_not(tmp_path: Path) -> None:
+    for password, name in (("secret", "locked.pdf"), ("", "open.pdf")):
+        writer = PdfWriter()
+        writer.append(PdfReader(io.BytesIO(minimal_pdf(["Sealed text of the protocol."]))))
+        writer.encrypt(user_password=password, owner_password="owner", algorithm="RC4-128")
+        writer.write(tmp_path / name)
+    assert "encrypted" in failure(list(read_path(tmp_path / "locked.pdf"))).reason
+    assert one(list(read_path(tmp_path / "open.pdf"))).text == "Sealed text of the protocol."
+
+
+def test_randomly_damaged_pdfs_never_raise(tmp_path: Path) -> None:
+    good = minimal_pdf(["Water and borders were discussed."], PDF_INFO)
+    rng = random.Random(11)
+    path = tmp_path / "damaged.pdf"
+    for _ in range(40):
+        data = bytearray(good)
+        for _ in range(6):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        assert len(list(read_path(path))) == 1
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+def test_docx_paragraphs_and_core_properties(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Talks on water", level=1)
+    document.add_paragraph(ENGLISH)
+    document.add_paragraph("")
+    document.add_paragraph("A closing paragraph.")
+    document.core_properties.title = "Talks on water"
+    document.core_properties.author = "A. Writer"
+    document.core_properties.created = dt.datetime(2021, 5, 4, 10, 0)
+    path = tmp_path / "memo.docx"
+    document.save(str(path))
+    doc = one(list(read_path(path)))
+    assert doc.text == f"Talks on water\n\n{ENGLISH}\n\nA closing paragraph."
+    assert (doc.meta.title, doc.meta.author, doc.meta.date) == (
+        "Talks on water", "A. Writer", dt.date(2021, 5, 4))
+
+
+@pytest.mark.parametrize("data", [b"PK\x03\x04" + b"not really a zip" * 20,
+                                  b"\xd0\xcf\x11\xe0 an old binary .doc file" * 10])
+def test_a_corrupt_docx_is_a_failure(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "memo.docx"
+    path.write_bytes(data)
+    assert "not a valid DOCX" in failure(list(read_path(path))).reason
+
+
+# --- JSONL and CSV --------------------------------------------------------------------------
+
+def test_jsonl_rows_map_metadata_and_a_malformed_line_fails_alone(tmp_path: Path) -> None:
+    rows = [
+        json.dumps({"text": ENGLISH, "title": "First", "date": "06.03.2020", "speaker": "A. Person",
+                    "lang": "English", "genre": "statement", "country": "Kazakhstan",
+                    "url": "https://example.org/1"}),
+        '{"text": "broken line", ',
+        "",
+        json.dumps({"content": RUSSIAN, "genre": "interview", "date": "someday"}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"title": "no text here"}),
+    ]
+    path = tmp_path / "items.jsonl"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    items = list(read_path(path))
+    assert [type(i).__name__ for i in items] == [
+        "RawDocument", "Failure", "RawDocument", "Failure", "Failure"]
+    first, bad, second, not_object, no_text = items
+    assert isinstance(first, RawDocument) and isinstance(second, RawDocument)
+    assert first.origin.row == 1 and second.origin.row == 4
+    assert (first.meta.title, first.meta.date, first.meta.author) == (
+        "First", dt.date(2020, 3, 6), "A. Person")
+    assert (first.meta.language, first.meta.genre, first.meta.country) == (
+        "en", Genre.STATEMENT, "KAZ")
+    assert first.meta.extra["url"] == "https://example.org/1"
+    assert first.meta.extra["meta_sources"]["language"] == "file"
+    assert second.text == RUSSIAN and second.meta.language == "ru"
+    assert second.meta.genre is Genre.OTHER
+    assert second.meta.extra["genre_original"] == "interview"
+    assert second.meta.extra["date_original"] == "someday" and second.meta.date is None
+    assert isinstance(bad, Failure) and bad.row == 2 and "not valid JSON" in bad.reason
+    assert isinstance(not_object, Failure) and not_object.row == 5
+    assert isinstance(no_text, Failure) and no_text.row == 6 and "text_column" in no_text.reason
+
+
+def test_jsonl_text_column_can_be_named(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps({"Speech": ENGLISH, "text": "a short abstract"}) + "\n")
+    assert one(list(read_path(path, text_column="speech"))).text == ENGLISH
+
+
+def test_csv_rows_with_a_sniffed_delimiter_and_a_bad_row_in_the_middle(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text(
+        "title;date;author;text\n"
+        f"One;2020-03-06;Mr. A;{ENGLISH}\n"
+        "Two;2020-03-07;Mr. B;\n"
+        f'Three;6 March 2020;Ms. C;"{RUSSIAN}\n\nВторой абзац; с точкой с запятой."\n'
+        "Four;2020-03-09;Mr. D;text;with an extra field\n"
+        f"Five;March 10, 2020;Mr. E;{ENGLISH}\n",
+        encoding="utf-8",
+    )
+    items = list(read_path(path))
+    assert [(type(i).__name__, i.origin.row if isinstance(i, RawDocument) else i.row)
+            for i in items] == [("RawDocument", 2), ("Failure", 3), ("RawDocument", 4),
+                                ("Failure", 7), ("RawDocument", 8)]
+    one_, empty, three, extra_field, five = items
+    assert isinstance(one_, RawDocument) and one_.meta.title == "One" and one_.text == ENGLISH
+    assert isinstance(empty, Failure) and "'text' is empty" in empty.reason
+    assert isinstance(three, RawDocument)
+    assert three.text == RUSSIAN + "\n\nВторой абзац; с точкой с запятой."
+    assert three.meta.date == dt.date(2020, 3, 6) and three.meta.language == "ru"
+    assert isinstance(extra_field, Failure) and "quote" in extra_field.reason
+    assert isinstance(five, RawDocument) and five.meta.date == dt.date(2020, 3, 10)
+
+
+def test_csv_without_a_text_column_fails_once(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text("title,summary\nOne,two\nThree,four\n")
+    f = failure(list(read_path(path)))
+    assert f.row == 1 and "title, summary" in f.reason and "text_column" in f.reason
+
+
+# --- metadata precedence and naming conventions --------------------------------------------
+
+def test_options_beat_the_file_which_beats_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "2019-01-02_old_name.html"
+    path.write_text(article("Talks on water", [ENGLISH, ENGLISH]))
+    doc = one(list(read_path(path)))
+    assert doc.meta.date == dt.date(2020, 3, 6)  # the page's own date, not the file name's
+    assert doc.meta.extra["meta_sources"]["date"] == "file"
+    overrides = DocumentMeta(date=dt.date(2021, 1, 1), genre=Genre.NEWS, language="ru")
+    doc = one(list(read_path(path, overrides=overrides)))
+    assert (doc.meta.date, doc.meta.genre, doc.meta.language) == (
+        dt.date(2021, 1, 1), Genre.NEWS, "ru")
+    assert doc.meta.extra["meta_sources"]["date"] == "option"
+    assert doc.meta.author == "Jane Roe"  # fields the options leave open still come through
+
+
+def test_a_dated_file_name_gives_date_and_title(tmp_path: Path) -> None:
+    path = tmp_path / "2020-03-06_talks_on_water.txt"
+    path.write_text(ENGLISH)
+    doc = one(list(read_path(path)))
+    assert (doc.meta.date, doc.meta.title) == (dt.date(2020, 3, 6), "talks on water")
+    assert doc.meta.extra["meta_sources"]["date"] == "file name"
+
+
+def test_ungd_names_and_a_speakers_table_one_folder_up(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "speakers.csv").write_text(
+        "Year,Session,ISO Code,Country,Name of Person Speaking,Post,Unnamed: 6\n"
+        "2020,75,TST,Testland,Mr.  Ivan PETROV ,Minister for Foreign Affairs ,\n"
+        "2019,74,TST,Testland,Petrova,,\n", encoding="utf-8-sig")
+    path = tmp_path / "texts" / "TST_75_2020.txt"
+    path.write_text(ENGLISH)
+    doc = one(list(read_path(path)))
+    m = doc.meta
+    assert (m.country, m.date, m.genre, m.source) == (
+        "TST", dt.date(2020, 9, 25), Genre.SPEECH, "UN General Debate")
+    assert m.author == "Ivan Petrov" and m.extra["post"] == "Minister for Foreign Affairs"
+    assert m.extra["date_precision"] == UNGD_DATE_PRECISION and m.extra["session"] == 75
+    other = meta_from_name(tmp_path / "texts" / "TST_74_2019.txt")
+    assert other is not None and other.author == "Petrova" and "post" not in other.extra
+    assert meta_from_name(tmp_path / "TST_12_2020.txt") is None  # session and year disagree
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2020-03-06", dt.date(2020, 3, 6)), ("06.03.2020", dt.date(2020, 3, 6)),
+     ("6/3/2020", dt.date(2020, 3, 6)), ("6 March 2020", dt.date(2020, 3, 6)),
+     ("March 6, 2020", dt.date(2020, 3, 6)), ("6 марта 2020 г.", dt.date(2020, 3, 6)),
+     ("2020-03-06T10:15:00Z", dt.date(2020, 3, 6)), ("31.02.2020", None), ("soon", None)],
+)
+def test_dates_are_read_day_first(value: str, expected: dt.date | None) -> None:
+    assert parse_date(value) == expected
+
+
+def test_speaker_names_lose_honorifics_and_shouting() -> None:
+    assert clean_speaker("Mr.  Kassymzhomart TOKAEV ") == "Kassymzhomart Tokaev"
+    assert clean_speaker("H.E. Mrs. Roza OTUNBAYEVA") == "Roza Otunbayeva"
+    assert clean_speaker("Nursultan A. Nazarbayev") == "Nursultan A. Nazarbayev"
+
+
+# --- paths ----------------------------------------------------------------------------------
+
+def test_folders_expand_sorted_without_hidden_or_corpus_description_files(tmp_path: Path) -> None:
+    for name in ("b.txt", "a/c.txt", "a/.hidden.txt", ".git/x.txt", "README.md", "speakers.csv"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(ENGLISH)
+    missing = tmp_path / "missing.txt"
+    items = list(iter_paths([tmp_path, tmp_path / "README.md", missing]))
+    assert items[:3] == [tmp_path / "a/c.txt", tmp_path / "b.txt", tmp_path / "README.md"]
+    assert isinstance(items[3], Failure) and items[3].path == str(missing)
+    assert "folder" in failure(list(read_path(tmp_path / "a"))).reason
+    assert "cannot read" in failure(list(read_path(missing))).reason
+    docs = list(read_paths([tmp_path]))
+    assert [d.origin.path for d in docs if isinstance(d, RawDocument)] == [
+        str(tmp_path / "a/c.txt"), str(tmp_path / "b.txt")]
+
+
+# --- the real corpus (read from ../shared, skipped when absent) -----------------------------
+
+def test_every_real_ungd_statement_decodes_as_english_with_its_metadata() -> None:
+    texts = UNGD / "texts"
+    if not texts.is_dir():
+        pytest.skip("shared/corpora/ungd-central-asia is not beside this checkout")
+    items = list(read_paths([texts]))
+    assert len(items) == len(list(texts.glob("*.txt"))) > 100
+    assert all(isinstance(i, RawDocument) for i in items), [i for i in items
+                                                            if isinstance(i, Failure)]
+    docs = [i for i in items if isinstance(i, RawDocument)]
+    assert {d.meta.language for d in docs} == {"en"}
+    assert all(d.meta.source == "UN General Debate" and d.meta.author for d in docs)
+    by_name = {Path(d.origin.path).name: d.meta for d in docs}
+    kaz = by_name["KAZ_75_2020.txt"]
+    assert (kaz.author, kaz.country, kaz.date) == (
+        "Kassym-Jomart Tokayev", "KAZ", dt.date(2020, 9, 25))
+    assert kaz.extra["post"] == "President"
+    assert kaz.extra["date_precision"] == UNGD_DATE_PRECISION
