@@ -19,9 +19,14 @@ from multivector.domain.concept import Edition
 from multivector.domain.corpus import AnnotatedDocument
 from multivector.errors import UsageError
 from multivector.services.knowledge import KnowledgeBase
+from multivector.text.matcher import PhraseMatcher, Scanner
+from multivector.text.normalize import Prepared
 
 
 class Component(Protocol):
+    """``name``, ``version`` and the call; a component that matches phrases may also offer
+    ``matchers() -> list[PhraseMatcher]`` so that the pipeline scans each text once for all."""
+
     name: str
     version: str
 
@@ -65,12 +70,27 @@ DEFAULT_CONFIG: dict[str, Any] = {
 class Pipeline:
     def __init__(self, components: Iterable[Component]) -> None:
         self.components = list(components)
+        self._scanner: Scanner | None = None
+
+    @property
+    def scanner(self) -> Scanner:
+        """One automaton over the phrase matchers of every component (see ``matchers()``)."""
+        if self._scanner is None:
+            matchers: list[PhraseMatcher[Any]] = []
+            for c in self.components:
+                get = getattr(c, "matchers", None)
+                if callable(get):
+                    matchers.extend(get())
+            self._scanner = Scanner(matchers)
+        return self._scanner
 
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.components]
 
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
+        if "prepared" not in doc.cache:  # read the text once for every component's phrases
+            doc.cache["prepared"] = Prepared(doc.text, scanner=self.scanner)
         for component in self.components:
             doc = component(doc)
         return doc
@@ -91,6 +111,14 @@ class Pipeline:
                 hint=f"use any of: {', '.join(sorted(_FACTORIES))}",
             )
         return cls(_FACTORIES[n](context, settings.get(n, {})) for n in names)
+
+
+def prepared(doc: AnnotatedDocument) -> Prepared:
+    """The document's text normalised for matching, computed once and shared by components."""
+    prep = doc.cache.get("prepared")
+    if not isinstance(prep, Prepared) or prep.text is not doc.text:
+        prep = doc.cache["prepared"] = Prepared(doc.text)
+    return prep
 
 
 def _load_builtin() -> None:

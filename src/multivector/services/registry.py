@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
@@ -25,7 +25,7 @@ from multivector.domain.actors import (
 )
 from multivector.errors import NotFoundError
 from multivector.text.matcher import PhraseMatcher
-from multivector.text.normalize import fold_key
+from multivector.text.normalize import Prepared, fold_key
 
 ROLE_WORDS: dict[str, str] = {
     "president": "head_of_state",
@@ -93,6 +93,8 @@ class ActorRegistry:
             self.matcher.add(alias.text, alias, case_sensitive=_case_sensitive(alias))
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_aliases: list[list[Alias]] = []
+        # the resolutions of one alias key on one date do not change: score them once
+        self._find_cache: dict[tuple[str, dt.date | None], list[Resolution]] = {}
 
     # ------------------------------------------------------------------ lookups
 
@@ -154,12 +156,27 @@ class ActorRegistry:
             return mentions
         return self._fuzzy(text, on)
 
-    def find(self, text: str, on: dt.date | None = None) -> list[Resolution]:
+    def find(self, text: str | Prepared, on: dt.date | None = None) -> list[Resolution]:
         """Mentions of actors in running text, with offsets, longest match first."""
         out: list[Resolution] = []
         for m in self.matcher.find(text):
-            out.extend(self._score(list(m.payloads), on, m.start, m.end))
+            out.extend(
+                Resolution(r.actor, r.confidence, r.reason, r.alias, m.start, m.end)
+                for r in self.readings(m.key, m.payloads, on)
+            )
         return out
+
+    def readings(
+        self, key: str, aliases: Sequence[Alias], on: dt.date | None
+    ) -> list[Resolution]:
+        """The scored readings of a matched alias key on a date (cached; offsets are 0)."""
+        cache = self._find_cache
+        scored = cache.get((key, on))
+        if scored is None:
+            if len(cache) > 200_000:  # many distinct dates: start afresh rather than grow
+                cache.clear()
+            scored = cache[(key, on)] = self._score(list(aliases), on, 0, 0)
+        return scored
 
     def _score(
         self, aliases: list[Alias], on: dt.date | None, start: int, end: int

@@ -1,25 +1,34 @@
 """Find many phrases in text at once: Aho-Corasick over folded text, word boundaries respected.
 
-Two automata share the work: one over case-folded text for names ("Russia", "России"), one over
-case-preserved text for abbreviations ("US", "UN", "EU"), so that "us" and "un" never match. A
-name that starts with a capital letter must start with one in the text, so "turkey" and "china"
-in lower case are not countries. Overlapping matches resolve to the longest, leftmost.
+Every phrase is indexed under its folded form (lower case, ``ё`` as ``е``, typographic quotes
+and dashes plain, whitespace runs as one space), so one pass over the folded text finds every
+candidate. Case rules are then checked against the original: an abbreviation ("US", "UN", "EU",
+"ООН") must appear with its own case, so "us" and "un" never match; a name that starts with a
+capital letter ("Turkey", "China") must start with one in the text. Overlapping matches resolve
+to the longest, leftmost, unless the caller asks for all of them.
+
+A :class:`Scanner` merges several matchers into one automaton, so that the actors and the theme
+lexicon of a pipeline read each document once.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import ahocorasick
+import numpy as np
+import numpy.typing as npt
 
-from multivector.text.normalize import _TYPO, Normalized, fold, fold_key, normalize
+from multivector.text.normalize import Prepared, fold_key, prepare, typography
 
 T = TypeVar("T")
 
 _RUNS = re.compile(r"  +")
+
+Candidate = tuple[int, int, str]  # (start, end, key), offsets into the original text
 
 
 def is_abbreviation(text: str) -> bool:
@@ -33,12 +42,30 @@ def is_abbreviation(text: str) -> bool:
     return upper >= 2 and upper / len(letters) >= 0.6
 
 
+def exact_form(text: str) -> str:
+    """The case-kept form an abbreviation is compared in (typography folded, spaces single)."""
+    return _RUNS.sub(" ", typography(text))
+
+
 @dataclass(frozen=True)
 class Match(Generic[T]):
     start: int
     end: int
     key: str
-    payloads: tuple[T, ...]
+    payloads: Sequence[T]  # shared with the index: do not mutate
+
+
+@dataclass
+class _Entry(Generic[T]):
+    """The phrases of one folded key: case-free ones, and case-kept ones by exact form."""
+
+    payloads: tuple[T, ...] = ()
+    capital: bool = False  # the case-free phrase starts with a capital letter
+    exact: dict[str, tuple[T, ...]] = field(default_factory=dict)
+    simple: bool = False  # no case rule to check: every candidate earns ``payloads``
+
+    def refresh(self) -> None:
+        self.simple = not self.capital and not self.exact and bool(self.payloads)
 
 
 class PhraseMatcher(Generic[T]):
@@ -51,14 +78,15 @@ class PhraseMatcher(Generic[T]):
     """
 
     def __init__(self) -> None:
-        self._ci: dict[str, list[T]] = {}
-        self._cs: dict[str, list[T]] = {}
-        self._capital: set[str] = set()
-        self._auto_ci: ahocorasick.Automaton | None = None
-        self._auto_cs: ahocorasick.Automaton | None = None
+        self._entries: dict[str, _Entry[T]] = {}
+        self._scanner: Scanner | None = None
 
     def __len__(self) -> int:
-        return len(self._ci) + len(self._cs)
+        return len(self._entries)
+
+    @property
+    def keys(self) -> Iterable[str]:
+        return self._entries.keys()
 
     def add(self, phrase: str, payload: T, *, case_sensitive: bool | None = None) -> None:
         phrase = phrase.strip()
@@ -66,98 +94,156 @@ class PhraseMatcher(Generic[T]):
             return
         if case_sensitive is None:
             case_sensitive = is_abbreviation(phrase)
+        key = fold_key(phrase)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = _Entry()
         if case_sensitive:
-            key = _RUNS.sub(" ", phrase.translate(_TYPO))
-            self._cs.setdefault(key, []).append(payload)
+            form = exact_form(phrase)
+            entry.exact[form] = (*entry.exact.get(form, ()), payload)
         else:
-            key = fold_key(phrase)
-            self._ci.setdefault(key, []).append(payload)
-            if phrase[0].isupper():
-                self._capital.add(key)
-        self._auto_ci = self._auto_cs = None
-
-    def add_many(self, items: Iterable[tuple[str, T]]) -> None:
-        for phrase, payload in items:
-            self.add(phrase, payload)
-
-    def _build(self) -> None:
-        self._auto_ci = _automaton(self._ci)
-        self._auto_cs = _automaton(self._cs)
+            entry.payloads = (*entry.payloads, payload)
+            entry.capital = entry.capital or phrase[0].isupper()
+        entry.refresh()
+        self._scanner = None
 
     def lookup(self, phrase: str) -> tuple[T, ...]:
         """Payloads of a phrase given whole (case rules as in :meth:`find`)."""
         phrase = phrase.strip()
-        cs = _RUNS.sub(" ", phrase.translate(_TYPO))
-        out = list(self._cs.get(cs, ()))
-        key = fold_key(phrase)
-        if key in self._ci and (key not in self._capital or phrase[:1].isupper()):
-            out.extend(self._ci[key])
+        entry = self._entries.get(fold_key(phrase))
+        if entry is None:
+            return ()
+        out = list(entry.exact.get(exact_form(phrase), ()))
+        if entry.payloads and (not entry.capital or phrase[:1].isupper()):
+            out.extend(entry.payloads)
         return tuple(out)
 
-    def find(self, text: str, *, overlapping: bool = False) -> list[Match[T]]:
-        """Matches in ``text`` with offsets into ``text``; longest-leftmost unless overlapping."""
-        if self._auto_ci is None or self._auto_cs is None:
-            self._build()
-        assert self._auto_ci is not None and self._auto_cs is not None
-        cands: list[tuple[int, int, str, bool]] = []
-        if len(self._ci):
-            norm = normalize(text)
-            cands.extend(self._scan(self._auto_ci, norm, text, case_sensitive=False))
-        if len(self._cs):
-            cs_norm = normalize(text, keep_case=True)
-            cands.extend(self._scan(self._auto_cs, cs_norm, text, case_sensitive=True))
-        cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
-        out: list[Match[T]] = []
-        last_end = -1
-        for start, end, key, cs in cands:
-            if not overlapping and start < last_end:
-                continue
-            payloads = self._cs[key] if cs else self._ci[key]
-            out.append(Match(start, end, key, tuple(payloads)))
-            last_end = max(last_end, end)
+    def accept(self, key: str, original: str, start: int, end: int) -> Sequence[T]:
+        """The payloads a candidate match earns under the case rules (empty: rejected)."""
+        entry = self._entries[key]
+        out: Sequence[T] = ()
+        if entry.payloads and (not entry.capital or original[start].isupper()):
+            out = entry.payloads
+        if entry.exact:
+            exact = entry.exact.get(exact_form(original[start:end]))
+            if exact:
+                out = (*out, *exact) if out else exact
         return out
 
-    def _scan(
-        self,
-        auto: ahocorasick.Automaton,
-        norm: Normalized,
-        original: str,
-        *,
-        case_sensitive: bool,
-    ) -> Iterable[tuple[int, int, str, bool]]:
-        t = norm.text
-        n = len(t)
-        capital = self._capital
-        for end_idx, (key, klen) in auto.iter(t):
-            start = end_idx - klen + 1
-            end = end_idx + 1
-            if start > 0 and _word_char(t[start - 1], t[start]):
+    def find(self, text: str | Prepared, *, overlapping: bool = False) -> list[Match[T]]:
+        """Matches in ``text`` with offsets into it; longest-leftmost unless ``overlapping``.
+
+        A :class:`Prepared` text shares its normalisation (and, with a :class:`Scanner`, one
+        automaton pass) among several matchers."""
+        return [Match(*hit) for hit in self.hits(text, overlapping=overlapping)]
+
+    def hits(
+        self, text: str | Prepared, *, overlapping: bool = False
+    ) -> list[tuple[int, int, str, Sequence[T]]]:
+        """:meth:`find` as plain tuples ``(start, end, key, payloads)``: the fast path."""
+        prep = prepare(text)
+        cands = prep.cache.get(id(self))
+        if cands is None:
+            scanner = prep.scanner if isinstance(prep.scanner, Scanner) else None
+            if scanner is None or not scanner.owns(self):
+                if self._scanner is None:
+                    self._scanner = Scanner([self])
+                scanner = self._scanner
+            scanner.scan(prep)
+            cands = prep.cache[id(self)]
+        original = prep.text
+        entries = self._entries
+        out: list[tuple[int, int, str, Sequence[T]]] = []
+        last_end = -1
+        for start, end, key in cands:  # sorted by start, longest first
+            if not overlapping and start < last_end:
                 continue
-            if end < n and _word_char(t[end], t[end - 1]):
-                continue
-            o_start = norm.to_original(start)
-            o_end = norm.to_original(end - 1) + 1
-            if not case_sensitive and key in capital and not original[o_start].isupper():
-                continue
-            yield o_start, o_end, key, case_sensitive
+            entry = entries[key]
+            if entry.simple:
+                payloads: Sequence[T] = entry.payloads
+            else:
+                payloads = self.accept(key, original, start, end)
+                if not payloads:
+                    continue
+            out.append((start, end, key, payloads))
+            if end > last_end:
+                last_end = end
+        return out
 
 
-def _word_char(ch: str, neighbour: str) -> bool:
-    """Whether ``ch`` continues the word that ``neighbour`` (inside the match) belongs to."""
-    return ch.isalnum() and neighbour.isalnum()
+class Scanner:
+    """One automaton over the keys of several matchers: each text is read once for all.
+
+    The automaton reports every occurrence of every key; a candidate survives when no letter or
+    digit continues its word at either end (checked in a per-character table built with NumPy).
+    """
+
+    def __init__(self, matchers: Sequence[PhraseMatcher[Any]]) -> None:
+        self.matchers = list(matchers)
+        owners: dict[str, list[int]] = {}
+        for i, m in enumerate(self.matchers):
+            for key in m.keys:
+                owners.setdefault(key, []).append(i)
+        self._keys = list(owners)
+        self._key_lengths = [len(k) for k in self._keys]
+        self._owners = [tuple(who) for who in owners.values()]
+        self._auto = ahocorasick.Automaton()
+        for k, key in enumerate(self._keys):
+            self._auto.add_word(key, k)
+        if self._keys:
+            self._auto.make_automaton()
+        self._ids = {id(m) for m in self.matchers}
+
+    def owns(self, matcher: PhraseMatcher[Any]) -> bool:
+        return id(matcher) in self._ids
+
+    def scan(self, prep: Prepared) -> None:
+        """Candidates of every matcher, stored in ``prep.cache`` under the matcher's id."""
+        lists: list[list[Candidate]] = [[] for _ in self.matchers]
+        if self._keys:
+            norm = prep.folded
+            t = norm.text
+            last = len(t) - 1
+            word = _word_chars(t).tobytes()  # one byte per character: 1 = letter or digit
+            origin = norm.origin
+            keys, lengths, owners = self._keys, self._key_lengths, self._owners
+            for end, k in self._auto.iter(t):
+                start = end - lengths[k] + 1
+                # word boundaries: a letter or digit may not continue the word at either end
+                if start and word[start - 1] and word[start]:
+                    continue
+                if end < last and word[end + 1] and word[end]:
+                    continue
+                if origin is None:
+                    cand = (start, end + 1, keys[k])
+                else:
+                    cand = (origin[start], origin[end] + 1, keys[k])
+                who = owners[k]
+                if len(who) == 1:
+                    lists[who[0]].append(cand)
+                else:
+                    for i in who:
+                        lists[i].append(cand)
+        for m, cands in zip(self.matchers, lists, strict=True):
+            cands.sort(key=_longest_leftmost)
+            prep.cache[id(m)] = cands
 
 
-def _automaton(patterns: dict[str, list[T]]) -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for key in patterns:
-        auto.add_word(key, (key, len(key)))
-    if len(patterns):
-        auto.make_automaton()
-    return auto
+def _longest_leftmost(c: Candidate) -> tuple[int, int]:
+    return (c[0], c[0] - c[1])
 
 
-def keys_of(matches: Sequence[Match[T]]) -> list[str]:
-    return [m.key for m in matches]
+_WORD_TABLE: npt.NDArray[np.bool_] | None = None
 
 
-__all__ = ["Match", "PhraseMatcher", "fold", "is_abbreviation"]
+def _word_chars(text: str) -> npt.NDArray[np.bool_]:
+    """For each character of ``text``: is it a letter or digit (``str.isalnum``)?"""
+    global _WORD_TABLE
+    if _WORD_TABLE is None:
+        _WORD_TABLE = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # characters beyond the basic plane (rare in prose) count as word characters
+    return np.where(codes < 0x10000, _WORD_TABLE[np.minimum(codes, 0xFFFF)], True)
+
+
+__all__ = ["Match", "PhraseMatcher", "Scanner", "exact_form", "is_abbreviation"]

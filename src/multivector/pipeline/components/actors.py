@@ -8,14 +8,15 @@ vector scheme, and whether it names the speaker's own country (which belongs to 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from multivector.domain.actors import ActorType
+from multivector.domain.actors import ActorType, Alias
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Layer, Producer
 from multivector.domain.vectors import VectorScheme
-from multivector.pipeline import Component, Context, register
+from multivector.pipeline import Component, Context, prepared, register
 from multivector.services.registry import ActorRegistry
+from multivector.text.matcher import PhraseMatcher
 
 
 class ActorFinder:
@@ -28,6 +29,10 @@ class ActorFinder:
         self.registry = registry
         self.scheme = scheme
         self.min_confidence = min_confidence
+        self._cache: dict[tuple[str, str | None, dt.date | None], list[Any]] = {}
+
+    def matchers(self) -> list[PhraseMatcher[Any]]:
+        return [self.registry.matcher]
 
     def vector_of(self, actor_id: str, home: str | None, on: dt.date | None) -> str | None:
         actor = self.registry.get(actor_id)
@@ -39,47 +44,54 @@ class ActorFinder:
             return self.scheme.vector_of_country(actor.country, home)
         return None
 
+    def _templates(
+        self, key: str, aliases: Sequence[Alias], home: str | None, on: dt.date | None
+    ) -> list[tuple[str, float, Producer, dict[str, Any]]]:
+        """What every match of ``key`` on this date becomes: label, score, producer, attrs."""
+        cache_key = (key, home, on)
+        got = self._cache.get(cache_key)
+        if got is not None:
+            return got
+        readings = self.registry.readings(key, aliases, on)
+        top = max((r.confidence for r in readings), default=0.0)
+        got = []
+        for r in readings:
+            # an ambiguous alias keeps only its best readings ("Moscow" in 1985 is the USSR)
+            if r.confidence < self.min_confidence or r.confidence < 0.9 * top:
+                continue
+            actor = r.actor
+            own = actor.id == home or (
+                actor.type in (ActorType.PERSON, ActorType.PLACE) and actor.country == home
+            )
+            attrs = {
+                "type": actor.type.value,
+                "vector": self.vector_of(actor.id, home, on),
+                "own_country": own,
+                "reason": r.reason,
+            }
+            producer = Producer(self.name, self.version, f"alias {r.alias.text!r}")
+            got.append((actor.id, r.confidence, producer, attrs))
+        if len(self._cache) > 200_000:
+            self._cache.clear()
+        self._cache[cache_key] = got
+        return got
+
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
         meta = doc.document.meta
         home = meta.country or self.scheme.home
         on = meta.date
-        text = doc.text
-        for p in doc.passages:
-            chunk = text[p.start : p.end]
-            best: dict[tuple[int, int], float] = {}
-            found = self.registry.find(chunk, on)
-            for res in found:
-                key = (res.start, res.end)
-                best[key] = max(best.get(key, 0.0), res.confidence)
-            for res in found:
-                # an ambiguous alias keeps only its best readings ("Moscow" in 1985 is the USSR)
-                if res.confidence < self.min_confidence or res.confidence < 0.9 * best[
-                    (res.start, res.end)
-                ]:
-                    continue
-                actor = res.actor
-                own = actor.id == home or (
-                    actor.type in (ActorType.PERSON, ActorType.PLACE) and actor.country == home
-                )
-                vector = self.vector_of(actor.id, home, on)
-                doc.annotations.append(
-                    Annotation(
-                        doc_id=doc.document.id,
-                        passage=p.index,
-                        layer=Layer.ACTOR,
-                        label=actor.id,
-                        start=p.start + res.start,
-                        end=p.start + res.end,
-                        score=res.confidence,
-                        producer=Producer(self.name, self.version, f"alias {res.alias.text!r}"),
-                        attrs={
-                            "type": actor.type.value,
-                            "vector": vector,
-                            "own_country": own,
-                            "reason": res.reason,
-                        },
-                    )
-                )
+        doc_id = doc.document.id
+        append = doc.annotations.append
+        # one scan of the whole text (shared with other matchers), then each match to its passage
+        passage_of = doc.passage_of
+        for start, end, key, aliases in self.registry.matcher.hits(prepared(doc)):
+            passage = passage_of(start, end)
+            if passage is None:
+                continue  # a match across a passage boundary, or outside every passage
+            index = passage.index
+            for label, score, producer, attrs in self._templates(key, aliases, home, on):
+                append(Annotation(doc_id, index, Layer.ACTOR, label, start, end, score,
+                                  producer, attrs))
         return doc
 
 

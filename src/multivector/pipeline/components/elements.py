@@ -140,6 +140,9 @@ class ElementCoder:
         index: ElementIndex = self.cache[key]
         return index
 
+    def matchers(self) -> list[PhraseMatcher[Any]]:
+        return [self.index().matcher] if self.edition is not None else []
+
     def element_vectors(self) -> Matrix:
         assert self.edition is not None and self.embedder is not None
         key = self._key(f"vectors:{self.embedder.name}")

