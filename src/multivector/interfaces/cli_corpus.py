@@ -454,7 +454,9 @@ def register(app: typer.Typer) -> None:
         corpus = Corpus(store=SQLiteStore(":memory:"), edition=concept, config=load_config(config))
         try:
             passages = read_gold(gold)
-            result = run_eval(passages, Pipeline.from_config(corpus.config, corpus.context))
+            leaves = frozenset(t.id for t in corpus.knowledge.codebook.leaves)
+            result = run_eval(passages, Pipeline.from_config(corpus.config, corpus.context),
+                              leaves=leaves)
         except MultivectorError as exc:
             fail(exc)
         doc: dict[str, Any] = {

@@ -84,7 +84,11 @@ def read_gold(path: Path) -> list[GoldPassage]:
     return out
 
 
-def predicted_labels(doc: AnnotatedDocument) -> dict[str, frozenset[str]]:
+def predicted_labels(
+    doc: AnnotatedDocument, leaves: frozenset[str] | None = None
+) -> dict[str, frozenset[str]]:
+    """Label sets per layer; with ``leaves``, themes outside it (parent themes) are left out,
+    since gold sets label leaf themes only."""
     actors = doc.layer(Layer.ACTOR)
     home = doc.document.meta.country
     return {
@@ -96,7 +100,9 @@ def predicted_labels(doc: AnnotatedDocument) -> dict[str, frozenset[str]]:
             and a.label != home
             and not a.attrs.get("own_country")
         ),
-        "themes": frozenset(a.label for a in doc.layer(Layer.THEME)),
+        "themes": frozenset(
+            a.label for a in doc.layer(Layer.THEME) if leaves is None or a.label in leaves
+        ),
         "events": frozenset(a.label for a in doc.layer(Layer.EVENT)),
     }
 
@@ -179,7 +185,11 @@ class Evaluation(Tabular):
         ]
 
 
-def evaluate(gold: Iterable[GoldPassage], pipeline: Pipeline) -> Evaluation:
+def evaluate(
+    gold: Iterable[GoldPassage], pipeline: Pipeline, *, leaves: frozenset[str] | None = None
+) -> Evaluation:
+    """Score ``pipeline`` on ``gold``; ``leaves``: the theme ids gold sets label (see
+    :func:`predicted_labels`)."""
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     errors: list[dict[str, Any]] = []
     n = 0
@@ -190,7 +200,7 @@ def evaluate(gold: Iterable[GoldPassage], pipeline: Pipeline) -> Evaluation:
             title=g.id, date=g.date, language=g.lang, country=g.country, genre=genre
         )
         doc = pipeline(AnnotatedDocument(Document.create(g.text, meta)))
-        got = predicted_labels(doc)
+        got = predicted_labels(doc, leaves)
         for layer in LAYERS:
             want = g.expected.get(layer, frozenset())
             have = got[layer]
