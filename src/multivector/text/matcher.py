@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import ahocorasick
-import numpy as np
-import numpy.typing as npt
 
 from multivector.text.normalize import Prepared, fold_key, prepare, typography
 
@@ -175,7 +173,7 @@ class Scanner:
     """One automaton over the keys of several matchers: each text is read once for all.
 
     The automaton reports every occurrence of every key; a candidate survives when no letter or
-    digit continues its word at either end (checked in a per-character table built with NumPy).
+    digit continues its word at either end.
     """
 
     def __init__(self, matchers: Sequence[PhraseMatcher[Any]]) -> None:
@@ -204,20 +202,19 @@ class Scanner:
             norm = prep.folded
             t = norm.text
             last = len(t) - 1
-            word = _word_chars(t).tobytes()  # one byte per character: 1 = letter or digit
-            origin = norm.origin
+            to_original = norm.to_original if norm._starts else None
             keys, lengths, owners = self._keys, self._key_lengths, self._owners
             for end, k in self._auto.iter(t):
                 start = end - lengths[k] + 1
                 # word boundaries: a letter or digit may not continue the word at either end
-                if start and word[start - 1] and word[start]:
+                if start and t[start - 1].isalnum() and t[start].isalnum():
                     continue
-                if end < last and word[end + 1] and word[end]:
+                if end < last and t[end + 1].isalnum() and t[end].isalnum():
                     continue
-                if origin is None:
+                if to_original is None:
                     cand = (start, end + 1, keys[k])
                 else:
-                    cand = (origin[start], origin[end] + 1, keys[k])
+                    cand = (to_original(start), to_original(end) + 1, keys[k])
                 who = owners[k]
                 if len(who) == 1:
                     lists[who[0]].append(cand)
@@ -231,19 +228,6 @@ class Scanner:
 
 def _longest_leftmost(c: Candidate) -> tuple[int, int]:
     return (c[0], c[0] - c[1])
-
-
-_WORD_TABLE: npt.NDArray[np.bool_] | None = None
-
-
-def _word_chars(text: str) -> npt.NDArray[np.bool_]:
-    """For each character of ``text``: is it a letter or digit (``str.isalnum``)?"""
-    global _WORD_TABLE
-    if _WORD_TABLE is None:
-        _WORD_TABLE = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    # characters beyond the basic plane (rare in prose) count as word characters
-    return np.where(codes < 0x10000, _WORD_TABLE[np.minimum(codes, 0xFFFF)], True)
 
 
 __all__ = ["Match", "PhraseMatcher", "Scanner", "exact_form", "is_abbreviation"]

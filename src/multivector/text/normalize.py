@@ -9,12 +9,10 @@ both normalised forms of a text once, so that several matchers can share them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 # one character for one character, so that offsets survive folding
 _TYPOGRAPHY: tuple[tuple[str, str], ...] = (
@@ -55,20 +53,22 @@ def fold_key(text: str) -> str:
 
 @dataclass(frozen=True)
 class Normalized:
-    """Normalised text; ``origin[i]`` is the original offset of character ``i`` (None: same)."""
+    """Normalised text, and where its characters came from in the original.
+
+    Collapsing a whitespace run shifts every later character left; ``_starts[i]`` is the
+    normalised offset from which the cumulative shift ``_shifts[i]`` applies.
+    """
 
     text: str
-    origin: memoryview | None = None  # int64 offsets; a memoryview indexes fast into Python ints
-    origin_array: npt.NDArray[np.int64] | None = None  # the same offsets, for vector code
+    _starts: tuple[int, ...] = ()
+    _shifts: tuple[int, ...] = ()
 
     def to_original(self, pos: int) -> int:
         """Offset in the original text of offset ``pos`` in the normalised text."""
-        origin = self.origin
-        if origin is None:
+        if not self._starts:
             return pos
-        if pos < len(origin):
-            return int(origin[pos])
-        return pos + (int(origin[-1]) + 1 - len(origin) if len(origin) else 0)
+        i = bisect_right(self._starts, pos) - 1
+        return pos + self._shifts[i] if i >= 0 else pos
 
 
 def normalize(text: str, *, keep_case: bool = False) -> Normalized:
@@ -76,14 +76,15 @@ def normalize(text: str, *, keep_case: bool = False) -> Normalized:
     folded = typography(text) if keep_case else fold(text)
     if "  " not in folded:
         return Normalized(folded)
-    # vectorised: drop every space that follows a space, remember where the rest came from
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
-    space = codes == 32
-    keep = np.ones(len(codes), dtype=bool)
-    keep[1:] = ~(space[1:] & space[:-1])
-    collapsed = codes[keep].tobytes().decode("utf-32-le")
-    origin: npt.NDArray[np.int64] = np.flatnonzero(keep).astype(np.int64)
-    return Normalized(collapsed, memoryview(origin), origin)  # type: ignore[arg-type]
+    starts: list[int] = []
+    shifts: list[int] = []
+    removed = 0
+    for m in _RUNS.finditer(folded):
+        # the run keeps one space; characters after it move left by the rest
+        starts.append(m.start() + 1 - removed)
+        removed += m.end() - m.start() - 1
+        shifts.append(removed)
+    return Normalized(_RUNS.sub(" ", folded), tuple(starts), tuple(shifts))
 
 
 class Prepared:
