@@ -20,7 +20,7 @@ from multivector.adapters.schemas import SCHEMAS
 from multivector.adapters.validation import validate_path
 from multivector.domain.diff import diff_editions
 from multivector.errors import MultivectorError, Problem, UsageError
-from multivector.interfaces import cli_corpus
+from multivector.interfaces import cli_analysis, cli_corpus
 from multivector.interfaces.diffview import print_diff
 from multivector.interfaces.output import Format, render
 from multivector.services import documents as docs
@@ -361,6 +361,7 @@ def actors_show(
 
 
 cli_corpus.register(app)
+cli_analysis.register(app)
 
 
 def main() -> None:
@@ -375,4 +376,5 @@ def main() -> None:
 COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "ingest", "code", "search", "doc", "events", "export", "evaluate",
+    "balance", "gap", "coverage", "trends", "keyness",
 ]

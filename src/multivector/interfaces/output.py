@@ -30,9 +30,11 @@ class Format(StrEnum):
 Row = Mapping[str, Any]
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, *, digits: int | None = None) -> str:
     if value is None:
         return ""
+    if digits is not None and isinstance(value, float):
+        return f"{value:.{digits}f}".rstrip("0").rstrip(".") if value == value else ""
     if isinstance(value, (list, tuple)):
         return ", ".join(_cell(v) for v in value)
     if isinstance(value, dict):
@@ -83,7 +85,8 @@ def to_markdown(doc: Mapping[str, Any], title: str | None = None) -> str:
         out.append("| " + " | ".join(cols) + " |")
         out.append("|" + "---|" * len(cols))
         for r in value:
-            cells = [_cell(r.get(c)).replace("|", "\\|").replace("\n", " ") for c in cols]
+            cells = [_cell(r.get(c), digits=3).replace("|", "\\|").replace("\n", " ")
+                     for c in cols]
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
     return "\n".join(out)
@@ -126,7 +129,7 @@ def render(
         console.print(f"[bold]{title}[/bold]")
     for k, v in doc.items():
         if not _is_rows(v):
-            console.print(f"[dim]{k}:[/dim] {_cell(v)}")
+            console.print(f"[dim]{k}:[/dim] {_cell(v, digits=3)}")
     for key, value in doc.items():
         if not _is_rows(value):
             continue
@@ -136,7 +139,7 @@ def render(
             # the first column is the row's id: never wrap it, so it can be copied whole
             table.add_column(c, overflow="fold", no_wrap=i == 0)
         for r in value:
-            table.add_row(*(_cell(r.get(c)) for c in cols))
+            table.add_row(*(_cell(r.get(c), digits=3) for c in cols))
         if not value:
             console.print(f"[dim]{key}: (none)[/dim]")
         else:

@@ -102,6 +102,10 @@ def themes_hit(el: Element, themes: Mapping[str, float], actors: set[str]) -> Hi
     if found:
         return Hit("themes+partner", round(SCORES["themes+partner"] * strength, 4),
                    f"{rule} + partner {' '.join(found)}")
+    if covered < min(2, len(el.themes)):
+        # one shared theme of several is too weak alone: broad principles would fire on any
+        # passage about the UN or security (they need a label, a partner, or two themes)
+        return None
     return Hit("themes", round(SCORES["themes"] * strength, 4), rule)
 
 

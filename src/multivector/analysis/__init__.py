@@ -1,0 +1,84 @@
+"""Analyses of a coded corpus: balance, coverage, declared versus observed, trends, alignment.
+
+Each analysis returns a typed result (a :class:`~multivector.domain.results.Tabular`) with
+``to_frame()``, the parameters it used, and ``evidence(...)`` for the passages behind a figure.
+"""
+
+from multivector.analysis.alignment import AlignmentResult, edition_alignment, edition_profile
+from multivector.analysis.balance import (
+    WEIGHTINGS,
+    AttentionResult,
+    BalanceResult,
+    attention,
+    balance,
+    normalised_entropy,
+    one_minus_hhi,
+)
+from multivector.analysis.coverage import CoverageResult, coverage
+from multivector.analysis.frames import (
+    META_COLUMNS,
+    assign_period,
+    documents_frame,
+    edition_spans,
+    elements_frame,
+    events_frame,
+    mentions_frame,
+    passages_frame,
+    period_order,
+    themes_frame,
+)
+from multivector.analysis.gap import (
+    DeclaredProfile,
+    DeclaredRule,
+    GapResult,
+    declared_profile,
+    gap,
+    theme_family,
+)
+from multivector.analysis.trends import (
+    KeynessResult,
+    Split,
+    ThemeAttention,
+    keyness,
+    keyness_terms,
+    keyness_themes,
+    theme_attention,
+)
+
+__all__ = [
+    "META_COLUMNS",
+    "WEIGHTINGS",
+    "AlignmentResult",
+    "AttentionResult",
+    "BalanceResult",
+    "CoverageResult",
+    "DeclaredProfile",
+    "DeclaredRule",
+    "GapResult",
+    "KeynessResult",
+    "Split",
+    "ThemeAttention",
+    "assign_period",
+    "attention",
+    "balance",
+    "coverage",
+    "declared_profile",
+    "documents_frame",
+    "edition_alignment",
+    "edition_profile",
+    "edition_spans",
+    "elements_frame",
+    "events_frame",
+    "gap",
+    "keyness",
+    "keyness_terms",
+    "keyness_themes",
+    "mentions_frame",
+    "normalised_entropy",
+    "one_minus_hhi",
+    "passages_frame",
+    "period_order",
+    "theme_attention",
+    "theme_family",
+    "themes_frame",
+]

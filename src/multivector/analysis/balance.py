@@ -1,0 +1,498 @@
+"""Multi-vector balance: how a speaker's attention is shared among the vectors of a scheme, per
+period (and per source, genre, speaker or country), with a balance index and bootstrap intervals.
+
+Weighting (``weighting=``), over the actor mentions of the mentions frame:
+
+``"mention"`` (default)
+    each mention of a state (or of a bloc the scheme assigns to a vector) counts 1 toward its
+    vector. An ambiguous name with several readings at one span counts once, for its most
+    confident reading.
+``"passage"``
+    each passage counts 1 for every vector it mentions at least once.
+``"document"``
+    each document counts 1 for every vector it mentions at least once (presence, not a split:
+    a document naming Russia and China adds 1 to each).
+
+Only state vectors count: mentions of the speaker's own country (vector None) never do, and
+multilateral organisations count only with ``include_multilateral=True``, as one more vector.
+A period's shares are its vector weights over their sum.
+
+Balance index: the normalised Shannon entropy ``H / ln K`` of the shares, where ``K`` is the
+number of vectors of the whole scheme (not only those observed), so that values compare across
+periods: 1 is even attention over all K vectors, 0 attention to one vector only. ``1 - HHI``
+(one minus the sum of squared shares; at most ``1 - 1/K``) is reported beside it. Both are
+rounded to 12 decimals so that the exact cases are exact.
+
+Intervals: percentile bootstrap. Within each period (and group) the documents that carry at
+least one counted mention are resampled with replacement (``bootstrap`` times, a multinomial
+draw of document multiplicities, vectorised), the shares and indexes recomputed, and the
+``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles taken. Cells of one document get no
+interval; a share that is 0 (or 1) in every document has a zero-width interval, so read
+intervals together with ``n_documents``. The plug-in entropy is biased low in small samples, so
+the percentile interval covers a little less than ``level``: in the simulation of
+``tests/test_balance.py`` (corpora of 40 documents) about 0.90-0.94 for 0.95.
+
+Two periods *differ* when the bootstrap interval of the difference of their indexes
+(independent resamples of each period) excludes 0; whether the two periods' own intervals
+overlap is reported beside it, but non-overlap is a stricter (conservative) test and is not the
+flag.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from multivector.analysis.frames import UNDATED, assign_period, period_order
+from multivector.domain.concept import Edition
+from multivector.domain.results import Tabular
+from multivector.domain.vectors import MULTILATERAL, VectorScheme
+from multivector.errors import UsageError
+
+WEIGHTINGS = ("mention", "passage", "document")
+GROUPS = {"source": "source", "genre": "genre", "author": "author", "speaker": "author",
+          "country": "country", "language": "language"}
+UNKNOWN = "(unknown)"
+_DECIMALS = 12
+_BLOCK = 4_000_000  # resample weights held in memory at once (bootstrap rows x documents)
+
+Floats = npt.NDArray[np.float64]
+
+
+# ------------------------------------------------------------------------------ estimators
+
+
+def normalised_entropy(shares: npt.ArrayLike, k: int | None = None) -> Floats:
+    """``H / ln K`` of share vectors (last axis); ``k`` defaults to the length of that axis.
+
+    >>> float(normalised_entropy([0.25, 0.25, 0.25, 0.25]))
+    1.0
+    >>> float(normalised_entropy([1.0, 0.0, 0.0]))
+    0.0
+    """
+    p = np.asarray(shares, dtype=np.float64)
+    k = p.shape[-1] if k is None else k
+    if k < 2:
+        raise UsageError(f"a balance index needs at least two vectors, got {k}",
+                         hint="use a vector scheme with two or more vectors")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    h = -terms.sum(axis=-1) / np.log(k)
+    result: Floats = np.round(np.clip(h, 0.0, 1.0), _DECIMALS) + 0.0  # no -0.0
+    return result
+
+
+def one_minus_hhi(shares: npt.ArrayLike) -> Floats:
+    """One minus the Herfindahl-Hirschman index (sum of squared shares), last axis.
+
+    >>> float(one_minus_hhi([0.5, 0.5]))
+    0.5
+    """
+    p = np.asarray(shares, dtype=np.float64)
+    result: Floats = np.round(1.0 - (p * p).sum(axis=-1), _DECIMALS)
+    return result
+
+
+def bootstrap_totals(
+    counts: npt.ArrayLike, bootstrap: int, rng: np.random.Generator
+) -> Floats:
+    """Column totals of ``counts`` (documents x categories) over ``bootstrap`` resamples of its
+    rows with replacement: an array (bootstrap x categories)."""
+    c = np.asarray(counts, dtype=np.float64)
+    n = c.shape[0]
+    out = np.empty((bootstrap, c.shape[1]), dtype=np.float64)
+    if n == 0:
+        out.fill(0.0)
+        return out
+    block = max(1, _BLOCK // n)
+    p = np.full(n, 1.0 / n)
+    for lo in range(0, bootstrap, block):
+        hi = min(bootstrap, lo + block)
+        draws = rng.multinomial(n, p, size=hi - lo).astype(np.float64)
+        out[lo:hi] = draws @ c
+    return out
+
+
+def shares_of(totals: Floats) -> Floats:
+    """Rows of totals as shares (NaN where a row sums to 0)."""
+    s = totals.sum(axis=-1, keepdims=True)
+    out: Floats = np.divide(totals, s, out=np.full_like(totals, np.nan), where=s > 0)
+    return out
+
+
+def interval(values: Floats, level: float) -> tuple[Floats, Floats]:
+    """Percentile interval over the first axis (NaN where every value is NaN)."""
+    a = (1.0 - level) / 2.0
+    if values.shape[0] == 0 or np.all(np.isnan(values)):
+        nan = np.full(values.shape[1:], np.nan)
+        return nan, nan
+    low, high = np.nanquantile(values, [a, 1.0 - a], axis=0)
+    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------ preparation
+
+
+def scheme_vectors(
+    vectors: VectorScheme | Sequence[str] | None, include_multilateral: bool = False
+) -> tuple[str, ...]:
+    """The vector ids counted: a scheme's, a list, or the default scheme's (plus
+    ``multilateral`` when asked)."""
+    if vectors is None:
+        from multivector.services.knowledge import default_knowledge
+
+        ids = default_knowledge().vectors.ids
+    elif isinstance(vectors, VectorScheme):
+        ids = vectors.ids
+    else:
+        ids = tuple(dict.fromkeys(str(v) for v in vectors))
+    if include_multilateral and MULTILATERAL not in ids:
+        ids = (*ids, MULTILATERAL)
+    if len(ids) < 2:
+        raise UsageError(f"a balance needs at least two vectors, got {list(ids)}",
+                         hint="use a vector scheme with two or more vectors")
+    return ids
+
+
+def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataFrame:
+    """The mentions that count: one reading per span (the most confident), of a counted
+    vector."""
+    if mentions.empty:
+        return mentions.copy()
+    best = (mentions.sort_values("score", ascending=False, kind="stable")
+            .drop_duplicates(["doc_id", "start", "end"]))
+    return best[best["vector"].isin(list(vectors))].sort_index()
+
+
+def document_weights(counted: pd.DataFrame, weighting: str, keys: Sequence[str]) -> pd.Series:
+    """Weight per (``keys``..., doc_id, vector) under a weighting."""
+    if weighting not in WEIGHTINGS:
+        raise UsageError(f"unknown weighting {weighting!r}",
+                         hint="use mention, passage or document")
+    cols = [*keys, "doc_id", "vector"]
+    if weighting == "passage":
+        counted = counted.drop_duplicates(["doc_id", "passage", "vector"])
+    elif weighting == "document":
+        counted = counted.drop_duplicates(["doc_id", "vector"])
+    return counted.groupby(cols, sort=False, dropna=False).size().astype("float64")
+
+
+def _prepare(
+    mentions: pd.DataFrame,
+    period: str | Sequence[int] | None,
+    by: str | None,
+    editions: Iterable[Edition] | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The frame with ``period`` (and the group column filled), and the cell key columns."""
+    if period is None:
+        if "period" not in mentions.columns:
+            raise UsageError("no period given and the frame has no period column",
+                             hint="pass period='year' (or quarter, edition, cut years)")
+        frame = mentions.copy()
+    else:
+        frame = assign_period(mentions, period, editions=editions)
+    keys = ["period"]
+    if by is not None:
+        column = GROUPS.get(by, by)
+        if column not in frame.columns:
+            raise UsageError(f"cannot group by {by!r}",
+                             hint="use source, genre, author (speaker), country or language")
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), UNKNOWN)
+        keys = [column, "period"]
+    return frame, keys
+
+
+def _ordered_cells(frame: pd.DataFrame, keys: list[str]) -> list[tuple[Any, ...]]:
+    order = {p: i for i, p in enumerate(period_order(frame))}
+    cells = {tuple(k) for k in frame[keys].drop_duplicates().itertuples(index=False)}
+    return sorted(cells, key=lambda c: (*(str(v) for v in c[:-1]), order.get(c[-1], 0)))
+
+
+def _by_cell(series: pd.Series, keys: Sequence[str]) -> dict[tuple[Any, ...], pd.Series]:
+    """A series indexed by (``keys``..., more levels) split into one series per cell."""
+    if len(series) == 0:
+        return {}
+    out = {}
+    for cell, part in series.groupby(level=list(keys), sort=False, dropna=False):
+        key = cell if isinstance(cell, tuple) else (cell,)
+        out[key] = part.droplevel(list(keys)) if part.index.nlevels > len(keys) else part
+    return out
+
+
+def _cell_matrix(part: pd.Series | None, vectors: Sequence[str]) -> Floats:
+    """Documents x vectors weights of one cell, from its (doc_id, vector) weights."""
+    if part is None or len(part) == 0:
+        return np.zeros((0, len(vectors)))
+    wide = part.unstack("vector", fill_value=0).reindex(columns=list(vectors), fill_value=0)
+    return np.asarray(wide.to_numpy(dtype=np.float64), dtype=np.float64)
+
+
+# ------------------------------------------------------------------------------ attention
+
+
+@dataclass(frozen=True)
+class AttentionResult(Tabular):
+    """Vector weights and shares per period (and group), without intervals."""
+
+    period: str | tuple[int, ...] | None
+    by: str | None
+    weighting: str
+    vectors: tuple[str, ...]
+    shares: pd.DataFrame = field(compare=False, repr=False)
+
+    def records(self) -> list[dict[str, Any]]:
+        return frame_records(self.shares)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long form: [group], period, vector, weight, share, n_documents."""
+        return self.shares.copy()
+
+    def wide(self) -> pd.DataFrame:
+        """Shares with one column per vector, one row per period (and group)."""
+        keys = [c for c in self.shares.columns if c not in ("vector", "weight", "share",
+                                                              "n_documents")]
+        wide = self.shares.pivot(index=keys, columns="vector", values="share")
+        wide = wide.reindex(columns=list(self.vectors))
+        wide.columns.name = None
+        return wide.reset_index()
+
+
+def attention(
+    mentions: pd.DataFrame,
+    *,
+    period: str | Sequence[int] | None = "year",
+    by: str | None = None,
+    weighting: str = "mention",
+    vectors: VectorScheme | Sequence[str] | None = None,
+    include_multilateral: bool = False,
+    editions: Iterable[Edition] | None = None,
+) -> AttentionResult:
+    """Attention shares across vectors per period (and per ``by`` group).
+
+    ``mentions`` is a :func:`~multivector.analysis.frames.mentions_frame`; ``period`` as in
+    :func:`~multivector.analysis.frames.assign_period` (None: use the frame's ``period``
+    column); ``by`` one of source, genre, author (or speaker), country; ``weighting`` mention,
+    passage or document (see the module docstring)."""
+    result = balance(mentions, period=period, by=by, weighting=weighting, vectors=vectors,
+                     include_multilateral=include_multilateral, editions=editions, bootstrap=0)
+    shares = result.shares.drop(columns=["share_low", "share_high"])
+    return AttentionResult(result.period, by, weighting, result.vectors, shares)
+
+
+# ------------------------------------------------------------------------------ balance
+
+
+@dataclass(frozen=True)
+class BalanceResult(Tabular):
+    """Balance per period (and group): shares, indexes with intervals, period differences."""
+
+    period: str | tuple[int, ...] | None
+    by: str | None
+    weighting: str
+    vectors: tuple[str, ...]
+    bootstrap: int
+    seed: int
+    level: float
+    shares: pd.DataFrame = field(compare=False, repr=False)
+    index: pd.DataFrame = field(compare=False, repr=False)
+    differences: pd.DataFrame = field(compare=False, repr=False)
+    mentions: pd.DataFrame = field(compare=False, repr=False)
+
+    def shares_frame(self) -> pd.DataFrame:
+        """[group], period, vector, weight, share, share_low, share_high, n_documents."""
+        return self.shares.copy()
+
+    def index_frame(self) -> pd.DataFrame:
+        """[group], period, n_documents, n_mentions, weight, entropy (+ low, high),
+        one_minus_hhi (+ low, high), top_vector, top_share."""
+        return self.index.copy()
+
+    def differences_frame(self) -> pd.DataFrame:
+        """[group], period_a, period_b, entropy_a, entropy_b, difference (b - a), low, high,
+        differs (the difference's interval excludes 0), intervals_overlap."""
+        return self.differences.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.index_frame()
+
+    def records(self) -> list[dict[str, Any]]:
+        return frame_records(self.index)
+
+    def evidence(
+        self, period: str, vector: str, k: int = 5, *, group: str | None = None
+    ) -> pd.DataFrame:
+        """The passages behind a share: doc_id, passage, mentions (of the vector in the
+        passage), score (best mention score), actors; most mentions first."""
+        rows = self.mentions[(self.mentions["period"] == period)
+                             & (self.mentions["vector"] == vector)]
+        if group is not None and self.by is not None:
+            rows = rows[rows[GROUPS.get(self.by, self.by)] == group]
+        return strongest_passages(rows, k, label="actor", count="mentions")
+
+
+def balance(
+    mentions: pd.DataFrame,
+    *,
+    period: str | Sequence[int] | None = "year",
+    by: str | None = None,
+    weighting: str = "mention",
+    vectors: VectorScheme | Sequence[str] | None = None,
+    include_multilateral: bool = False,
+    editions: Iterable[Edition] | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    all_pairs: bool = False,
+) -> BalanceResult:
+    """Shares, the balance index (normalised entropy, 1 - HHI) with bootstrap intervals, and
+    the differences between consecutive periods (every pair with ``all_pairs``) per group.
+
+    Arguments as in :func:`attention`; ``bootstrap`` resamples (0 for none), ``seed`` for the
+    random generator, ``level`` of the intervals. See the module docstring for the rules."""
+    if bootstrap < 0:
+        raise UsageError(f"bootstrap must be 0 or more, got {bootstrap}", hint="use e.g. 1000")
+    if not 0.0 < level < 1.0:
+        raise UsageError(f"level must be between 0 and 1, got {level}", hint="use e.g. 0.95")
+    ids = scheme_vectors(vectors, include_multilateral)
+    frame, keys = _prepare(mentions, period, by, editions)
+    counted = counted_mentions(frame, ids)
+    weights = document_weights(counted, weighting, keys)
+    rng = np.random.default_rng(seed)
+    k = len(ids)
+    share_rows: list[dict[str, Any]] = []
+    index_rows: list[dict[str, Any]] = []
+    replicates: dict[tuple[Any, ...], Floats] = {}
+    parts = _by_cell(weights, keys)
+    n_mentions = {
+        (c if isinstance(c, tuple) else (c,)): int(n)
+        for c, n in counted.groupby(keys, dropna=False).size().items()
+    } if len(counted) else {}
+    for cell in _ordered_cells(counted, keys) if len(counted) else []:
+        matrix = _cell_matrix(parts.get(cell), ids)
+        n_docs = matrix.shape[0]
+        totals = matrix.sum(axis=0)
+        p = shares_of(totals[None, :])[0]
+        entropy = float(normalised_entropy(p, k))
+        hhi = float(one_minus_hhi(p))
+        label = dict(zip(keys, cell, strict=True))
+        if bootstrap and n_docs >= 2:
+            boot = shares_of(bootstrap_totals(matrix, bootstrap, rng))
+            boot_entropy = normalised_entropy(boot, k)
+            replicates[cell] = boot_entropy
+            e_low, e_high = interval(boot_entropy[:, None], level)
+            h_low, h_high = interval(one_minus_hhi(boot)[:, None], level)
+            s_low, s_high = interval(boot, level)
+            bounds = (float(e_low[0]), float(e_high[0]), float(h_low[0]), float(h_high[0]))
+        else:
+            s_low = s_high = np.full(k, np.nan)
+            bounds = (np.nan,) * 4
+        for j, v in enumerate(ids):
+            share_rows.append({**label, "vector": v, "weight": float(totals[j]),
+                               "share": float(p[j]), "share_low": float(s_low[j]),
+                               "share_high": float(s_high[j]), "n_documents": n_docs})
+        top = int(np.argmax(p))
+        index_rows.append({
+            **label, "n_documents": n_docs,
+            "n_mentions": n_mentions.get(cell, 0),
+            "weight": float(totals.sum()),
+            "entropy": entropy, "entropy_low": bounds[0], "entropy_high": bounds[1],
+            "one_minus_hhi": hhi, "one_minus_hhi_low": bounds[2],
+            "one_minus_hhi_high": bounds[3],
+            "top_vector": ids[top], "top_share": float(p[top]),
+        })
+    group_cols = keys[:-1]
+    shares = pd.DataFrame(share_rows, columns=[*keys, "vector", "weight", "share", "share_low",
+                                               "share_high", "n_documents"])
+    index = pd.DataFrame(index_rows, columns=[
+        *keys, "n_documents", "n_mentions", "weight", "entropy", "entropy_low", "entropy_high",
+        "one_minus_hhi", "one_minus_hhi_low", "one_minus_hhi_high", "top_vector", "top_share"])
+    differences = _differences(index, group_cols, replicates, level, all_pairs)
+    period_param = tuple(period) if period is not None and not isinstance(period, str) else period
+    return BalanceResult(period_param, by, weighting, ids, bootstrap, seed, level, shares, index,
+                         differences, counted)
+
+
+def _differences(
+    index: pd.DataFrame,
+    group_cols: list[str],
+    replicates: dict[tuple[Any, ...], Floats],
+    level: float,
+    all_pairs: bool,
+) -> pd.DataFrame:
+    rows: list[dict[str, Any]] = []
+    groups = index.groupby(group_cols, sort=False) if group_cols else [((), index)]
+    for group, part in groups:
+        g = group if isinstance(group, tuple) else (group,)
+        dated: list[dict[str, Any]] = [
+            {str(k): v for k, v in r.items()}
+            for r in part[part["period"] != UNDATED].to_dict("records")
+        ]
+        pairs = (itertools.combinations(dated, 2) if all_pairs else itertools.pairwise(dated))
+        for a, b in pairs:
+            ka, kb = (*g, a["period"]), (*g, b["period"])
+            diff = float(b["entropy"]) - float(a["entropy"])
+            if ka in replicates and kb in replicates:
+                low_arr, high_arr = interval((replicates[kb] - replicates[ka])[:, None], level)
+                low, high = float(low_arr[0]), float(high_arr[0])
+            else:
+                low = high = np.nan
+            bounds = [float(a["entropy_low"]), float(a["entropy_high"]),
+                      float(b["entropy_low"]), float(b["entropy_high"])]
+            overlap = (None if np.isnan(bounds).any()
+                       else not (bounds[1] < bounds[2] or bounds[3] < bounds[0]))
+            rows.append({
+                **dict(zip(group_cols, g, strict=True)),
+                "period_a": a["period"], "period_b": b["period"],
+                "entropy_a": float(a["entropy"]), "entropy_b": float(b["entropy"]),
+                "difference": round(diff, _DECIMALS), "low": low, "high": high,
+                "differs": bool(low > 0 or high < 0) if not np.isnan(low) else False,
+                "intervals_overlap": overlap,
+            })
+    return pd.DataFrame(rows, columns=[*group_cols, "period_a", "period_b", "entropy_a",
+                                       "entropy_b", "difference", "low", "high", "differs",
+                                       "intervals_overlap"])
+
+
+# ------------------------------------------------------------------------------ evidence
+
+
+def strongest_passages(
+    rows: pd.DataFrame, k: int, *, label: str, count: str = "n"
+) -> pd.DataFrame:
+    """The ``k`` passages of ``rows`` with the most annotations, then the best score:
+    doc_id, passage, ``count``, score, and the distinct ``label`` values (comma-separated)."""
+    columns = ["doc_id", "passage", count, "score", label + "s"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = rows.groupby(["doc_id", "passage"], sort=False).agg(
+        n=(label, "size"), score=("score", "max"),
+        labels=(label, lambda s: ", ".join(sorted({str(x) for x in s}))),
+    ).reset_index()
+    grouped = grouped.sort_values(["n", "score", "doc_id", "passage"],
+                                  ascending=[False, False, True, True], kind="stable")
+    grouped = grouped.rename(columns={"n": count, "labels": label + "s"})
+    return grouped.head(k).reset_index(drop=True)[columns]
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a frame as plain Python values (NaN and NaT as None), for JSON and CSV."""
+    out = []
+    for row in frame.to_dict("records"):
+        clean: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, np.generic):
+                value = value.item()
+            if isinstance(value, pd.Timestamp):
+                value = value.date().isoformat()
+            elif (value is pd.NaT or value is pd.NA
+                  or (isinstance(value, float) and np.isnan(value))):
+                value = None
+            clean[str(key)] = value
+        out.append(clean)
+    return out

@@ -1,0 +1,554 @@
+"""Declared versus observed: the attention a concept edition declares for each vector and each
+priority, against the attention a corpus gives them, with bootstrap intervals of the gap.
+
+The declared profile (:func:`declared_profile`) follows a documented, user-overridable rule
+(:class:`DeclaredRule`; pass a mapping or a YAML file with any of its keys to change it):
+
+- every element gives weight to the vectors it names. A vector's weight from one element is
+  the largest of: the tier weight of each partner in the vector (allied 7, comprehensive
+  strategic partnership 6, expanded strategic partnership 5, strategic partnership 4,
+  expanded partnership and cooperation 3, partnership and cooperation 2, cooperation 1; a
+  partner without a tier 1); 1 for an organisation of the element that the scheme counts
+  toward a vector (the EU toward europe, ASEAN toward asia_pacific; multilateral bodies
+  count toward none); 1 for a regional priority without partners in that vector, through
+  the explicit mapping :data:`REGIONAL_ELEMENTS` of element ids to vectors. Several
+  partners of one vector in one element count once (the closest), so that a priority naming
+  four neighbours declares one relation with their region, not four;
+- that weight is multiplied by the element's kind factor (principle, goal, priority 1.0;
+  objective 0.8; mechanism and expected result 0.5; assessment and threat 0.3) and summed over
+  elements; the speaker's own country counts toward no vector;
+- shares are the weights over their sum.
+
+The declared profile over priorities: each element with themes gives its kind factor, split
+equally, to the families of its themes (``economy.trade`` belongs to ``economy``); each element
+has its kind factor as its own weight. Shares are weights over their sum.
+
+The observed profile (:func:`gap`) is attention over the edition's validity period (from its
+adoption date, or 1 January of its first year, to 31 December of its last year) in documents
+of the edition's country: vector shares as in :mod:`multivector.analysis.balance` (by mention
+by default), theme families as shares of theme-coded passages (a passage splits one unit
+equally among the families coded in it), elements as shares of element-coded passages (split
+the same way), and events as shares of events per counterpart vector (an event counts 1 for
+each distinct vector among its counterparts). Documents are resampled with replacement for the
+percentile bootstrap interval of each observed share; the declared share is fixed, so the gap's
+interval is the observed interval minus the declared share, and ``differs`` flags gaps whose
+interval excludes 0. A vector never mentioned in the window has the zero-width interval [0, 0]
+and is flagged whenever it is declared: read the flags together with ``n_documents``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from multivector.analysis.balance import (
+    Floats,
+    bootstrap_totals,
+    counted_mentions,
+    document_weights,
+    frame_records,
+    interval,
+    scheme_vectors,
+    shares_of,
+    strongest_passages,
+)
+from multivector.domain.concept import Edition, ElementKind, Tier
+from multivector.domain.results import Tabular
+from multivector.domain.vectors import MULTILATERAL, VectorScheme
+from multivector.errors import UsageError
+
+DEFAULT_TIERS: dict[str, float] = {t.slug: float(t.value) for t in Tier}
+DEFAULT_KINDS: dict[str, float] = {
+    "principle": 1.0, "goal": 1.0, "priority": 1.0, "objective": 0.8, "mechanism": 0.5,
+    "expected_result": 0.5, "assessment": 0.3, "threat": 0.3,
+}
+REGIONAL_ELEMENTS: dict[str, str] = {
+    "priority.regional.central_asia": "central_asia",
+    "priority.regional.central_asia_formats": "central_asia",
+    "priority.regional.eu": "europe",
+    "priority.regional.europe_outside_eu": "europe",
+    "priority.regional.middle_east": "middle_east",
+    "priority.regional.africa": "africa",
+    "priority.regional.latin_america": "americas",
+    "priority.regional.asia_pacific": "asia_pacific",
+    "priority.regional.south_asia": "south_asia",
+    # priority.regional.caspian is not mapped: the littoral states fall in four vectors
+}
+_RULE_KEYS = ("tiers", "untiered", "kinds", "regional", "organisations")
+
+
+@dataclass(frozen=True)
+class DeclaredRule:
+    """How an edition's elements become vector weights (see the module docstring)."""
+
+    tiers: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TIERS))
+    untiered: float = 1.0
+    kinds: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_KINDS))
+    regional: Mapping[str, str] = field(default_factory=lambda: dict(REGIONAL_ELEMENTS))
+    organisations: bool = True
+
+    @classmethod
+    def load(cls, source: DeclaredRule | Mapping[str, Any] | str | Path | None) -> DeclaredRule:
+        """The default rule, updated by a mapping or a YAML file with any of the keys
+        ``tiers`` (tier slug -> weight), ``untiered``, ``kinds`` (element kind -> factor),
+        ``regional`` (element id -> vector) and ``organisations`` (true/false). ``tiers``,
+        ``kinds`` and ``regional`` entries update the defaults (set a factor to 0 to drop a
+        kind)."""
+        if isinstance(source, DeclaredRule):
+            return source
+        if source is None:
+            return cls()
+        if isinstance(source, str | Path):
+            data = _read_rule_file(Path(source))
+            where = str(source)
+        else:
+            data, where = dict(source), "the declared-profile rule"
+        unknown = sorted(set(data) - set(_RULE_KEYS))
+        if unknown:
+            raise UsageError(f"{where}: unknown key(s) {unknown}",
+                             hint=f"use {', '.join(_RULE_KEYS)}")
+        rule = cls()
+        tiers = dict(rule.tiers)
+        for slug, weight in dict(data.get("tiers") or {}).items():
+            try:
+                tiers[Tier.from_slug(str(slug)).slug] = _number(weight, where, f"tiers.{slug}")
+            except ValueError as e:
+                raise UsageError(f"{where}: {e}", hint="name tiers by their slug") from None
+        kinds = dict(rule.kinds)
+        for kind, factor in dict(data.get("kinds") or {}).items():
+            if kind not in {k.value for k in ElementKind}:
+                raise UsageError(f"{where}: unknown element kind {kind!r}",
+                                 hint=f"use {', '.join(k.value for k in ElementKind)}")
+            kinds[str(kind)] = _number(factor, where, f"kinds.{kind}")
+        regional = {**rule.regional, **{str(k): str(v)
+                                        for k, v in dict(data.get("regional") or {}).items()}}
+        return replace(
+            rule, tiers=tiers, kinds=kinds, regional=regional,
+            untiered=_number(data.get("untiered", rule.untiered), where, "untiered"),
+            organisations=bool(data.get("organisations", rule.organisations)),
+        )
+
+    def tier_weight(self, tier: Tier | None) -> float:
+        return self.untiered if tier is None else float(self.tiers.get(tier.slug, self.untiered))
+
+    def kind_factor(self, kind: ElementKind | str) -> float:
+        return float(self.kinds.get(str(getattr(kind, "value", kind)), 0.0))
+
+
+def _read_rule_file(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise UsageError(f"cannot read the rule file {path}: {e}",
+                         hint="check the path") from None
+    except yaml.YAMLError as e:
+        raise UsageError(f"{path} is not valid YAML: {e}", hint="fix the file") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: the rule file must be a mapping",
+                         hint="write keys such as tiers:, kinds:, regional:")
+    return data
+
+
+def _number(value: Any, where: str, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise UsageError(f"{where}: {key} must be a number >= 0, got {value!r}",
+                         hint="give weights and factors as numbers")
+    return float(value)
+
+
+def theme_family(theme: str) -> str:
+    """The top of a theme id: ``economy.trade`` -> ``economy``."""
+    return theme.split(".", 1)[0]
+
+
+# ------------------------------------------------------------------------------ declared
+
+
+@dataclass(frozen=True)
+class DeclaredProfile(Tabular):
+    """Declared weights and shares per vector, per theme family and per element."""
+
+    edition: str
+    scheme: str
+    rule: DeclaredRule = field(compare=False, repr=False)
+    vectors: pd.DataFrame = field(compare=False, repr=False)
+    families: pd.DataFrame = field(compare=False, repr=False)
+    elements: pd.DataFrame = field(compare=False, repr=False)
+
+    def shares(self) -> dict[str, float]:
+        return dict(zip(self.vectors["vector"], self.vectors["share"], strict=True))
+
+    def records(self) -> list[dict[str, Any]]:
+        return frame_records(self.vectors)
+
+    def to_frame(self) -> pd.DataFrame:
+        """vector, weight, share, elements (the contributing element ids)."""
+        return self.vectors.copy()
+
+
+def declared_profile(
+    edition: Edition,
+    scheme: VectorScheme | None = None,
+    rule: DeclaredRule | Mapping[str, Any] | str | Path | None = None,
+) -> DeclaredProfile:
+    """The declared profile of ``edition`` over the vectors of ``scheme`` (default: the
+    knowledge base's) under ``rule`` (default :class:`DeclaredRule`)."""
+    scheme = scheme or _default_scheme()
+    r = DeclaredRule.load(rule)
+    weights = dict.fromkeys(scheme.ids, 0.0)
+    sources: dict[str, list[str]] = {v: [] for v in scheme.ids}
+    for element in edition:
+        factor = r.kind_factor(element.kind)
+        if factor == 0:
+            continue
+        for vector, w in _element_vectors(element, edition.country, scheme, r).items():
+            weights[vector] += factor * w
+            sources[vector].append(element.id)
+    vectors = _profile_frame("vector", weights, sources)
+    fam_w: dict[str, float] = {}
+    fam_src: dict[str, list[str]] = {}
+    elem_rows = []
+    for element in edition:
+        factor = r.kind_factor(element.kind)
+        elem_rows.append({"element": element.id, "kind": element.kind.value,
+                          "title": element.title, "weight": factor})
+        families = sorted({theme_family(t) for t in element.themes})
+        for fam in families:
+            fam_w[fam] = fam_w.get(fam, 0.0) + factor / len(families)
+            if factor:
+                fam_src.setdefault(fam, []).append(element.id)
+    families_frame = _profile_frame("family", dict(sorted(fam_w.items())), fam_src)
+    elements = pd.DataFrame(elem_rows, columns=["element", "kind", "title", "weight"])
+    total = elements["weight"].sum()
+    elements["share"] = elements["weight"] / total if total > 0 else 0.0
+    return DeclaredProfile(edition.id, scheme.id, r, vectors, families_frame, elements)
+
+
+def _element_vectors(
+    element: Any, home: str, scheme: VectorScheme, rule: DeclaredRule
+) -> dict[str, float]:
+    """The weight each vector gets from one element (the closest relation, unscaled)."""
+    out: dict[str, float] = {}
+    counted = set(scheme.ids) - {MULTILATERAL}
+
+    def give(vector: str | None, weight: float) -> None:
+        if vector in counted:
+            out[vector] = max(out.get(vector, 0.0), weight)
+
+    for partner in element.partners:
+        give(_vector_of(partner.actor, home, scheme), rule.tier_weight(partner.tier))
+    if rule.organisations:
+        for org in element.organisations:
+            give(scheme.vector_of_organisation(org), rule.untiered)
+    give(rule.regional.get(element.id), rule.untiered)
+    return out
+
+
+def _vector_of(actor: str, home: str | None, scheme: VectorScheme) -> str | None:
+    """A country's vector (None for the home country), else an organisation's."""
+    if actor == home:
+        return None
+    found = scheme.vector_of_country(actor, home)
+    return found if found is not None else scheme.vector_of_organisation(actor)
+
+
+def _profile_frame(
+    key: str, weights: Mapping[str, float], sources: Mapping[str, list[str]]
+) -> pd.DataFrame:
+    total = sum(weights.values())
+    rows = [{key: k, "weight": w, "share": w / total if total > 0 else 0.0,
+             "elements": ", ".join(sources.get(k, []))} for k, w in weights.items()]
+    return pd.DataFrame(rows, columns=[key, "weight", "share", "elements"])
+
+
+def _default_scheme() -> VectorScheme:
+    from multivector.services.knowledge import default_knowledge
+
+    return default_knowledge().vectors
+
+
+# ------------------------------------------------------------------------------ gap
+
+
+@dataclass(frozen=True)
+class GapResult(Tabular):
+    """Declared versus observed shares per vector and per priority, with intervals."""
+
+    edition: str
+    scheme: str
+    window: tuple[str | None, str | None]
+    weighting: str
+    bootstrap: int
+    seed: int
+    level: float
+    n_documents: int
+    declared: DeclaredProfile = field(compare=False, repr=False)
+    vectors: pd.DataFrame = field(compare=False, repr=False)
+    priorities: pd.DataFrame = field(compare=False, repr=False)
+    sources: Mapping[str, pd.DataFrame] = field(compare=False, repr=False)
+
+    def vectors_frame(self) -> pd.DataFrame:
+        """vector, declared_weight, declared_share, observed_weight, observed_share,
+        observed_low, observed_high, gap, gap_low, gap_high, differs, and with events:
+        events, event_share, event_low, event_high."""
+        return self.vectors.copy()
+
+    def priorities_frame(self) -> pd.DataFrame:
+        """level (family or element), priority, declared_weight, declared_share,
+        observed_weight, observed_share, observed_low, observed_high, gap, gap_low, gap_high,
+        differs."""
+        return self.priorities.copy()
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.vectors_frame()
+
+    def records(self) -> list[dict[str, Any]]:
+        return frame_records(self.vectors)
+
+    def evidence(
+        self, *, vector: str | None = None, priority: str | None = None, k: int = 5
+    ) -> pd.DataFrame:
+        """The strongest passages behind an observed share: of a ``vector`` (actor mentions),
+        or of a ``priority`` (an element id, or a theme family)."""
+        if (vector is None) == (priority is None):
+            raise UsageError("give either a vector or a priority",
+                             hint="e.g. evidence(vector='china')")
+        if vector is not None:
+            rows = self.sources["mentions"]
+            return strongest_passages(rows[rows["vector"] == vector], k, label="actor",
+                                      count="mentions")
+        elements = self.sources["elements"]
+        if priority in set(elements["element"]):
+            return strongest_passages(elements[elements["element"] == priority], k,
+                                      label="element")
+        themes = self.sources["themes"]
+        return strongest_passages(themes[themes["family"] == priority], k, label="theme")
+
+
+def gap(
+    edition: Edition,
+    mentions: pd.DataFrame,
+    scheme: VectorScheme | None = None,
+    *,
+    themes: pd.DataFrame | None = None,
+    elements: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+    period: str | tuple[int | dt.date | None, int | dt.date | None] | None = None,
+    all_countries: bool = False,
+    weighting: str = "mention",
+    rule: DeclaredRule | Mapping[str, Any] | str | Path | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+) -> GapResult:
+    """Declared versus observed attention for ``edition``.
+
+    ``mentions`` (and optionally ``themes``, ``elements``, ``events``) are frames of
+    :mod:`multivector.analysis.frames`. ``period``: None for the edition's validity period,
+    ``"all"`` for every date, or ``(start, end)`` years or dates (either may be None).
+    Documents of the edition's country are used (and those without a country), or all with
+    ``all_countries``. See the module docstring for the rules."""
+    if bootstrap < 0 or not 0.0 < level < 1.0:
+        raise UsageError("bootstrap must be >= 0 and level between 0 and 1",
+                         hint="use e.g. bootstrap=1000, level=0.95")
+    scheme = scheme or _default_scheme()
+    declared = declared_profile(edition, scheme, rule)
+    ids = scheme_vectors(scheme)
+    start, end = _window(edition, period)
+
+    def select(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+        if frame is None:
+            return None
+        keep = pd.Series(True, index=frame.index)
+        dates = pd.to_datetime(frame["date"])
+        if start is not None:
+            keep &= dates >= pd.Timestamp(start)
+        if end is not None:
+            keep &= dates <= pd.Timestamp(end)
+        if not all_countries and "country" in frame.columns:
+            keep &= frame["country"].isna() | (frame["country"] == edition.country)
+        return frame[keep]
+
+    chosen_mentions = select(mentions)
+    assert chosen_mentions is not None
+    chosen_themes, chosen_elements, chosen_events = select(themes), select(elements), select(events)
+    if chosen_elements is not None:
+        chosen_elements = chosen_elements[chosen_elements["edition"] == edition.id]
+    counted = counted_mentions(chosen_mentions, ids)
+    frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events)
+              if f is not None]
+    docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
+    position = {d: i for i, d in enumerate(docs)}
+    resample = _Resampler(len(docs), bootstrap, seed)
+
+    # vectors
+    vweights = document_weights(counted, weighting, [])
+    vmatrix = _matrix(vweights, "vector", ids, position)
+    vobs = _observed(vmatrix, resample, level)
+    dshares = declared.vectors.set_index("vector")
+    vectors = pd.DataFrame({
+        "vector": list(ids),
+        "declared_weight": dshares.loc[list(ids), "weight"].to_numpy(),
+        "declared_share": dshares.loc[list(ids), "share"].to_numpy(),
+        **vobs,
+    })
+    _add_gap(vectors)
+    if chosen_events is not None:
+        ematrix = _event_matrix(chosen_events, chosen_mentions, scheme, ids, position)
+        eobs = _observed(ematrix, resample, level)
+        vectors["events"] = eobs["observed_weight"]
+        vectors["event_share"] = eobs["observed_share"]
+        vectors["event_low"] = eobs["observed_low"]
+        vectors["event_high"] = eobs["observed_high"]
+
+    # priorities
+    parts = []
+    theme_rows = pd.DataFrame(columns=["doc_id", "passage", "theme", "family", "score"])
+    if chosen_themes is not None:
+        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(theme_family))
+        declared_fam = declared.families.set_index("family")["weight"]
+        families = sorted(set(declared_fam.index) | set(theme_rows["family"]))
+        parts.append(_priority_table(
+            "family", families, declared_fam, _split_matrix(theme_rows, "family", families,
+                                                            position), resample, level))
+    element_rows = pd.DataFrame(columns=["doc_id", "passage", "element", "score"])
+    if chosen_elements is not None:
+        element_rows = chosen_elements
+        declared_el = declared.elements.set_index("element")["weight"]
+        ordered = list(declared_el.index)
+        parts.append(_priority_table(
+            "element", ordered, declared_el, _split_matrix(element_rows, "element", ordered,
+                                                           position), resample, level))
+    priorities = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["level", "priority", "declared_weight", "declared_share", "observed_weight",
+                 "observed_share", "observed_low", "observed_high", "gap", "gap_low",
+                 "gap_high", "differs"]))
+    window = (start.isoformat() if start else None, end.isoformat() if end else None)
+    sources = {"mentions": counted, "themes": theme_rows, "elements": element_rows}
+    return GapResult(edition.id, scheme.id, window, weighting, bootstrap, seed, level,
+                     len(docs), declared, vectors, priorities, sources)
+
+
+def _window(
+    edition: Edition, period: str | tuple[int | dt.date | None, int | dt.date | None] | None
+) -> tuple[dt.date | None, dt.date | None]:
+    if period is None:
+        start = edition.adopted or dt.date(edition.period_start, 1, 1)
+        end = dt.date(edition.period_end, 12, 31) if edition.period_end is not None else None
+        return start, end
+    if period == "all":
+        return None, None
+    if isinstance(period, str) or len(period) != 2:
+        raise UsageError(f"cannot read the period {period!r}",
+                         hint="use None (the edition's period), 'all' or (start, end)")
+    a, b = period
+    first = dt.date(a, 1, 1) if isinstance(a, int) else a
+    last = dt.date(b, 12, 31) if isinstance(b, int) else b
+    return first, last
+
+
+class _Resampler:
+    """The document resamples of a gap: every observed share (vectors, priorities, events) is
+    recomputed on the same resamples, drawn again from the seed for each, so that memory stays
+    bounded however many documents there are."""
+
+    def __init__(self, n: int, bootstrap: int, seed: int) -> None:
+        self.n = n
+        self.bootstrap = bootstrap if n >= 2 else 0
+        self.seed = seed
+
+    def totals(self, matrix: Floats) -> Floats:
+        return bootstrap_totals(matrix, self.bootstrap, np.random.default_rng(self.seed))
+
+
+def _matrix(
+    weights: pd.Series, column: str, categories: Sequence[str], position: Mapping[str, int]
+) -> Floats:
+    """Documents (in ``position`` order) x categories from weights per (doc_id, category)."""
+    out: Floats = np.zeros((len(position), len(categories)))
+    col = {c: j for j, c in enumerate(categories)}
+    for key, w in weights.items():
+        doc_id, category = cast(tuple[str, str], key)
+        if category in col:
+            out[position[doc_id], col[category]] += float(w)
+    return out
+
+
+def _split_matrix(
+    rows: pd.DataFrame, column: str, categories: Sequence[str], position: Mapping[str, int]
+) -> Floats:
+    """Each passage splits one unit equally among the distinct ``column`` values coded in
+    it: documents x categories."""
+    distinct = rows.drop_duplicates(["doc_id", "passage", column])
+    if distinct.empty:
+        return np.zeros((len(position), len(categories)))
+    per_passage = distinct.groupby(["doc_id", "passage"])[column].transform("size")
+    weights = (1.0 / per_passage).groupby([distinct["doc_id"], distinct[column]]).sum()
+    return _matrix(weights, column, categories, position)
+
+
+def _event_matrix(
+    events: pd.DataFrame, mentions: pd.DataFrame, scheme: VectorScheme, ids: Sequence[str],
+    position: Mapping[str, int],
+) -> Floats:
+    """Each event counts 1 for each distinct counted vector among its counterparts; a
+    counterpart's vector is the one its mention in the same document carries, else the
+    scheme's (with the document's country as home)."""
+    known = {(d, a): v for d, a, v in mentions[["doc_id", "actor", "vector"]]
+             .drop_duplicates(["doc_id", "actor"]).itertuples(index=False)}
+    wanted = set(ids)
+    out = np.zeros((len(position), len(ids)))
+    col = {v: j for j, v in enumerate(ids)}
+    for doc_id, counterparts, country in events[["doc_id", "counterpart", "country"]].itertuples(
+            index=False):
+        found = set()
+        for actor in counterparts or []:
+            vector = (known[(doc_id, actor)] if (doc_id, actor) in known
+                      else _vector_of(str(actor), country, scheme))
+            if vector in wanted:
+                found.add(vector)
+        for vector in found:
+            out[position[doc_id], col[vector]] += 1.0
+    return out
+
+
+def _observed(matrix: Floats, resample: _Resampler, level: float) -> dict[str, Floats]:
+    totals = matrix.sum(axis=0)
+    share = shares_of(totals[None, :])[0] if totals.sum() > 0 else np.zeros_like(totals)
+    if resample.bootstrap:
+        boot = shares_of(resample.totals(matrix))
+        low, high = interval(boot, level)
+    else:
+        low = high = np.full(len(totals), np.nan)
+    return {"observed_weight": totals, "observed_share": share, "observed_low": low,
+            "observed_high": high}
+
+
+def _add_gap(frame: pd.DataFrame) -> None:
+    frame["gap"] = frame["observed_share"] - frame["declared_share"]
+    frame["gap_low"] = frame["observed_low"] - frame["declared_share"]
+    frame["gap_high"] = frame["observed_high"] - frame["declared_share"]
+    frame["differs"] = (frame["gap_low"] > 0) | (frame["gap_high"] < 0)
+
+
+def _priority_table(
+    level_name: str, categories: Sequence[str], declared_weights: pd.Series, matrix: Floats,
+    resample: _Resampler, level: float,
+) -> pd.DataFrame:
+    dw = np.array([float(declared_weights.get(c, 0.0)) for c in categories])
+    total = dw.sum()
+    table = pd.DataFrame({
+        "level": level_name, "priority": list(categories), "declared_weight": dw,
+        "declared_share": dw / total if total > 0 else np.zeros_like(dw),
+        **_observed(matrix, resample, level),
+    })
+    _add_gap(table)
+    return table
