@@ -362,6 +362,7 @@ def actors_show(
 
 cli_corpus.register(app)
 cli_analysis.register(app)
+cli_analysis.register_analyze(app)
 
 
 def main() -> None:
@@ -376,5 +377,5 @@ def main() -> None:
 COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "ingest", "code", "search", "doc", "events", "export", "evaluate",
-    "balance", "gap", "coverage", "trends", "keyness",
+    "balance", "gap", "coverage", "trends", "keyness", "analyze",
 ]
