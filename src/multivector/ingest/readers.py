@@ -136,6 +136,10 @@ def read_path(
             yield Failure(name, None, f"file is {size:,} bytes, over the limit of {max_bytes:,}: "
                           "raise it with max_bytes (--max-bytes) or split the file")
             return
+        if suffix in (".jsonl", ".ndjson"):
+            # JSON Lines is UTF-8 by definition: stream it, so memory does not grow with size
+            yield from _jsonl_file(path, name, text_column, overrides)
+            return
         data = path.read_bytes()
     except OSError as exc:
         yield Failure(name, None, f"cannot read the file ({exc.strerror or exc}): check the path "
@@ -145,10 +149,7 @@ def read_path(
         yield Failure(name, None, "the file is empty: remove it or give it some text")
         return
     if suffix in TABLE_SUFFIXES:
-        if suffix in (".jsonl", ".ndjson"):
-            rows = _jsonl_rows(data, name)
-        else:
-            rows = _csv_rows(data, name, "\t" if suffix == ".tsv" else None, text_column)
+        rows = _csv_rows(data, name, "\t" if suffix == ".tsv" else None, text_column)
         for item in rows:
             yield item if isinstance(item, Failure) else _row_document(name, *item, text_column,
                                                                        overrides)
@@ -212,13 +213,35 @@ def _row_document(
                        Origin(name, row))
 
 
-def _jsonl_rows(data: bytes, name: str) -> Iterator[tuple[int, Mapping[str, Any]] | Failure]:
-    try:
-        text = decode(data, name).text
-    except IngestError as exc:
-        yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
-        return
-    for line_number, line in enumerate(text.split("\n"), 1):
+def _jsonl_file(
+    path: Path, name: str, text_column: str | None, overrides: DocumentMeta | None
+) -> Iterator[RawDocument | Failure]:
+    """Rows of a JSON Lines file read one line at a time (UTF-8, an initial BOM allowed)."""
+    rows = 0
+    with path.open("rb") as f:
+        for line_number, raw in enumerate(f, 1):
+            if line_number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            rows += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                yield Failure(name, line_number, "not UTF-8 text: JSON Lines files must be "
+                              "UTF-8; re-save the file as UTF-8")
+                continue
+            for item in _jsonl_lines([(line_number, line)], name):
+                yield item if isinstance(item, Failure) else _row_document(
+                    name, *item, text_column, overrides)
+    if rows == 0:
+        yield Failure(name, None, "the file is empty: remove it or give it some text")
+
+
+def _jsonl_lines(
+    lines: Iterable[tuple[int, str]], name: str
+) -> Iterator[tuple[int, Mapping[str, Any]] | Failure]:
+    for line_number, line in lines:
         if not line.strip():
             continue
         try:
