@@ -93,6 +93,11 @@ def build_report(
     evidence: dict[str, Any] = {}
     years = docs["year"].dropna()
     _period_start = _period_starts(editions, int(years.min()) if len(years) else None)
+    first = min(editions, key=lambda e: e.period_start).id if editions else None
+
+    def label(value: object) -> str:
+        # documents dated before the first edition: say so rather than '(none)'
+        return f"before {first}" if str(value) == "(none)" and first else str(value)
 
     say("balance across vectors")
     bal = balance(
@@ -113,9 +118,12 @@ def build_report(
         flagged = {str(r["period_b"]) for r in ent.to_dict("records") if r.get("differs")}
     index["flag"] = index["period"].astype(str).isin(flagged)
     index["period_start"] = index["period"].map(_period_start)
+    index["period"] = index["period"].map(label)
     shares = bal.shares_frame()[["period", "vector", "share"]].copy()
     shares["period_start"] = shares["period"].map(_period_start)
+    shares["period"] = shares["period"].map(label)
     counted = assign_period(mentions[mentions["vector"].notna()], period, editions=editions)
+    counted["period"] = counted["period"].map(label)
     evidence["vector_shares"] = evidence_from_frame(with_text(counted), ["period", "vector"])
     evidence["balance_index"] = evidence_from_frame(with_text(counted), "period")
 
@@ -123,10 +131,16 @@ def build_report(
     attention = theme_attention(themes, docs, period=period, level="family")
     heat = attention.to_frame()[["theme", "period", "share"]].copy()
     heat["period_start"] = heat["period"].map(_period_start)
+    heat["period"] = heat["period"].map(label)
     fam = themes.copy()
     fam["theme"] = fam["theme"].map(lambda t: str(t).split(".")[0])
     evidence["theme_heatmap"] = evidence_from_frame(
-        with_text(assign_period(fam, period, editions=editions)), ["theme", "period"]
+        with_text(
+            assign_period(fam, period, editions=editions).assign(
+                period=lambda x: x["period"].map(label)
+            )
+        ),
+        ["theme", "period"],
     )
 
     say(f"coverage of {edition.id}")
