@@ -17,6 +17,7 @@ import json
 import time
 
 from _corpus import replicated_documents
+
 from multivector.pipeline import Context, Pipeline
 from multivector.pipeline.components.embed import passage_texts as component_texts
 from multivector.services.knowledge import KnowledgeBase

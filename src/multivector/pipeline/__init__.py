@@ -11,6 +11,7 @@ builds the components a config lists, each with its own settings::
 from __future__ import annotations
 
 import copy
+import gc
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -91,8 +92,18 @@ class Pipeline:
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
         if "prepared" not in doc.cache:  # read the text once for every component's phrases
             doc.cache["prepared"] = Prepared(doc.text, scanner=self.scanner)
-        for component in self.components:
-            doc = component(doc)
+        # Annotating allocates many small objects and no reference cycles: pause the cyclic
+        # collector for one document (reference counting still frees everything), and let it
+        # run between documents.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            for component in self.components:
+                doc = component(doc)
+        finally:
+            if paused:
+                gc.enable()
         return doc
 
     def versions(self) -> dict[str, str]:
@@ -110,7 +121,14 @@ class Pipeline:
                 f"unknown pipeline component(s): {', '.join(unknown)}",
                 hint=f"use any of: {', '.join(sorted(_FACTORIES))}",
             )
-        return cls(_FACTORIES[n](context, settings.get(n, {})) for n in names)
+        pipeline = cls(_FACTORIES[n](context, settings.get(n, {})) for n in names)
+        _ = pipeline.scanner  # build the shared automaton now, with everything it indexes
+        # The knowledge base, lexicons and automaton live as long as the process: move them out
+        # of the cyclic garbage collector's reach, so that its full collections, which run
+        # often while annotations are created, stay cheap (a third of annotation time without).
+        gc.collect()
+        gc.freeze()
+        return pipeline
 
 
 def prepared(doc: AnnotatedDocument) -> Prepared:

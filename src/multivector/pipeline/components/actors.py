@@ -84,14 +84,19 @@ class ActorFinder:
         append = doc.annotations.append
         # one scan of the whole text (shared with other matchers), then each match to its passage
         passage_of = doc.passage_of
+        templates: dict[str, list[Any]] = {}  # this document's home and date are fixed
+        layer = Layer.ACTOR
         for start, end, key, aliases in self.registry.matcher.hits(prepared(doc)):
             passage = passage_of(start, end)
             if passage is None:
                 continue  # a match across a passage boundary, or outside every passage
             index = passage.index
-            for label, score, producer, attrs in self._templates(key, aliases, home, on):
-                append(Annotation(doc_id, index, Layer.ACTOR, label, start, end, score,
-                                  producer, attrs))
+            made = templates.get(key)
+            if made is None:
+                made = templates[key] = self._templates(key, aliases, home, on)
+            for label, score, producer, attrs in made:
+                append(Annotation(doc_id, index, layer, label, start, end, score, producer,
+                                  attrs))
         return doc
 
 
