@@ -267,3 +267,30 @@ def test_full_pipeline_with_the_actor_registry(kb: KnowledgeBase) -> None:
     anns = doc.layer(Layer.ELEMENT)
     assert [(a.passage, a.label, a.attrs["route"]) for a in anns] == [
         (0, "priority.russia", "themes+partner")]
+
+
+def _with_country(text: str, name: str, actor: str, vector: str, own: bool = False
+                  ) -> AnnotatedDocument:
+    doc = Segmenter()(AnnotatedDocument(Document.create(text, DocumentMeta(country="KAZ"))))
+    start = text.index(name)
+    doc.annotations.append(Annotation(
+        doc.document.id, 0, Layer.ACTOR, actor, start, start + len(name), 1.0,
+        Producer("test", "0", "hand-made"),
+        {"type": "country", "vector": vector, "own_country": own}))
+    return doc
+
+
+def test_region_route_codes_a_regional_priority_without_partners() -> None:
+    south = element("priority.regional.south_asia", "Relations with South Asia")
+    coder = ElementCoder(edition(south))
+    doc = coder(_with_country("Peace in Afghanistan matters to us all.", "Afghanistan", "AFG",
+                              "south_asia"))
+    [ann] = doc.layer(Layer.ELEMENT)
+    assert (ann.label, ann.attrs["route"]) == ("priority.regional.south_asia", "region")
+    assert ann.producer.rule == "region south_asia: AFG"
+    # a state of another region, or the speaker's own country, is no evidence
+    other = coder(_with_country("Trade with Japan grows.", "Japan", "JPN", "asia_pacific"))
+    assert other.layer(Layer.ELEMENT) == []
+    own = coder(_with_country("Peace in Afghanistan matters.", "Afghanistan", "AFG",
+                              "south_asia", own=True))
+    assert own.layer(Layer.ELEMENT) == []

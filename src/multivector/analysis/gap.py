@@ -60,25 +60,13 @@ from multivector.analysis.balance import (
 )
 from multivector.domain.concept import Edition, ElementKind, Tier
 from multivector.domain.results import Tabular
-from multivector.domain.vectors import MULTILATERAL, VectorScheme
+from multivector.domain.vectors import MULTILATERAL, REGIONAL_ELEMENTS, VectorScheme
 from multivector.errors import UsageError
 
 DEFAULT_TIERS: dict[str, float] = {t.slug: float(t.value) for t in Tier}
 DEFAULT_KINDS: dict[str, float] = {
     "principle": 1.0, "goal": 1.0, "priority": 1.0, "objective": 0.8, "mechanism": 0.5,
     "expected_result": 0.5, "assessment": 0.3, "threat": 0.3,
-}
-REGIONAL_ELEMENTS: dict[str, str] = {
-    "priority.regional.central_asia": "central_asia",
-    "priority.regional.central_asia_formats": "central_asia",
-    "priority.regional.eu": "europe",
-    "priority.regional.europe_outside_eu": "europe",
-    "priority.regional.middle_east": "middle_east",
-    "priority.regional.africa": "africa",
-    "priority.regional.latin_america": "americas",
-    "priority.regional.asia_pacific": "asia_pacific",
-    "priority.regional.south_asia": "south_asia",
-    # priority.regional.caspian is not mapped: the littoral states fall in four vectors
 }
 _RULE_KEYS = ("tiers", "untiered", "kinds", "regional", "organisations")
 

@@ -12,6 +12,22 @@ from dataclasses import dataclass, field
 
 MULTILATERAL = "multilateral"
 
+# Regional priorities of the shipped editions and the vector each one is about. Used by the
+# declared profile (analysis.gap) and by the element coder (a passage naming a state of the
+# region is evidence for a regional priority that names no partner).
+REGIONAL_ELEMENTS: dict[str, str] = {
+    "priority.regional.central_asia": "central_asia",
+    "priority.regional.central_asia_formats": "central_asia",
+    "priority.regional.eu": "europe",
+    "priority.regional.europe_outside_eu": "europe",
+    "priority.regional.middle_east": "middle_east",
+    "priority.regional.africa": "africa",
+    "priority.regional.latin_america": "americas",
+    "priority.regional.asia_pacific": "asia_pacific",
+    "priority.regional.south_asia": "south_asia",
+    # priority.regional.caspian is not mapped: the littoral states fall in four vectors
+}
+
 
 @dataclass(frozen=True)
 class Vector:

@@ -15,6 +15,10 @@ themes (+ partner)
     (1 + share of the element's themes found) / 2, so that one theme out of five weighs less
     than all five. An element with partners but no themes is found by a partner alone
     ("partner" route, score 0.5).
+region
+    a regional priority that names no partner (``REGIONAL_ELEMENTS`` in
+    :mod:`multivector.domain.vectors`, e.g. priority.regional.south_asia) is found where a
+    state of its vector is named (not the speaker's own country): score 0.5.
 semantic (off by default: ``semantic: true``)
     cosine between the passage embedding and the embedding of the element's title and summary
     is >= ``semantic_threshold`` (0.50), at most ``top_k`` (3) elements per passage;
@@ -36,6 +40,7 @@ import numpy as np
 from multivector.domain.concept import Edition, Element
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Layer, Passage, Producer
 from multivector.domain.russian import is_cyrillic
+from multivector.domain.vectors import REGIONAL_ELEMENTS
 from multivector.errors import UsageError
 from multivector.pipeline import Component, Context, register
 from multivector.pipeline.components.embed import (
@@ -53,8 +58,10 @@ from multivector.text.matcher import PhraseMatcher, is_abbreviation
 # paragraph), fewer than half at 0.40-0.50: a weak route, hence off by default.
 DEFAULT_THRESHOLD = 0.50
 DEFAULT_TOP_K = 3
-SCORES = {"label": 1.0, "title": 0.9, "themes+partner": 0.8, "themes": 0.6, "partner": 0.5}
-ROUTES = ("lexicon", "themes+partner", "themes", "partner", "semantic")  # strongest first
+SCORES = {"label": 1.0, "title": 0.9, "themes+partner": 0.8, "themes": 0.6, "partner": 0.5,
+          "region": 0.5}
+ROUTES = ("lexicon", "themes+partner", "themes", "partner", "region", "semantic")  # strongest
+
 
 
 @dataclass(frozen=True)
@@ -191,14 +198,23 @@ class ElementCoder:
                     Hit("lexicon", SCORES[source], f"{source} {phrase!r}", m.start, m.end))
         themes: dict[str, float] = {}
         actors: set[str] = set()
+        vectors: dict[str, set[str]] = {}
         for a in doc.in_passage(p.index):
             if a.layer is Layer.THEME:
                 themes[a.label] = max(themes.get(a.label, 0.0), a.score)
             elif a.layer is Layer.ACTOR and not a.attrs.get("own_country") and a.label not in home:
                 actors.add(a.label)
+                if a.attrs.get("type") == "country" and a.attrs.get("vector"):
+                    vectors.setdefault(str(a.attrs["vector"]), set()).add(a.label)
         assert self.edition is not None
         for el in self.edition:
             hit = themes_hit(el, themes, actors)
+            if hit is None and not el.partners and el.id in REGIONAL_ELEMENTS:
+                # a regional priority naming no partner: a state of its region is evidence
+                states = sorted(vectors.get(REGIONAL_ELEMENTS[el.id], ()))
+                if states:
+                    hit = Hit("region", SCORES["region"],
+                              f"region {REGIONAL_ELEMENTS[el.id]}: {' '.join(states)}")
             if hit is not None:
                 hits.setdefault(el.id, []).append(hit)
         return hits
