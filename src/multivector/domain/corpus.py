@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from bisect import bisect_right
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Genre(StrEnum):
@@ -151,6 +153,23 @@ class AnnotatedDocument:
             return None
         p = self.passages[i]
         return p if end <= p.end else None
+
+    def place(
+        self, spans: Iterable[tuple[int, int, T]]
+    ) -> Iterator[tuple[Passage, int, int, T]]:
+        """Each span whole inside one passage, with that passage; spans must come sorted by
+        start (a linear walk, cheaper than a search per span). Spans across a boundary drop."""
+        passages = self.passages
+        n = len(passages)
+        i = 0
+        for start, end, item in spans:
+            while i < n and passages[i].end <= start:
+                i += 1
+            if i == n:
+                return
+            p = passages[i]
+            if p.start <= start and end <= p.end:
+                yield p, start, end, item
 
     def layer(self, layer: Layer) -> list[Annotation]:
         return [a for a in self.annotations if a.layer is layer]

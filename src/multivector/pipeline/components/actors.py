@@ -83,13 +83,11 @@ class ActorFinder:
         doc_id = doc.document.id
         append = doc.annotations.append
         # one scan of the whole text (shared with other matchers), then each match to its passage
-        passage_of = doc.passage_of
         templates: dict[str, list[Any]] = {}  # this document's home and date are fixed
         layer = Layer.ACTOR
-        for start, end, key, aliases in self.registry.matcher.hits(prepared(doc)):
-            passage = passage_of(start, end)
-            if passage is None:
-                continue  # a match across a passage boundary, or outside every passage
+        hits = ((s, e, (k, a)) for s, e, k, a in self.registry.matcher.hits(prepared(doc)))
+        # matches across a passage boundary, or outside every passage, are dropped
+        for passage, start, end, (key, aliases) in doc.place(hits):
             index = passage.index
             made = templates.get(key)
             if made is None:

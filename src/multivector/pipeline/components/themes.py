@@ -259,10 +259,7 @@ class ThemeCoder:
         # producer and attrs are the same for every match of a label: build them once
         shared: dict[LabelEntry, tuple[Producer, dict[str, Any]]] = {}
         doc_id = doc.document.id
-        for start, end, e in self.lexicon.find(prepared(doc)):
-            p = doc.passage_of(start, end)
-            if p is None:
-                continue  # across a passage boundary
+        for p, start, end, e in doc.place(self.lexicon.find(prepared(doc))):
             made = shared.get(e)
             if made is None:
                 rule = f"label {e.label!r} ({e.lang}, {e.kind})"
