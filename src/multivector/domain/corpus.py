@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -131,7 +130,6 @@ class AnnotatedDocument:
     annotations: list[Annotation] = field(default_factory=list)
     embeddings: Any = None  # numpy array (n_passages x dim), set by the embedding component
     cache: dict[str, Any] = field(default_factory=dict)  # scratch space shared by components
-    _starts: list[int] = field(default_factory=list, repr=False)
 
     @property
     def text(self) -> str:
@@ -143,16 +141,6 @@ class AnnotatedDocument:
     def iter_passages(self) -> Iterator[tuple[Passage, str]]:
         for p in self.passages:
             yield p, self.document.text[p.start : p.end]
-
-    def passage_of(self, start: int, end: int) -> Passage | None:
-        """The passage that holds the span ``start:end`` whole, if any."""
-        if len(self._starts) != len(self.passages):
-            self._starts = [p.start for p in self.passages]
-        i = bisect_right(self._starts, start) - 1
-        if i < 0:
-            return None
-        p = self.passages[i]
-        return p if end <= p.end else None
 
     def place(
         self, spans: Iterable[tuple[int, int, T]]

@@ -202,7 +202,7 @@ class Scanner:
             norm = prep.folded
             t = norm.text
             last = len(t) - 1
-            to_original = norm.to_original if norm._starts else None
+            to_original = norm.to_original if norm.shifted else None
             keys, lengths, owners = self._keys, self._key_lengths, self._owners
             for end, k in self._auto.iter(t):
                 start = end - lengths[k] + 1

@@ -63,6 +63,11 @@ class Normalized:
     _starts: tuple[int, ...] = ()
     _shifts: tuple[int, ...] = ()
 
+    @property
+    def shifted(self) -> bool:
+        """Whether collapsing whitespace moved any character (offsets need mapping)."""
+        return bool(self._starts)
+
     def to_original(self, pos: int) -> int:
         """Offset in the original text of offset ``pos`` in the normalised text."""
         if not self._starts:
