@@ -15,8 +15,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from multivector.analysis.frames import documents_frame, elements_frame, themes_frame
-from multivector.analysis.trends import records_of
+from multivector.analysis.frames import documents_frame, elements_frame, records_of, themes_frame
 from multivector.domain.concept import Edition
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
@@ -52,8 +51,9 @@ def document_profiles(themes: pd.DataFrame, documents: pd.DataFrame) -> pd.DataF
     sub-theme of it)."""
     rows = [
         (doc_id, passage, t)
-        for doc_id, passage, theme in zip(themes["doc_id"], themes["passage"], themes["theme"],
-                                          strict=True)
+        for doc_id, passage, theme in zip(
+            themes["doc_id"], themes["passage"], themes["theme"], strict=True
+        )
         for t in expand(str(theme))
     ]
     pairs = pd.DataFrame(rows, columns=["doc_id", "passage", "theme"]).drop_duplicates()
@@ -94,22 +94,29 @@ class AlignmentResult(Tabular):
         """doc_id, date, year, country, edition, measure (profile, elements, embedding,
         score), value."""
         measures = [c for c in self.table.columns if ":" in c]
-        long = self.table.melt(id_vars=["doc_id", "date", "year", "country"],
-                               value_vars=measures, var_name="column", value_name="value")
+        long = self.table.melt(
+            id_vars=["doc_id", "date", "year", "country"],
+            value_vars=measures,
+            var_name="column",
+            value_name="value",
+        )
         parts = long["column"].str.split(":", n=1)
         long["measure"], long["edition"] = parts.str[0], parts.str[1]
         return long[["doc_id", "date", "year", "country", "edition", "measure", "value"]]
 
     def _pair(self, older: str | None, newer: str | None) -> tuple[str, str]:
         if len(self.editions) < 2 and (older is None or newer is None):
-            raise UsageError("dating a shift needs two editions",
-                             hint="align the documents with at least two editions")
+            raise UsageError(
+                "dating a shift needs two editions",
+                hint="align the documents with at least two editions",
+            )
         older = older or self.editions[-2]
         newer = newer or self.editions[-1]
         for e in (older, newer):
             if e not in self.editions:
-                raise UsageError(f"edition {e!r} was not aligned",
-                                 hint=f"use one of: {', '.join(self.editions)}")
+                raise UsageError(
+                    f"edition {e!r} was not aligned", hint=f"use one of: {', '.join(self.editions)}"
+                )
         return older, newer
 
     def yearly(
@@ -124,9 +131,12 @@ class AlignmentResult(Tabular):
         a, b = t[f"score:{older}"], t[f"score:{newer}"]
         scored = t[a.notna() & b.notna() & t["year"].notna()]
         wins = (scored[f"score:{newer}"] > scored[f"score:{older}"]).astype(int)
-        out = (scored.assign(newer_wins=wins).groupby("year")
-               .agg(documents=("doc_id", "size"), newer_wins=("newer_wins", "sum"))
-               .reset_index())
+        out = (
+            scored.assign(newer_wins=wins)
+            .groupby("year")
+            .agg(documents=("doc_id", "size"), newer_wins=("newer_wins", "sum"))
+            .reset_index()
+        )
         out["year"] = out["year"].astype(int)
         out["share_newer"] = out["newer_wins"] / out["documents"]
         return out
@@ -208,8 +218,10 @@ def edition_alignment(
     if method not in METHODS:
         raise UsageError(f"unknown alignment method {method!r}", hint=", ".join(METHODS))
     store, frames, kb, context = _inputs(source, knowledge)
-    eds = sorted((_edition(e, kb) for e in editions),
-                 key=lambda e: (e.period_start, e.adopted or pd.Timestamp.min.date(), e.id))
+    eds = sorted(
+        (_edition(e, kb) for e in editions),
+        key=lambda e: (e.period_start, e.adopted or pd.Timestamp.min.date(), e.id),
+    )
     if not eds:
         raise UsageError("no editions to align with", hint="give one or more edition ids")
     ids = tuple(e.id for e in eds)
@@ -223,8 +235,17 @@ def edition_alignment(
         docs = documents_frame(store, filters)
     table = docs[DOC_COLUMNS].reset_index(drop=True).copy()
     notes: list[str] = []
-    evidence = pd.DataFrame(columns=["doc_id", "edition", "rank", "theme", "doc_share",
-                                     "edition_weight", "contribution"])
+    evidence = pd.DataFrame(
+        columns=[
+            "doc_id",
+            "edition",
+            "rank",
+            "theme",
+            "doc_share",
+            "edition_weight",
+            "contribution",
+        ]
+    )
     if method in ("profile", "both"):
         themes = _frame(frames, "themes", store, filters, themes_frame)
         elements = frames.get("elements")
@@ -235,11 +256,16 @@ def edition_alignment(
     if method in ("embedding", "both"):
         emb = _embedder(embedder, context, kb)
         vectors = frames.get("embeddings")
-        lookup = vectors.get if isinstance(vectors, Mapping) else (
-            store.embeddings if store is not None else None)
+        lookup = (
+            vectors.get
+            if isinstance(vectors, Mapping)
+            else (store.embeddings if store is not None else None)
+        )
         if lookup is None:
-            raise UsageError("the embedding method needs passage embeddings",
-                             hint="give a store, or frames with an 'embeddings' mapping")
+            raise UsageError(
+                "the embedding method needs passage embeddings",
+                hint="give a store, or frames with an 'embeddings' mapping",
+            )
         _embedding_scores(table, lookup, eds, emb)
     for e in ids:
         if method == "both":
@@ -255,8 +281,9 @@ def edition_alignment(
 # ------------------------------------------------------------------------------ inputs
 
 
-def _inputs(source: Any, knowledge: KnowledgeBase | None) -> tuple[
-        CorpusRepository | None, Mapping[str, Any], KnowledgeBase | None, Any]:
+def _inputs(
+    source: Any, knowledge: KnowledgeBase | None
+) -> tuple[CorpusRepository | None, Mapping[str, Any], KnowledgeBase | None, Any]:
     """(store, frames, knowledge base, pipeline context) from what the caller gave."""
     if isinstance(source, Mapping):
         return None, source, knowledge, None
@@ -264,8 +291,10 @@ def _inputs(source: Any, knowledge: KnowledgeBase | None) -> tuple[
         return source.store, {}, knowledge or source.knowledge, source
     if hasattr(source, "documents") and hasattr(source, "embeddings"):
         return source, {}, knowledge, None
-    raise UsageError(f"cannot read documents from {type(source).__name__}",
-                     hint="give a Corpus, a corpus store, or a mapping of frames")
+    raise UsageError(
+        f"cannot read documents from {type(source).__name__}",
+        hint="give a Corpus, a corpus store, or a mapping of frames",
+    )
 
 
 def _edition(ref: Edition | str, kb: KnowledgeBase | None) -> Edition:
@@ -274,8 +303,13 @@ def _edition(ref: Edition | str, kb: KnowledgeBase | None) -> Edition:
     return (kb or default_knowledge()).edition(ref)
 
 
-def _frame(frames: Mapping[str, Any], key: str, store: CorpusRepository | None,
-           filters: Filters | None, read: Any) -> pd.DataFrame:
+def _frame(
+    frames: Mapping[str, Any],
+    key: str,
+    store: CorpusRepository | None,
+    filters: Filters | None,
+    read: Any,
+) -> pd.DataFrame:
     frame = frames.get(key)
     if frame is None:
         if store is None:
@@ -308,8 +342,7 @@ def _cosine(a: np.ndarray[Any, Any], b: np.ndarray[Any, Any]) -> float:
     return float(a @ b) / (na * nb) if na > 0 and nb > 0 else float("nan")
 
 
-def _profile_scores(table: pd.DataFrame, themes: pd.DataFrame, eds: list[Edition]
-                    ) -> pd.DataFrame:
+def _profile_scores(table: pd.DataFrame, themes: pd.DataFrame, eds: list[Edition]) -> pd.DataFrame:
     profiles = document_profiles(themes, table)
     weights = {e.id: edition_profile(e) for e in eds}
     vocab = sorted(set(profiles.columns) | {t for w in weights.values() for t in w})
@@ -326,17 +359,28 @@ def _profile_scores(table: pd.DataFrame, themes: pd.DataFrame, eds: list[Edition
             if dn == 0 or wn == 0:
                 continue
             parts = d * w / (dn * wn)
-            for rank, j in enumerate(np.argsort(-parts, kind="stable")[:CONTRIBUTIONS_PER_PAIR],
-                                     1):
+            for rank, j in enumerate(np.argsort(-parts, kind="stable")[:CONTRIBUTIONS_PER_PAIR], 1):
                 if parts[j] > 0:
-                    rows.append((doc_id, e.id, rank, vocab[j], float(d[j]), float(w[j]),
-                                 float(parts[j])))
-    return pd.DataFrame(rows, columns=["doc_id", "edition", "rank", "theme", "doc_share",
-                                       "edition_weight", "contribution"])
+                    rows.append(
+                        (doc_id, e.id, rank, vocab[j], float(d[j]), float(w[j]), float(parts[j]))
+                    )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "doc_id",
+            "edition",
+            "rank",
+            "theme",
+            "doc_share",
+            "edition_weight",
+            "contribution",
+        ],
+    )
 
 
-def _element_shares(table: pd.DataFrame, elements: pd.DataFrame | None, eds: list[Edition]
-                    ) -> list[str]:
+def _element_shares(
+    table: pd.DataFrame, elements: pd.DataFrame | None, eds: list[Edition]
+) -> list[str]:
     if elements is None or not len(elements):
         for e in eds:
             table[f"elements:{e.id}"] = float("nan")
@@ -349,8 +393,10 @@ def _element_shares(table: pd.DataFrame, elements: pd.DataFrame | None, eds: lis
         table[f"elements:{e.id}"] = table["doc_id"].map(share).astype(float)
     coded = sorted({str(x) for x in elements.get("edition", pd.Series(dtype=object)).dropna()})
     if len(coded) == 1:
-        return [f"elements were coded against {coded[0]} only: the elements:E shares favour "
-                f"it (other editions match only the elements they share with it)"]
+        return [
+            f"elements were coded against {coded[0]} only: the elements:E shares favour "
+            f"it (other editions match only the elements they share with it)"
+        ]
     return []
 
 
@@ -362,8 +408,9 @@ def _edition_vector(edition: Edition, embedder: Embedder) -> np.ndarray[Any, Any
     return np.asarray(embedder.encode(texts).mean(axis=0))
 
 
-def _embedding_scores(table: pd.DataFrame, lookup: Any, eds: list[Edition],
-                      embedder: Embedder) -> None:
+def _embedding_scores(
+    table: pd.DataFrame, lookup: Any, eds: list[Edition], embedder: Embedder
+) -> None:
     targets = {e.id: _edition_vector(e, embedder) for e in eds}
     scores: dict[str, list[float]] = {e.id: [] for e in eds}
     for doc_id in table["doc_id"]:
@@ -373,7 +420,8 @@ def _embedding_scores(table: pd.DataFrame, lookup: Any, eds: list[Edition],
             raise UsageError(
                 f"document {doc_id[:12]}: stored embeddings have {matrix.shape[1]} dimensions, "
                 f"the embedder {embedder.name} {embedder.dim}",
-                hint="pass the embedder the corpus was built with (embedder=...)")
+                hint="pass the embedder the corpus was built with (embedder=...)",
+            )
         if matrix is None or matrix.ndim != 2 or not len(matrix):
             for e in eds:
                 scores[e.id].append(float("nan"))
@@ -385,8 +433,9 @@ def _embedding_scores(table: pd.DataFrame, lookup: Any, eds: list[Edition],
         table[f"embedding:{e.id}"] = scores[e.id]
 
 
-def _best(scores: np.ndarray[Any, Any], ids: tuple[str, ...]) -> tuple[list[str | None],
-                                                                      list[float]]:
+def _best(
+    scores: np.ndarray[Any, Any], ids: tuple[str, ...]
+) -> tuple[list[str | None], list[float]]:
     best: list[str | None] = []
     margin: list[float] = []
     for row in scores:
@@ -405,5 +454,4 @@ def _best(scores: np.ndarray[Any, Any], ids: tuple[str, ...]) -> tuple[list[str 
     return best, margin
 
 
-__all__ = ["AlignmentResult", "document_profiles", "edition_alignment", "edition_profile",
-           "expand"]
+__all__ = ["AlignmentResult", "document_profiles", "edition_alignment", "edition_profile", "expand"]

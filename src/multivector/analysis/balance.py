@@ -49,15 +49,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from multivector.analysis.frames import UNDATED, assign_period, period_order
+from multivector.analysis.frames import UNDATED, assign_period, period_order, records_of
 from multivector.domain.concept import Edition
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL, VectorScheme
 from multivector.errors import UsageError
 
 WEIGHTINGS = ("mention", "passage", "document")
-GROUPS = {"source": "source", "genre": "genre", "author": "author", "speaker": "author",
-          "country": "country", "language": "language"}
+GROUPS = {
+    "source": "source",
+    "genre": "genre",
+    "author": "author",
+    "speaker": "author",
+    "country": "country",
+    "language": "language",
+}
 UNKNOWN = "(unknown)"
 _DECIMALS = 12
 _BLOCK = 4_000_000  # resample weights held in memory at once (bootstrap rows x documents)
@@ -79,8 +85,10 @@ def normalised_entropy(shares: npt.ArrayLike, k: int | None = None) -> Floats:
     p = np.asarray(shares, dtype=np.float64)
     k = p.shape[-1] if k is None else k
     if k < 2:
-        raise UsageError(f"a balance index needs at least two vectors, got {k}",
-                         hint="use a vector scheme with two or more vectors")
+        raise UsageError(
+            f"a balance index needs at least two vectors, got {k}",
+            hint="use a vector scheme with two or more vectors",
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
     h = -terms.sum(axis=-1) / np.log(k)
@@ -99,9 +107,7 @@ def one_minus_hhi(shares: npt.ArrayLike) -> Floats:
     return result
 
 
-def bootstrap_totals(
-    counts: npt.ArrayLike, bootstrap: int, rng: np.random.Generator
-) -> Floats:
+def bootstrap_totals(counts: npt.ArrayLike, bootstrap: int, rng: np.random.Generator) -> Floats:
     """Column totals of ``counts`` (documents x categories) over ``bootstrap`` resamples of its
     rows with replacement: an array (bootstrap x categories)."""
     c = np.asarray(counts, dtype=np.float64)
@@ -155,8 +161,10 @@ def scheme_vectors(
     if include_multilateral and MULTILATERAL not in ids:
         ids = (*ids, MULTILATERAL)
     if len(ids) < 2:
-        raise UsageError(f"a balance needs at least two vectors, got {list(ids)}",
-                         hint="use a vector scheme with two or more vectors")
+        raise UsageError(
+            f"a balance needs at least two vectors, got {list(ids)}",
+            hint="use a vector scheme with two or more vectors",
+        )
     return ids
 
 
@@ -165,16 +173,18 @@ def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataF
     vector."""
     if mentions.empty:
         return mentions.copy()
-    best = (mentions.sort_values("score", ascending=False, kind="stable")
-            .drop_duplicates(["doc_id", "start", "end"]))
+    best = mentions.sort_values("score", ascending=False, kind="stable").drop_duplicates(
+        ["doc_id", "start", "end"]
+    )
     return best[best["vector"].isin(list(vectors))].sort_index()
 
 
 def document_weights(counted: pd.DataFrame, weighting: str, keys: Sequence[str]) -> pd.Series:
     """Weight per (``keys``..., doc_id, vector) under a weighting."""
     if weighting not in WEIGHTINGS:
-        raise UsageError(f"unknown weighting {weighting!r}",
-                         hint="use mention, passage or document")
+        raise UsageError(
+            f"unknown weighting {weighting!r}", hint="use mention, passage or document"
+        )
     cols = [*keys, "doc_id", "vector"]
     if weighting == "passage":
         counted = counted.drop_duplicates(["doc_id", "passage", "vector"])
@@ -192,8 +202,10 @@ def _prepare(
     """The frame with ``period`` (and the group column filled), and the cell key columns."""
     if period is None:
         if "period" not in mentions.columns:
-            raise UsageError("no period given and the frame has no period column",
-                             hint="pass period='year' (or quarter, edition, cut years)")
+            raise UsageError(
+                "no period given and the frame has no period column",
+                hint="pass period='year' (or quarter, edition, cut years)",
+            )
         frame = mentions.copy()
     else:
         frame = assign_period(mentions, period, editions=editions)
@@ -201,8 +213,10 @@ def _prepare(
     if by is not None:
         column = GROUPS.get(by, by)
         if column not in frame.columns:
-            raise UsageError(f"cannot group by {by!r}",
-                             hint="use source, genre, author (speaker), country or language")
+            raise UsageError(
+                f"cannot group by {by!r}",
+                hint="use source, genre, author (speaker), country or language",
+            )
         frame[column] = frame[column].astype("object").where(frame[column].notna(), UNKNOWN)
         keys = [column, "period"]
     return frame, keys
@@ -247,7 +261,7 @@ class AttentionResult(Tabular):
     shares: pd.DataFrame = field(compare=False, repr=False)
 
     def records(self) -> list[dict[str, Any]]:
-        return frame_records(self.shares)
+        return records_of(self.shares)
 
     def to_frame(self) -> pd.DataFrame:
         """Long form: [group], period, vector, weight, share, n_documents."""
@@ -255,8 +269,9 @@ class AttentionResult(Tabular):
 
     def wide(self) -> pd.DataFrame:
         """Shares with one column per vector, one row per period (and group)."""
-        keys = [c for c in self.shares.columns if c not in ("vector", "weight", "share",
-                                                              "n_documents")]
+        keys = [
+            c for c in self.shares.columns if c not in ("vector", "weight", "share", "n_documents")
+        ]
         wide = self.shares.pivot(index=keys, columns="vector", values="share")
         wide = wide.reindex(columns=list(self.vectors))
         wide.columns.name = None
@@ -279,8 +294,16 @@ def attention(
     :func:`~multivector.analysis.frames.assign_period` (None: use the frame's ``period``
     column); ``by`` one of source, genre, author (or speaker), country; ``weighting`` mention,
     passage or document (see the module docstring)."""
-    result = balance(mentions, period=period, by=by, weighting=weighting, vectors=vectors,
-                     include_multilateral=include_multilateral, editions=editions, bootstrap=0)
+    result = balance(
+        mentions,
+        period=period,
+        by=by,
+        weighting=weighting,
+        vectors=vectors,
+        include_multilateral=include_multilateral,
+        editions=editions,
+        bootstrap=0,
+    )
     shares = result.shares.drop(columns=["share_low", "share_high"])
     return AttentionResult(result.period, by, weighting, result.vectors, shares)
 
@@ -322,15 +345,16 @@ class BalanceResult(Tabular):
         return self.index_frame()
 
     def records(self) -> list[dict[str, Any]]:
-        return frame_records(self.index)
+        return records_of(self.index)
 
     def evidence(
         self, period: str, vector: str, k: int = 5, *, group: str | None = None
     ) -> pd.DataFrame:
         """The passages behind a share: doc_id, passage, mentions (of the vector in the
         passage), score (best mention score), actors; most mentions first."""
-        rows = self.mentions[(self.mentions["period"] == period)
-                             & (self.mentions["vector"] == vector)]
+        rows = self.mentions[
+            (self.mentions["period"] == period) & (self.mentions["vector"] == vector)
+        ]
         if group is not None and self.by is not None:
             rows = rows[rows[GROUPS.get(self.by, self.by)] == group]
         return strongest_passages(rows, k, label="actor", count="mentions")
@@ -369,10 +393,14 @@ def balance(
     index_rows: list[dict[str, Any]] = []
     replicates: dict[tuple[Any, ...], Floats] = {}
     parts = _by_cell(weights, keys)
-    n_mentions = {
-        (c if isinstance(c, tuple) else (c,)): int(n)
-        for c, n in counted.groupby(keys, dropna=False).size().items()
-    } if len(counted) else {}
+    n_mentions = (
+        {
+            (c if isinstance(c, tuple) else (c,)): int(n)
+            for c, n in counted.groupby(keys, dropna=False).size().items()
+        }
+        if len(counted)
+        else {}
+    )
     for cell in _ordered_cells(counted, keys) if len(counted) else []:
         matrix = _cell_matrix(parts.get(cell), ids)
         n_docs = matrix.shape[0]
@@ -393,29 +421,71 @@ def balance(
             s_low = s_high = np.full(k, np.nan)
             bounds = (np.nan,) * 4
         for j, v in enumerate(ids):
-            share_rows.append({**label, "vector": v, "weight": float(totals[j]),
-                               "share": float(p[j]), "share_low": float(s_low[j]),
-                               "share_high": float(s_high[j]), "n_documents": n_docs})
+            share_rows.append(
+                {
+                    **label,
+                    "vector": v,
+                    "weight": float(totals[j]),
+                    "share": float(p[j]),
+                    "share_low": float(s_low[j]),
+                    "share_high": float(s_high[j]),
+                    "n_documents": n_docs,
+                }
+            )
         top = int(np.argmax(p))
-        index_rows.append({
-            **label, "n_documents": n_docs,
-            "n_mentions": n_mentions.get(cell, 0),
-            "weight": float(totals.sum()),
-            "entropy": entropy, "entropy_low": bounds[0], "entropy_high": bounds[1],
-            "one_minus_hhi": hhi, "one_minus_hhi_low": bounds[2],
-            "one_minus_hhi_high": bounds[3],
-            "top_vector": ids[top], "top_share": float(p[top]),
-        })
+        index_rows.append(
+            {
+                **label,
+                "n_documents": n_docs,
+                "n_mentions": n_mentions.get(cell, 0),
+                "weight": float(totals.sum()),
+                "entropy": entropy,
+                "entropy_low": bounds[0],
+                "entropy_high": bounds[1],
+                "one_minus_hhi": hhi,
+                "one_minus_hhi_low": bounds[2],
+                "one_minus_hhi_high": bounds[3],
+                "top_vector": ids[top],
+                "top_share": float(p[top]),
+            }
+        )
     group_cols = keys[:-1]
-    shares = pd.DataFrame(share_rows, columns=[*keys, "vector", "weight", "share", "share_low",
-                                               "share_high", "n_documents"])
-    index = pd.DataFrame(index_rows, columns=[
-        *keys, "n_documents", "n_mentions", "weight", "entropy", "entropy_low", "entropy_high",
-        "one_minus_hhi", "one_minus_hhi_low", "one_minus_hhi_high", "top_vector", "top_share"])
+    shares = pd.DataFrame(
+        share_rows,
+        columns=[*keys, "vector", "weight", "share", "share_low", "share_high", "n_documents"],
+    )
+    index = pd.DataFrame(
+        index_rows,
+        columns=[
+            *keys,
+            "n_documents",
+            "n_mentions",
+            "weight",
+            "entropy",
+            "entropy_low",
+            "entropy_high",
+            "one_minus_hhi",
+            "one_minus_hhi_low",
+            "one_minus_hhi_high",
+            "top_vector",
+            "top_share",
+        ],
+    )
     differences = _differences(index, group_cols, replicates, level, all_pairs)
     period_param = tuple(period) if period is not None and not isinstance(period, str) else period
-    return BalanceResult(period_param, by, weighting, ids, bootstrap, seed, level, shares, index,
-                         differences, counted)
+    return BalanceResult(
+        period_param,
+        by,
+        weighting,
+        ids,
+        bootstrap,
+        seed,
+        level,
+        shares,
+        index,
+        differences,
+        counted,
+    )
 
 
 def _differences(
@@ -433,7 +503,7 @@ def _differences(
             {str(k): v for k, v in r.items()}
             for r in part[part["period"] != UNDATED].to_dict("records")
         ]
-        pairs = (itertools.combinations(dated, 2) if all_pairs else itertools.pairwise(dated))
+        pairs = itertools.combinations(dated, 2) if all_pairs else itertools.pairwise(dated)
         for a, b in pairs:
             ka, kb = (*g, a["period"]), (*g, b["period"])
             diff = float(b["entropy"]) - float(a["entropy"])
@@ -442,57 +512,68 @@ def _differences(
                 low, high = float(low_arr[0]), float(high_arr[0])
             else:
                 low = high = np.nan
-            bounds = [float(a["entropy_low"]), float(a["entropy_high"]),
-                      float(b["entropy_low"]), float(b["entropy_high"])]
-            overlap = (None if np.isnan(bounds).any()
-                       else not (bounds[1] < bounds[2] or bounds[3] < bounds[0]))
-            rows.append({
-                **dict(zip(group_cols, g, strict=True)),
-                "period_a": a["period"], "period_b": b["period"],
-                "entropy_a": float(a["entropy"]), "entropy_b": float(b["entropy"]),
-                "difference": round(diff, _DECIMALS), "low": low, "high": high,
-                "differs": bool(low > 0 or high < 0) if not np.isnan(low) else False,
-                "intervals_overlap": overlap,
-            })
-    return pd.DataFrame(rows, columns=[*group_cols, "period_a", "period_b", "entropy_a",
-                                       "entropy_b", "difference", "low", "high", "differs",
-                                       "intervals_overlap"])
+            bounds = [
+                float(a["entropy_low"]),
+                float(a["entropy_high"]),
+                float(b["entropy_low"]),
+                float(b["entropy_high"]),
+            ]
+            overlap = (
+                None
+                if np.isnan(bounds).any()
+                else not (bounds[1] < bounds[2] or bounds[3] < bounds[0])
+            )
+            rows.append(
+                {
+                    **dict(zip(group_cols, g, strict=True)),
+                    "period_a": a["period"],
+                    "period_b": b["period"],
+                    "entropy_a": float(a["entropy"]),
+                    "entropy_b": float(b["entropy"]),
+                    "difference": round(diff, _DECIMALS),
+                    "low": low,
+                    "high": high,
+                    "differs": bool(low > 0 or high < 0) if not np.isnan(low) else False,
+                    "intervals_overlap": overlap,
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            *group_cols,
+            "period_a",
+            "period_b",
+            "entropy_a",
+            "entropy_b",
+            "difference",
+            "low",
+            "high",
+            "differs",
+            "intervals_overlap",
+        ],
+    )
 
 
 # ------------------------------------------------------------------------------ evidence
 
 
-def strongest_passages(
-    rows: pd.DataFrame, k: int, *, label: str, count: str = "n"
-) -> pd.DataFrame:
+def strongest_passages(rows: pd.DataFrame, k: int, *, label: str, count: str = "n") -> pd.DataFrame:
     """The ``k`` passages of ``rows`` with the most annotations, then the best score:
     doc_id, passage, ``count``, score, and the distinct ``label`` values (comma-separated)."""
     columns = ["doc_id", "passage", count, "score", label + "s"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    grouped = rows.groupby(["doc_id", "passage"], sort=False).agg(
-        n=(label, "size"), score=("score", "max"),
-        labels=(label, lambda s: ", ".join(sorted({str(x) for x in s}))),
-    ).reset_index()
-    grouped = grouped.sort_values(["n", "score", "doc_id", "passage"],
-                                  ascending=[False, False, True, True], kind="stable")
+    grouped = (
+        rows.groupby(["doc_id", "passage"], sort=False)
+        .agg(
+            n=(label, "size"),
+            score=("score", "max"),
+            labels=(label, lambda s: ", ".join(sorted({str(x) for x in s}))),
+        )
+        .reset_index()
+    )
+    grouped = grouped.sort_values(
+        ["n", "score", "doc_id", "passage"], ascending=[False, False, True, True], kind="stable"
+    )
     grouped = grouped.rename(columns={"n": count, "labels": label + "s"})
     return grouped.head(k).reset_index(drop=True)[columns]
-
-
-def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a frame as plain Python values (NaN and NaT as None), for JSON and CSV."""
-    out = []
-    for row in frame.to_dict("records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if isinstance(value, np.generic):
-                value = value.item()
-            if isinstance(value, pd.Timestamp):
-                value = value.date().isoformat()
-            elif (value is pd.NaT or value is pd.NA
-                  or (isinstance(value, float) and np.isnan(value))):
-                value = None
-            clean[str(key)] = value
-        out.append(clean)
-    return out

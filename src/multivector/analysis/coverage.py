@@ -14,21 +14,65 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from multivector.analysis.frames import UNDATED
-from multivector.analysis.trends import Period, periods_of, records_of, strongest, with_period
+from multivector.analysis.frames import UNDATED, records_of
+from multivector.analysis.trends import Period, periods_of, strongest, with_period
 from multivector.domain.concept import Edition, Element
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
 
-SCORECARD_COLUMNS = ["element", "kind", "domain", "title", "periods", "periods_with_evidence",
-                     "share", "passages", "documents", "events", "mean_score", "silent",
-                     "last_seen", "silent_since"]
-TIMELINE_COLUMNS = ["element", "kind", "period", "passages", "documents", "mean_score", "events",
-                    "evidence"]
-EVIDENCE_COLUMNS = ["element", "rank", "doc_id", "passage", "start", "end", "period", "date",
-                    "score", "route"]
-EVENT_COLUMNS = ["element", "link", "doc_id", "passage", "start", "end", "period", "date",
-                 "type", "actor", "counterpart", "score", "evidence"]
+SCORECARD_COLUMNS = [
+    "element",
+    "kind",
+    "domain",
+    "title",
+    "periods",
+    "periods_with_evidence",
+    "share",
+    "passages",
+    "documents",
+    "events",
+    "mean_score",
+    "silent",
+    "last_seen",
+    "silent_since",
+]
+TIMELINE_COLUMNS = [
+    "element",
+    "kind",
+    "period",
+    "passages",
+    "documents",
+    "mean_score",
+    "events",
+    "evidence",
+]
+EVIDENCE_COLUMNS = [
+    "element",
+    "rank",
+    "doc_id",
+    "passage",
+    "start",
+    "end",
+    "period",
+    "date",
+    "score",
+    "route",
+]
+EVENT_COLUMNS = [
+    "element",
+    "link",
+    "doc_id",
+    "passage",
+    "start",
+    "end",
+    "period",
+    "date",
+    "type",
+    "actor",
+    "counterpart",
+    "score",
+    "evidence",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,10 +179,27 @@ def coverage(
             warnings.append(
                 f"the corpus was coded against {', '.join(coded_with)}, not {edition.id}: "
                 f"elements of {edition.id} that the coded edition lacks cannot be found; "
-                f"run `multivector code --concept {edition.id}` to code against it")
-    ev = (events_frame[events_frame["score"] >= min_score] if events_frame is not None
-          else pd.DataFrame(columns=["doc_id", "passage", "start", "end", "date", "type",
-                                     "actor", "counterpart", "score", "evidence", "period"]))
+                f"run `multivector code --concept {edition.id}` to code against it"
+            )
+    ev = (
+        events_frame[events_frame["score"] >= min_score]
+        if events_frame is not None
+        else pd.DataFrame(
+            columns=[
+                "doc_id",
+                "passage",
+                "start",
+                "end",
+                "date",
+                "type",
+                "actor",
+                "counterpart",
+                "score",
+                "evidence",
+                "period",
+            ]
+        )
+    )
     docs = documents if documents is not None else els.iloc[0:0]
     if event_dates == "document":
         ev = _document_dates(ev, docs, els)
@@ -156,20 +217,39 @@ def coverage(
     scorecard = _scorecard(edition, coded, linked, timeline, periods)
     evidence = strongest(coded, ["element"], top, EVIDENCE_COLUMNS[2:])
     order = {e.id: i for i, e in enumerate(edition.elements)}
-    evidence = (evidence.assign(_order=evidence["element"].map(order))
-                .sort_values(["_order", "rank"], kind="mergesort")
-                .drop(columns="_order").reset_index(drop=True))
-    return CoverageResult(edition.id, period, min_score, top, periods, scorecard, timeline,
-                          evidence, linked, tuple(warnings))
+    evidence = (
+        evidence.assign(_order=evidence["element"].map(order))
+        .sort_values(["_order", "rank"], kind="mergesort")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
+    return CoverageResult(
+        edition.id,
+        period,
+        min_score,
+        top,
+        periods,
+        scorecard,
+        timeline,
+        evidence,
+        linked,
+        tuple(warnings),
+    )
 
 
 def _document_dates(ev: pd.DataFrame, docs: pd.DataFrame, els: pd.DataFrame) -> pd.DataFrame:
     """Events re-dated (``date``, ``year``) by the date of the document that reports them."""
     if not len(ev):
         return ev
-    known = pd.concat([f[["doc_id", "date"]] for f in (docs, els) if len(f)]
-                      + ([ev.loc[ev["date_source"] == "document", ["doc_id", "date"]]]
-                         if "date_source" in ev.columns else []), ignore_index=True)
+    known = pd.concat(
+        [f[["doc_id", "date"]] for f in (docs, els) if len(f)]
+        + (
+            [ev.loc[ev["date_source"] == "document", ["doc_id", "date"]]]
+            if "date_source" in ev.columns
+            else []
+        ),
+        ignore_index=True,
+    )
     when = known.drop_duplicates("doc_id").set_index("doc_id")["date"]
     dates = pd.to_datetime(ev["doc_id"].map(when)).astype("datetime64[ns]")
     ev = ev.assign(date=dates.where(dates.notna(), pd.to_datetime(ev["date"])))
@@ -214,15 +294,23 @@ def _linked_events(
     both = pd.concat(links, ignore_index=True)
     if not len(both):
         return pd.DataFrame(columns=EVENT_COLUMNS)
-    both = (both[["element", "_event", "link"]].drop_duplicates().sort_values("link")
-            .groupby(["element", "_event"], sort=False)["link"].agg("+".join)
-            .reset_index()
-            .merge(ev, on="_event"))
+    both = (
+        both[["element", "_event", "link"]]
+        .drop_duplicates()
+        .sort_values("link")
+        .groupby(["element", "_event"], sort=False)["link"]
+        .agg("+".join)
+        .reset_index()
+        .merge(ev, on="_event")
+    )
     for column in EVENT_COLUMNS:
         if column not in both.columns:
             both[column] = None
-    return both[EVENT_COLUMNS].sort_values(["element", "date", "doc_id", "start"],
-                                           kind="mergesort").reset_index(drop=True)
+    return (
+        both[EVENT_COLUMNS]
+        .sort_values(["element", "date", "doc_id", "start"], kind="mergesort")
+        .reset_index(drop=True)
+    )
 
 
 def _timeline(
@@ -231,8 +319,8 @@ def _timeline(
     ids = [e.id for e in edition.elements]
     grid = pd.MultiIndex.from_product([ids, list(periods)], names=["element", "period"])
     stats = coded.groupby(["element", "period"]).agg(
-        passages=("doc_id", "size"), documents=("doc_id", "nunique"),
-        mean_score=("score", "mean"))
+        passages=("doc_id", "size"), documents=("doc_id", "nunique"), mean_score=("score", "mean")
+    )
     events = linked.groupby(["element", "period"]).size().rename("events")
     table = stats.reindex(grid).join(events.reindex(grid)).reset_index()
     for column in ("passages", "documents", "events"):
@@ -265,22 +353,24 @@ def _scorecard(
         else:
             after = periods.index(last_seen) + 1
             since = periods[after] if after < len(periods) else None
-        rows.append({
-            "element": el.id,
-            "kind": el.kind.value,
-            "domain": el.domain.value,
-            "title": el.title,
-            "periods": len(periods),
-            "periods_with_evidence": len(seen),
-            "share": len(seen) / len(periods) if periods else 0.0,
-            "passages": len(mine),
-            "documents": int(mine["doc_id"].nunique()),
-            "events": n_events,
-            "mean_score": float(mine["score"].mean()) if len(mine) else None,
-            "silent": silent,
-            "last_seen": last_seen,
-            "silent_since": since,
-        })
+        rows.append(
+            {
+                "element": el.id,
+                "kind": el.kind.value,
+                "domain": el.domain.value,
+                "title": el.title,
+                "periods": len(periods),
+                "periods_with_evidence": len(seen),
+                "share": len(seen) / len(periods) if periods else 0.0,
+                "passages": len(mine),
+                "documents": int(mine["doc_id"].nunique()),
+                "events": n_events,
+                "mean_score": float(mine["score"].mean()) if len(mine) else None,
+                "silent": silent,
+                "last_seen": last_seen,
+                "silent_since": since,
+            }
+        )
     return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 

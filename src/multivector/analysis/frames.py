@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from multivector.domain.concept import Edition
@@ -44,14 +45,26 @@ class _LayerSpec:
     attrs: tuple[tuple[str, str], ...]  # (column, attrs key)
 
 
-_MENTIONS = _LayerSpec(Layer.ACTOR, "actor", (("actor_type", "type"), ("vector", "vector"),
-                                              ("own_country", "own_country")))
+_MENTIONS = _LayerSpec(
+    Layer.ACTOR,
+    "actor",
+    (("actor_type", "type"), ("vector", "vector"), ("own_country", "own_country")),
+)
 _THEMES = _LayerSpec(Layer.THEME, "theme", (("method", "method"),))
-_ELEMENTS = _LayerSpec(Layer.ELEMENT, "element", (("kind", "kind"), ("route", "route"),
-                                                  ("edition", "edition")))
-_EVENTS = _LayerSpec(Layer.EVENT, "type", (("plover", "plover"), ("actor", "actor"),
-                                           ("counterpart", "counterpart"),
-                                           ("event_date", "date"), ("place", "place")))
+_ELEMENTS = _LayerSpec(
+    Layer.ELEMENT, "element", (("kind", "kind"), ("route", "route"), ("edition", "edition"))
+)
+_EVENTS = _LayerSpec(
+    Layer.EVENT,
+    "type",
+    (
+        ("plover", "plover"),
+        ("actor", "actor"),
+        ("counterpart", "counterpart"),
+        ("event_date", "date"),
+        ("place", "place"),
+    ),
+)
 
 
 # ------------------------------------------------------------------------------ public frames
@@ -75,14 +88,49 @@ def documents_frame(store: CorpusRepository, filters: Filters | None = None) -> 
             passages = store.passages(d.id)
             n = len(passages) if keys is None else sum((d.id, p.index) in keys for p in passages)
             m = d.meta
-            rows.append((d.id, m.title, _iso(m.date), m.source, _genre(m.genre), m.author,
-                         m.country, m.language, n))
-    frame = pd.DataFrame(rows, columns=["doc_id", "title", "date", "source", "genre", "author",
-                                        "country", "language", "n_passages"])
+            rows.append(
+                (
+                    d.id,
+                    m.title,
+                    _iso(m.date),
+                    m.source,
+                    _genre(m.genre),
+                    m.author,
+                    m.country,
+                    m.language,
+                    n,
+                )
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "doc_id",
+            "title",
+            "date",
+            "source",
+            "genre",
+            "author",
+            "country",
+            "language",
+            "n_passages",
+        ],
+    )
     frame = _with_dates(frame)
     frame["n_passages"] = frame["n_passages"].astype("int64")
-    return frame[["doc_id", "date", "year", "title", "source", "genre", "author", "country",
-                  "language", "n_passages"]]
+    return frame[
+        [
+            "doc_id",
+            "date",
+            "year",
+            "title",
+            "source",
+            "genre",
+            "author",
+            "country",
+            "language",
+            "n_passages",
+        ]
+    ]
 
 
 def mentions_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
@@ -92,24 +140,47 @@ def mentions_frame(store: CorpusRepository, filters: Filters | None = None) -> p
     frame = _layer_frame(store, filters, _MENTIONS)
     frame["own_country"] = frame["own_country"].map(_truthy).astype("bool")
     frame["vector"] = frame["vector"].astype("object").where(frame["vector"].notna(), None)
-    return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "actor", "actor_type",
-                  "vector", "own_country", "score"]]
+    return frame[
+        [
+            "doc_id",
+            "passage",
+            "start",
+            "end",
+            *META_COLUMNS,
+            "actor",
+            "actor_type",
+            "vector",
+            "own_country",
+            "score",
+        ]
+    ]
 
 
 def themes_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
     """One row per theme annotation: doc_id, passage, start, end, metadata, theme, method
     (lexicon or semantic), score."""
     frame = _layer_frame(store, filters, _THEMES)
-    return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "theme", "method",
-                  "score"]]
+    return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "theme", "method", "score"]]
 
 
 def elements_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
     """One row per coded concept element: doc_id, passage, start, end, metadata, element,
     kind, route, score, edition (the edition the passage was coded against)."""
     frame = _layer_frame(store, filters, _ELEMENTS)
-    return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "element", "kind",
-                  "route", "score", "edition"]]
+    return frame[
+        [
+            "doc_id",
+            "passage",
+            "start",
+            "end",
+            *META_COLUMNS,
+            "element",
+            "kind",
+            "route",
+            "score",
+            "edition",
+        ]
+    ]
 
 
 def events_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
@@ -124,13 +195,31 @@ def events_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.
     if wanted is not None:  # the filter selects passages; keep only the events asked for
         frame = frame[frame["type"].isin(wanted)].reset_index(drop=True)
     own = pd.to_datetime(frame["event_date"].map(_pad_date), errors="coerce")
-    frame["date_source"] = (own.notna().map({True: "event", False: "document"})
-                            .where(own.notna() | frame["date"].notna(), None))
+    frame["date_source"] = (
+        own.notna()
+        .map({True: "event", False: "document"})
+        .where(own.notna() | frame["date"].notna(), None)
+    )
     frame["date"] = own.where(own.notna(), frame["date"]).astype("datetime64[ns]")
     frame["year"] = frame["date"].dt.year.astype("Int64")
     frame["counterpart"] = frame["counterpart"].map(_as_list)
-    return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "type", "plover", "actor",
-                  "counterpart", "place", "score", "evidence", "date_source"]]
+    return frame[
+        [
+            "doc_id",
+            "passage",
+            "start",
+            "end",
+            *META_COLUMNS,
+            "type",
+            "plover",
+            "actor",
+            "counterpart",
+            "place",
+            "score",
+            "evidence",
+            "date_source",
+        ]
+    ]
 
 
 def passages_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
@@ -149,10 +238,20 @@ def passages_frame(store: CorpusRepository, filters: Filters | None = None) -> p
         for d in store.documents(filters):
             for p in store.passages(d.id):
                 if keys is None or (d.id, p.index) in keys:
-                    rows.append((d.id, p.index, p.start, p.end, d.text[p.start : p.end],
-                                 _iso(d.meta.date), d.meta.country))
-    frame = pd.DataFrame(rows, columns=["doc_id", "passage", "start", "end", "text", "date",
-                                        "country"])
+                    rows.append(
+                        (
+                            d.id,
+                            p.index,
+                            p.start,
+                            p.end,
+                            d.text[p.start : p.end],
+                            _iso(d.meta.date),
+                            d.meta.country,
+                        )
+                    )
+    frame = pd.DataFrame(
+        rows, columns=["doc_id", "passage", "start", "end", "text", "date", "country"]
+    )
     frame = _with_dates(frame)
     for column in ("passage", "start", "end"):
         frame[column] = frame[column].astype("int64")
@@ -187,8 +286,9 @@ def assign_period(
     Undated rows get ``"(undated)"``. Order periods with :func:`period_order`.
     """
     out = frame.copy()
-    dates: pd.Series = pd.Series(pd.to_datetime(out["date"]), index=out.index,
-                                 dtype="datetime64[ns]")
+    dates: pd.Series = pd.Series(
+        pd.to_datetime(out["date"]), index=out.index, dtype="datetime64[ns]"
+    )
     if isinstance(period, str):
         if period == "year":
             labels = dates.dt.year.astype("Int64").astype("string")
@@ -223,8 +323,11 @@ def period_order(frame: pd.DataFrame) -> list[str]:
         if label == NO_PERIOD:
             return (0, pd.Timestamp.min, label)
         when = first.get(label)
-        return (1, when if isinstance(when, pd.Timestamp) and not pd.isna(when)
-                else pd.Timestamp.max, label)
+        return (
+            1,
+            when if isinstance(when, pd.Timestamp) and not pd.isna(when) else pd.Timestamp.max,
+            label,
+        )
 
     return sorted((str(p) for p in first.index), key=key)
 
@@ -257,15 +360,18 @@ def _edition_labels(
     labels = pd.Series(pd.NA, index=frame.index, dtype="object")
     if editions is not None:
         groups: list[tuple[pd.Series, list[Edition]]] = [
-            (pd.Series(True, index=frame.index), list(editions))]
+            (pd.Series(True, index=frame.index), list(editions))
+        ]
     else:
         from multivector.services.knowledge import default_knowledge
 
         kb = default_knowledge()
-        country = frame["country"] if "country" in frame.columns else pd.Series(
-            None, index=frame.index, dtype="object")
-        groups = [(country == code, kb.editions(str(code)))
-                  for code in country.dropna().unique()]
+        country = (
+            frame["country"]
+            if "country" in frame.columns
+            else pd.Series(None, index=frame.index, dtype="object")
+        )
+        groups = [(country == code, kb.editions(str(code))) for code in country.dropna().unique()]
     for mask, eds in groups:
         for ident, start, end in edition_spans(eds):
             inside = mask & (dates >= pd.Timestamp(start))
@@ -298,9 +404,7 @@ def _fast(store: CorpusRepository, filters: Filters | None) -> sqlite3.Connectio
     return None
 
 
-def _passage_keys(
-    store: CorpusRepository, filters: Filters | None
-) -> set[tuple[str, int]] | None:
+def _passage_keys(store: CorpusRepository, filters: Filters | None) -> set[tuple[str, int]] | None:
     """The (doc_id, passage) pairs that pass passage-level filters, or None without them
     (such filters need an annotation in the passage, so annotations find every match)."""
     if filters is None or not any(getattr(filters, f) for f in _PASSAGE_FILTERS):
@@ -317,18 +421,32 @@ def _layer_frame(
     if conn is not None:
         extracts = "".join(f", json_extract(an.attrs, '$.{k}')" for _, k in spec.attrs)
         text = ', substr(d.text, an.start + 1, an."end" - an.start)' if evidence else ""
-        sql = (f'SELECT an.doc_id, an.passage, an.start, an."end", an.score, an.label{extracts}'
-               f"{text}, d.title, d.date, d.source, d.genre, d.author, d.country, d.language"
-               " FROM annotations an JOIN documents d ON d.id = an.doc_id WHERE an.layer = ?"
-               ' ORDER BY d.date NULLS LAST, an.doc_id, an.start, an."end", an.id')
+        sql = (
+            f'SELECT an.doc_id, an.passage, an.start, an."end", an.score, an.label{extracts}'
+            f"{text}, d.title, d.date, d.source, d.genre, d.author, d.country, d.language"
+            " FROM annotations an JOIN documents d ON d.id = an.doc_id WHERE an.layer = ?"
+            ' ORDER BY d.date NULLS LAST, an.doc_id, an.start, an."end", an.id'
+        )
         rows = conn.execute(sql, (spec.layer.value,)).fetchall()
-        frame = pd.DataFrame(rows, columns=[*columns, *(["evidence"] if evidence else []),
-                                            "title", "date", "source", "genre", "author",
-                                            "country", "language"])
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                *columns,
+                *(["evidence"] if evidence else []),
+                "title",
+                "date",
+                "source",
+                "genre",
+                "author",
+                "country",
+                "language",
+            ],
+        )
         for column, key in spec.attrs:
             if key == "counterpart":  # json_extract gives arrays as JSON text
                 frame[column] = frame[column].map(
-                    lambda v: json.loads(v) if isinstance(v, str) and v.startswith("[") else v)
+                    lambda v: json.loads(v) if isinstance(v, str) and v.startswith("[") else v
+                )
         frame = frame.drop(columns="title")
     else:
         docs: dict[str, Document] = {d.id: d for d in store.documents(filters)}
@@ -338,21 +456,43 @@ def _layer_frame(
             if d is None:
                 continue
             m = d.meta
-            row = [a.doc_id, a.passage, a.start, a.end, a.score, a.label,
-                   *(_plain(a.attrs.get(k)) for _, k in spec.attrs)]
+            row = [
+                a.doc_id,
+                a.passage,
+                a.start,
+                a.end,
+                a.score,
+                a.label,
+                *(_plain(a.attrs.get(k)) for _, k in spec.attrs),
+            ]
             if evidence:
                 row.append(d.text[a.start : a.end])
-            rows.append((*row, _iso(m.date), m.source, _genre(m.genre), m.author, m.country,
-                         m.language))
-        frame = pd.DataFrame(rows, columns=[*columns, *(["evidence"] if evidence else []),
-                                            "date", "source", "genre", "author", "country",
-                                            "language"])
+            rows.append(
+                (*row, _iso(m.date), m.source, _genre(m.genre), m.author, m.country, m.language)
+            )
+        frame = pd.DataFrame(
+            rows,
+            columns=[
+                *columns,
+                *(["evidence"] if evidence else []),
+                "date",
+                "source",
+                "genre",
+                "author",
+                "country",
+                "language",
+            ],
+        )
         if len(frame):
-            frame = frame.sort_values(["date", "doc_id", "start", "end"], kind="stable",
-                                      na_position="last").reset_index(drop=True)
+            frame = frame.sort_values(
+                ["date", "doc_id", "start", "end"], kind="stable", na_position="last"
+            ).reset_index(drop=True)
     if evidence:
-        frame["evidence"] = frame["evidence"].astype("object").map(
-            lambda s: s.replace("\n", " ") if isinstance(s, str) else s)
+        frame["evidence"] = (
+            frame["evidence"]
+            .astype("object")
+            .map(lambda s: s.replace("\n", " ") if isinstance(s, str) else s)
+        )
     frame = _with_dates(frame)
     for column in ("passage", "start", "end"):
         frame[column] = frame[column].astype("int64")
@@ -410,3 +550,24 @@ def _iso(value: dt.date | None) -> str | None:
 
 def _genre(value: Any) -> str | None:
     return None if value is None else str(getattr(value, "value", value))
+
+
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as plain dicts ready for JSON: missing values (NaN, NA, NaT) as None, timestamps
+    as ISO dates, numpy scalars as Python ones."""
+    out = []
+    for row in frame.to_dict(orient="records"):
+        clean: dict[str, Any] = {}
+        for k, v in row.items():
+            if isinstance(v, (list, tuple, dict, np.ndarray)):
+                clean[str(k)] = list(v) if isinstance(v, np.ndarray) else v
+                continue
+            if pd.isna(v):
+                v = None
+            elif isinstance(v, pd.Timestamp):
+                v = v.date().isoformat()
+            elif isinstance(v, np.generic):
+                v = v.item()
+            clean[str(k)] = v
+        out.append(clean)
+    return out

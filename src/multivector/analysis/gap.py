@@ -52,12 +52,12 @@ from multivector.analysis.balance import (
     bootstrap_totals,
     counted_mentions,
     document_weights,
-    frame_records,
     interval,
     scheme_vectors,
     shares_of,
     strongest_passages,
 )
+from multivector.analysis.frames import records_of
 from multivector.domain.concept import Edition, ElementKind, Tier
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL, REGIONAL_ELEMENTS, VectorScheme
@@ -65,8 +65,14 @@ from multivector.errors import UsageError
 
 DEFAULT_TIERS: dict[str, float] = {t.slug: float(t.value) for t in Tier}
 DEFAULT_KINDS: dict[str, float] = {
-    "principle": 1.0, "goal": 1.0, "priority": 1.0, "objective": 0.8, "mechanism": 0.5,
-    "expected_result": 0.5, "assessment": 0.3, "threat": 0.3,
+    "principle": 1.0,
+    "goal": 1.0,
+    "priority": 1.0,
+    "objective": 0.8,
+    "mechanism": 0.5,
+    "expected_result": 0.5,
+    "assessment": 0.3,
+    "threat": 0.3,
 }
 _RULE_KEYS = ("tiers", "untiered", "kinds", "regional", "organisations")
 
@@ -99,8 +105,9 @@ class DeclaredRule:
             data, where = dict(source), "the declared-profile rule"
         unknown = sorted(set(data) - set(_RULE_KEYS))
         if unknown:
-            raise UsageError(f"{where}: unknown key(s) {unknown}",
-                             hint=f"use {', '.join(_RULE_KEYS)}")
+            raise UsageError(
+                f"{where}: unknown key(s) {unknown}", hint=f"use {', '.join(_RULE_KEYS)}"
+            )
         rule = cls()
         tiers = dict(rule.tiers)
         for slug, weight in dict(data.get("tiers") or {}).items():
@@ -111,13 +118,20 @@ class DeclaredRule:
         kinds = dict(rule.kinds)
         for kind, factor in dict(data.get("kinds") or {}).items():
             if kind not in {k.value for k in ElementKind}:
-                raise UsageError(f"{where}: unknown element kind {kind!r}",
-                                 hint=f"use {', '.join(k.value for k in ElementKind)}")
+                raise UsageError(
+                    f"{where}: unknown element kind {kind!r}",
+                    hint=f"use {', '.join(k.value for k in ElementKind)}",
+                )
             kinds[str(kind)] = _number(factor, where, f"kinds.{kind}")
-        regional = {**rule.regional, **{str(k): str(v)
-                                        for k, v in dict(data.get("regional") or {}).items()}}
+        regional = {
+            **rule.regional,
+            **{str(k): str(v) for k, v in dict(data.get("regional") or {}).items()},
+        }
         return replace(
-            rule, tiers=tiers, kinds=kinds, regional=regional,
+            rule,
+            tiers=tiers,
+            kinds=kinds,
+            regional=regional,
             untiered=_number(data.get("untiered", rule.untiered), where, "untiered"),
             organisations=bool(data.get("organisations", rule.organisations)),
         )
@@ -135,20 +149,23 @@ def _read_rule_file(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise UsageError(f"cannot read the rule file {path}: {e}",
-                         hint="check the path") from None
+        raise UsageError(f"cannot read the rule file {path}: {e}", hint="check the path") from None
     except yaml.YAMLError as e:
         raise UsageError(f"{path} is not valid YAML: {e}", hint="fix the file") from None
     if not isinstance(data, dict):
-        raise UsageError(f"{path}: the rule file must be a mapping",
-                         hint="write keys such as tiers:, kinds:, regional:")
+        raise UsageError(
+            f"{path}: the rule file must be a mapping",
+            hint="write keys such as tiers:, kinds:, regional:",
+        )
     return data
 
 
 def _number(value: Any, where: str, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise UsageError(f"{where}: {key} must be a number >= 0, got {value!r}",
-                         hint="give weights and factors as numbers")
+        raise UsageError(
+            f"{where}: {key} must be a number >= 0, got {value!r}",
+            hint="give weights and factors as numbers",
+        )
     return float(value)
 
 
@@ -175,7 +192,7 @@ class DeclaredProfile(Tabular):
         return dict(zip(self.vectors["vector"], self.vectors["share"], strict=True))
 
     def records(self) -> list[dict[str, Any]]:
-        return frame_records(self.vectors)
+        return records_of(self.vectors)
 
     def to_frame(self) -> pd.DataFrame:
         """vector, weight, share, elements (the contributing element ids)."""
@@ -206,8 +223,14 @@ def declared_profile(
     elem_rows = []
     for element in edition:
         factor = r.kind_factor(element.kind)
-        elem_rows.append({"element": element.id, "kind": element.kind.value,
-                          "title": element.title, "weight": factor})
+        elem_rows.append(
+            {
+                "element": element.id,
+                "kind": element.kind.value,
+                "title": element.title,
+                "weight": factor,
+            }
+        )
         families = sorted({theme_family(t) for t in element.themes})
         for fam in families:
             fam_w[fam] = fam_w.get(fam, 0.0) + factor / len(families)
@@ -252,8 +275,15 @@ def _profile_frame(
     key: str, weights: Mapping[str, float], sources: Mapping[str, list[str]]
 ) -> pd.DataFrame:
     total = sum(weights.values())
-    rows = [{key: k, "weight": w, "share": w / total if total > 0 else 0.0,
-             "elements": ", ".join(sources.get(k, []))} for k, w in weights.items()]
+    rows = [
+        {
+            key: k,
+            "weight": w,
+            "share": w / total if total > 0 else 0.0,
+            "elements": ", ".join(sources.get(k, [])),
+        }
+        for k, w in weights.items()
+    ]
     return pd.DataFrame(rows, columns=[key, "weight", "share", "elements"])
 
 
@@ -299,7 +329,7 @@ class GapResult(Tabular):
         return self.vectors_frame()
 
     def records(self) -> list[dict[str, Any]]:
-        return frame_records(self.vectors)
+        return records_of(self.vectors)
 
     def evidence(
         self, *, vector: str | None = None, priority: str | None = None, k: int = 5
@@ -307,16 +337,17 @@ class GapResult(Tabular):
         """The strongest passages behind an observed share: of a ``vector`` (actor mentions),
         or of a ``priority`` (an element id, or a theme family)."""
         if (vector is None) == (priority is None):
-            raise UsageError("give either a vector or a priority",
-                             hint="e.g. evidence(vector='china')")
+            raise UsageError(
+                "give either a vector or a priority", hint="e.g. evidence(vector='china')"
+            )
         if vector is not None:
             rows = self.sources["mentions"]
-            return strongest_passages(rows[rows["vector"] == vector], k, label="actor",
-                                      count="mentions")
+            return strongest_passages(
+                rows[rows["vector"] == vector], k, label="actor", count="mentions"
+            )
         elements = self.sources["elements"]
         if priority in set(elements["element"]):
-            return strongest_passages(elements[elements["element"] == priority], k,
-                                      label="element")
+            return strongest_passages(elements[elements["element"] == priority], k, label="element")
         themes = self.sources["themes"]
         return strongest_passages(themes[themes["family"] == priority], k, label="theme")
 
@@ -345,8 +376,10 @@ def gap(
     Documents of the edition's country are used (and those without a country), or all with
     ``all_countries``. See the module docstring for the rules."""
     if bootstrap < 0 or not 0.0 < level < 1.0:
-        raise UsageError("bootstrap must be >= 0 and level between 0 and 1",
-                         hint="use e.g. bootstrap=1000, level=0.95")
+        raise UsageError(
+            "bootstrap must be >= 0 and level between 0 and 1",
+            hint="use e.g. bootstrap=1000, level=0.95",
+        )
     scheme = scheme or _default_scheme()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
@@ -371,8 +404,7 @@ def gap(
     if chosen_elements is not None:
         chosen_elements = chosen_elements[chosen_elements["edition"] == edition.id]
     counted = counted_mentions(chosen_mentions, ids)
-    frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events)
-              if f is not None]
+    frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events) if f is not None]
     docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
     position = {d: i for i, d in enumerate(docs)}
     resample = _Resampler(len(docs), bootstrap, seed)
@@ -382,12 +414,14 @@ def gap(
     vmatrix = _matrix(vweights, "vector", ids, position)
     vobs = _observed(vmatrix, resample, level)
     dshares = declared.vectors.set_index("vector")
-    vectors = pd.DataFrame({
-        "vector": list(ids),
-        "declared_weight": dshares.loc[list(ids), "weight"].to_numpy(),
-        "declared_share": dshares.loc[list(ids), "share"].to_numpy(),
-        **vobs,
-    })
+    vectors = pd.DataFrame(
+        {
+            "vector": list(ids),
+            "declared_weight": dshares.loc[list(ids), "weight"].to_numpy(),
+            "declared_share": dshares.loc[list(ids), "share"].to_numpy(),
+            **vobs,
+        }
+    )
     _add_gap(vectors)
     if chosen_events is not None:
         ematrix = _event_matrix(chosen_events, chosen_mentions, scheme, ids, position)
@@ -404,25 +438,67 @@ def gap(
         theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(theme_family))
         declared_fam = declared.families.set_index("family")["weight"]
         families = sorted(set(declared_fam.index) | set(theme_rows["family"]))
-        parts.append(_priority_table(
-            "family", families, declared_fam, _split_matrix(theme_rows, "family", families,
-                                                            position), resample, level))
+        parts.append(
+            _priority_table(
+                "family",
+                families,
+                declared_fam,
+                _split_matrix(theme_rows, "family", families, position),
+                resample,
+                level,
+            )
+        )
     element_rows = pd.DataFrame(columns=["doc_id", "passage", "element", "score"])
     if chosen_elements is not None:
         element_rows = chosen_elements
         declared_el = declared.elements.set_index("element")["weight"]
         ordered = list(declared_el.index)
-        parts.append(_priority_table(
-            "element", ordered, declared_el, _split_matrix(element_rows, "element", ordered,
-                                                           position), resample, level))
-    priorities = (pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["level", "priority", "declared_weight", "declared_share", "observed_weight",
-                 "observed_share", "observed_low", "observed_high", "gap", "gap_low",
-                 "gap_high", "differs"]))
+        parts.append(
+            _priority_table(
+                "element",
+                ordered,
+                declared_el,
+                _split_matrix(element_rows, "element", ordered, position),
+                resample,
+                level,
+            )
+        )
+    priorities = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            columns=[
+                "level",
+                "priority",
+                "declared_weight",
+                "declared_share",
+                "observed_weight",
+                "observed_share",
+                "observed_low",
+                "observed_high",
+                "gap",
+                "gap_low",
+                "gap_high",
+                "differs",
+            ]
+        )
+    )
     window = (start.isoformat() if start else None, end.isoformat() if end else None)
     sources = {"mentions": counted, "themes": theme_rows, "elements": element_rows}
-    return GapResult(edition.id, scheme.id, window, weighting, bootstrap, seed, level,
-                     len(docs), declared, vectors, priorities, sources)
+    return GapResult(
+        edition.id,
+        scheme.id,
+        window,
+        weighting,
+        bootstrap,
+        seed,
+        level,
+        len(docs),
+        declared,
+        vectors,
+        priorities,
+        sources,
+    )
 
 
 def _window(
@@ -435,8 +511,10 @@ def _window(
     if period == "all":
         return None, None
     if isinstance(period, str) or len(period) != 2:
-        raise UsageError(f"cannot read the period {period!r}",
-                         hint="use None (the edition's period), 'all' or (start, end)")
+        raise UsageError(
+            f"cannot read the period {period!r}",
+            hint="use None (the edition's period), 'all' or (start, end)",
+        )
     a, b = period
     first = dt.date(a, 1, 1) if isinstance(a, int) else a
     last = dt.date(b, 12, 31) if isinstance(b, int) else b
@@ -484,23 +562,34 @@ def _split_matrix(
 
 
 def _event_matrix(
-    events: pd.DataFrame, mentions: pd.DataFrame, scheme: VectorScheme, ids: Sequence[str],
+    events: pd.DataFrame,
+    mentions: pd.DataFrame,
+    scheme: VectorScheme,
+    ids: Sequence[str],
     position: Mapping[str, int],
 ) -> Floats:
     """Each event counts 1 for each distinct counted vector among its counterparts; a
     counterpart's vector is the one its mention in the same document carries, else the
     scheme's (with the document's country as home)."""
-    known = {(d, a): v for d, a, v in mentions[["doc_id", "actor", "vector"]]
-             .drop_duplicates(["doc_id", "actor"]).itertuples(index=False)}
+    known = {
+        (d, a): v
+        for d, a, v in mentions[["doc_id", "actor", "vector"]]
+        .drop_duplicates(["doc_id", "actor"])
+        .itertuples(index=False)
+    }
     wanted = set(ids)
     out = np.zeros((len(position), len(ids)))
     col = {v: j for j, v in enumerate(ids)}
     for doc_id, counterparts, country in events[["doc_id", "counterpart", "country"]].itertuples(
-            index=False):
+        index=False
+    ):
         found = set()
         for actor in counterparts or []:
-            vector = (known[(doc_id, actor)] if (doc_id, actor) in known
-                      else _vector_of(str(actor), country, scheme))
+            vector = (
+                known[(doc_id, actor)]
+                if (doc_id, actor) in known
+                else _vector_of(str(actor), country, scheme)
+            )
             if vector in wanted:
                 found.add(vector)
         for vector in found:
@@ -516,8 +605,12 @@ def _observed(matrix: Floats, resample: _Resampler, level: float) -> dict[str, F
         low, high = interval(boot, level)
     else:
         low = high = np.full(len(totals), np.nan)
-    return {"observed_weight": totals, "observed_share": share, "observed_low": low,
-            "observed_high": high}
+    return {
+        "observed_weight": totals,
+        "observed_share": share,
+        "observed_low": low,
+        "observed_high": high,
+    }
 
 
 def _add_gap(frame: pd.DataFrame) -> None:
@@ -528,15 +621,23 @@ def _add_gap(frame: pd.DataFrame) -> None:
 
 
 def _priority_table(
-    level_name: str, categories: Sequence[str], declared_weights: pd.Series, matrix: Floats,
-    resample: _Resampler, level: float,
+    level_name: str,
+    categories: Sequence[str],
+    declared_weights: pd.Series,
+    matrix: Floats,
+    resample: _Resampler,
+    level: float,
 ) -> pd.DataFrame:
     dw = np.array([float(declared_weights.get(c, 0.0)) for c in categories])
     total = dw.sum()
-    table = pd.DataFrame({
-        "level": level_name, "priority": list(categories), "declared_weight": dw,
-        "declared_share": dw / total if total > 0 else np.zeros_like(dw),
-        **_observed(matrix, resample, level),
-    })
+    table = pd.DataFrame(
+        {
+            "level": level_name,
+            "priority": list(categories),
+            "declared_weight": dw,
+            "declared_share": dw / total if total > 0 else np.zeros_like(dw),
+            **_observed(matrix, resample, level),
+        }
+    )
     _add_gap(table)
     return table

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from multivector.analysis.frames import assign_period, period_order
+from multivector.analysis.frames import assign_period, period_order, records_of
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
 from multivector.text.lemmas import lemma, tokens
@@ -53,27 +53,6 @@ def periods_of(*frames: pd.DataFrame) -> list[str]:
     if not parts:
         return []
     return period_order(pd.concat(parts, ignore_index=True))
-
-
-def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts ready for JSON: missing values (NaN, NA, NaT) as None, timestamps
-    as ISO dates, numpy scalars as Python ones."""
-    out = []
-    for row in frame.to_dict(orient="records"):
-        clean: dict[str, Any] = {}
-        for k, v in row.items():
-            if isinstance(v, (list, tuple, dict, np.ndarray)):
-                clean[str(k)] = list(v) if isinstance(v, np.ndarray) else v
-                continue
-            if pd.isna(v):
-                v = None
-            elif isinstance(v, pd.Timestamp):
-                v = v.date().isoformat()
-            elif isinstance(v, np.generic):
-                v = v.item()
-            clean[str(k)] = v
-        out.append(clean)
-    return out
 
 
 def theme_level(theme: str, level: Level) -> str:
@@ -177,8 +156,11 @@ def theme_attention(
 
     if weighting == "passage":
         total = docs.groupby("period")["n_passages"].sum()
-        count = coded.drop_duplicates(["theme", "doc_id", "passage"]).groupby(
-            ["theme", "period"]).size()
+        count = (
+            coded.drop_duplicates(["theme", "doc_id", "passage"])
+            .groupby(["theme", "period"])
+            .size()
+        )
     elif weighting == "document":
         total = docs.groupby("period")["doc_id"].nunique()
         count = coded.drop_duplicates(["theme", "doc_id"]).groupby(["theme", "period"]).size()
@@ -190,8 +172,9 @@ def theme_attention(
     grid = pd.MultiIndex.from_product([themes, list(periods)], names=["theme", "period"])
     table = count.reindex(grid, fill_value=0).rename("count").reset_index()
     table["total"] = table["period"].map(total).fillna(0).astype(int)
-    table["share"] = np.where(table["total"] > 0, table["count"] / table["total"].clip(lower=1),
-                              0.0)
+    table["share"] = np.where(
+        table["total"] > 0, table["count"] / table["total"].clip(lower=1), 0.0
+    )
     table["count"] = table["count"].astype(int)
 
     cols = ["doc_id", "passage", "score"] + (["method"] if "method" in coded.columns else [])
@@ -225,9 +208,7 @@ def chi2_sf_1df(x: float) -> float:
     return math.erfc(math.sqrt(max(x, 0.0) / 2.0))
 
 
-def log_ratio(
-    a: float, b: float, total_a: float, total_b: float, correction: float = 0.5
-) -> float:
+def log_ratio(a: float, b: float, total_a: float, total_b: float, correction: float = 0.5) -> float:
     """Hardie's (2014) log ratio: log2 of the ratio of relative frequencies. A zero frequency
     becomes ``correction`` (0.5) so that a word found on one side only has a finite ratio."""
     a = a if a > 0 else correction
@@ -267,8 +248,9 @@ class KeynessResult(Tabular):
         """The rows key for one side ("a", "b" or its label), strongest first."""
         sign = 1 if side in ("a", self.label_a) else -1 if side in ("b", self.label_b) else 0
         if sign == 0:
-            raise UsageError(f"no side {side!r}",
-                             hint=f"use a, b, {self.label_a} or {self.label_b}")
+            raise UsageError(
+                f"no side {side!r}", hint=f"use a, b, {self.label_a} or {self.label_b}"
+            )
         return self.table[self.table["sign"] == sign].reset_index(drop=True)
 
     def significant(self, p: float = 0.05) -> pd.DataFrame:
@@ -314,8 +296,14 @@ def keyness(
         g2 = log_likelihood(fa, fb, ta, tb)
         na, nb = fa / ta * per, fb / tb * per
         row: dict[str, Any] = {
-            unit: item, "freq_a": fa, "freq_b": fb, "norm_a": na, "norm_b": nb,
-            "g2": g2, "p": chi2_sf_1df(g2), "log_ratio": log_ratio(fa, fb, ta, tb, correction),
+            unit: item,
+            "freq_a": fa,
+            "freq_b": fb,
+            "norm_a": na,
+            "norm_b": nb,
+            "g2": g2,
+            "p": chi2_sf_1df(g2),
+            "log_ratio": log_ratio(fa, fb, ta, tb, correction),
         }
         if pct_diff:
             row["pct_diff"] = (na - nb) * 100.0 / nb if nb > 0 else None
@@ -323,8 +311,19 @@ def keyness(
         row["sign"] = sign
         row["key_for"] = label_a if sign > 0 else label_b if sign < 0 else None
         rows.append(row)
-    columns = [unit, "freq_a", "freq_b", "norm_a", "norm_b", "g2", "p", "log_ratio",
-               *(["pct_diff"] if pct_diff else []), "sign", "key_for"]
+    columns = [
+        unit,
+        "freq_a",
+        "freq_b",
+        "norm_a",
+        "norm_b",
+        "g2",
+        "p",
+        "log_ratio",
+        *(["pct_diff"] if pct_diff else []),
+        "sign",
+        "key_for",
+    ]
     table = pd.DataFrame(rows, columns=columns)
     table = table.sort_values(["g2", unit], ascending=[False, True], kind="mergesort")
     if top is not None:  # the strongest of each side; items key for neither side go
@@ -355,8 +354,9 @@ class Split:
             raise UsageError(f"empty year range in {a}, {b}", hint="write (first, last) years")
         if max(a0, b0) <= min(a1, b1):
             raise UsageError(f"year ranges {a} and {b} overlap", hint="use disjoint ranges")
-        return cls("year", tuple(range(a0, a1 + 1)), tuple(range(b0, b1 + 1)),
-                   f"{a0}-{a1}", f"{b0}-{b1}")
+        return cls(
+            "year", tuple(range(a0, a1 + 1)), tuple(range(b0, b1 + 1)), f"{a0}-{a1}", f"{b0}-{b1}"
+        )
 
     @classmethod
     def values(cls, column: str, a: Any, b: Any) -> Split:
@@ -364,12 +364,13 @@ class Split:
         "UZB")``."""
         va, vb = _as_tuple(a), _as_tuple(b)
         if set(va) & set(vb):
-            raise UsageError(f"values {va} and {vb} of {column!r} overlap",
-                             hint="give each side its own values")
+            raise UsageError(
+                f"values {va} and {vb} of {column!r} overlap", hint="give each side its own values"
+            )
         return cls(column, va, vb, "+".join(map(str, va)), "+".join(map(str, vb)))
 
     def sides(self, frame: pd.DataFrame) -> pd.Series:
-        """"a", "b" or None for each row of ``frame``."""
+        """ "a", "b" or None for each row of ``frame``."""
         if self.column not in frame.columns:
             raise UsageError(
                 f"cannot split on {self.column!r}: the frame has no such column",
@@ -408,8 +409,11 @@ def resolve_split(split: SplitSpec, frame: pd.DataFrame) -> tuple[pd.Series, str
     if isinstance(split, Split):
         return split.sides(frame), split.label_a, split.label_b
     raw = split(frame)
-    sides = pd.Series(list(raw) if not isinstance(raw, pd.Series) else raw.to_list(),
-                      index=frame.index, dtype=object)
+    sides = pd.Series(
+        list(raw) if not isinstance(raw, pd.Series) else raw.to_list(),
+        index=frame.index,
+        dtype=object,
+    )
     sides = sides.where(sides.isin(["a", "b"]), None)
     return sides, "a", "b"
 
@@ -511,15 +515,23 @@ def keyness_terms(
         part = frame[sides == side]
         c, total, per_text = term_counts([str(t) for t in part["text"]], stop)
         counts[side], totals[side] = c, total
-        for doc_id, passage, terms in zip(part["doc_id"], part["passage"], per_text,
-                                          strict=True):
+        for doc_id, passage, terms in zip(part["doc_id"], part["passage"], per_text, strict=True):
             for term in dict.fromkeys(terms):
                 seen = where.setdefault((term, side), [])
                 if len(seen) < examples:
                     seen.append((str(doc_id), int(passage)))
-    result = keyness(counts["a"], counts["b"], total_a=totals["a"], total_b=totals["b"],
-                     min_freq=min_freq, top=top, label_a=label_a, label_b=label_b,
-                     unit="term", pct_diff=pct_diff)
+    result = keyness(
+        counts["a"],
+        counts["b"],
+        total_a=totals["a"],
+        total_b=totals["b"],
+        min_freq=min_freq,
+        top=top,
+        label_a=label_a,
+        label_b=label_b,
+        unit="term",
+        pct_diff=pct_diff,
+    )
     rows = [
         {"term": term, "side": side, "rank": rank, "doc_id": doc_id, "passage": passage}
         for term in result.table["term"]
@@ -527,8 +539,18 @@ def keyness_terms(
         for rank, (doc_id, passage) in enumerate(where.get((term, side), []), 1)
     ]
     evidence = pd.DataFrame(rows, columns=["term", "side", "rank", "doc_id", "passage"])
-    return KeynessResult(result.unit, label_a, label_b, result.total_a, result.total_b,
-                         result.per, min_freq, top, result.table, evidence)
+    return KeynessResult(
+        result.unit,
+        label_a,
+        label_b,
+        result.total_a,
+        result.total_b,
+        result.per,
+        min_freq,
+        top,
+        result.table,
+        evidence,
+    )
 
 
 def keyness_themes(
@@ -556,8 +578,9 @@ def keyness_themes(
     coded = coded.assign(side=sides.to_numpy())
     coded = coded[coded["side"].notna()]
     passages = coded.drop_duplicates(["theme", "doc_id", "passage"])
-    counts = {s: Counter(passages.loc[passages["side"] == s, "theme"].astype(str))
-              for s in ("a", "b")}
+    counts = {
+        s: Counter(passages.loc[passages["side"] == s, "theme"].astype(str)) for s in ("a", "b")
+    }
     notes: tuple[str, ...] = ()
     if documents is not None:
         doc_sides, _, _ = resolve_split(split, documents)
@@ -565,16 +588,38 @@ def keyness_themes(
     else:
         distinct = coded.drop_duplicates(["doc_id", "passage"])
         totals = {s: int((distinct["side"] == s).sum()) for s in ("a", "b")}
-        notes = ("sizes are passages coded to any theme (no documents frame given): keyness "
-                 "is relative to the other themes, not to all passages",)
-    result = keyness(counts["a"], counts["b"], total_a=totals["a"], total_b=totals["b"],
-                     min_freq=min_freq, top=top, label_a=label_a, label_b=label_b,
-                     unit="theme", per=100, pct_diff=pct_diff)
+        notes = (
+            "sizes are passages coded to any theme (no documents frame given): keyness "
+            "is relative to the other themes, not to all passages",
+        )
+    result = keyness(
+        counts["a"],
+        counts["b"],
+        total_a=totals["a"],
+        total_b=totals["b"],
+        min_freq=min_freq,
+        top=top,
+        label_a=label_a,
+        label_b=label_b,
+        unit="theme",
+        per=100,
+        pct_diff=pct_diff,
+    )
     kept = coded[coded["theme"].isin(set(result.table["theme"]))]
-    evidence = strongest(kept, ["theme", "side"], EVIDENCE_PER_CELL,
-                         ["doc_id", "passage", "score"])
-    return KeynessResult(result.unit, label_a, label_b, result.total_a, result.total_b,
-                         result.per, min_freq, top, result.table, evidence, notes)
+    evidence = strongest(kept, ["theme", "side"], EVIDENCE_PER_CELL, ["doc_id", "passage", "score"])
+    return KeynessResult(
+        result.unit,
+        label_a,
+        label_b,
+        result.total_a,
+        result.total_b,
+        result.per,
+        min_freq,
+        top,
+        result.table,
+        evidence,
+        notes,
+    )
 
 
 __all__ = [

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -21,6 +21,7 @@ from multivector.adapters.validation import validate_path
 from multivector.domain.diff import diff_editions
 from multivector.errors import MultivectorError, Problem, UsageError
 from multivector.interfaces import cli_analysis, cli_corpus
+from multivector.interfaces.common import FormatOpt, err, fail
 from multivector.interfaces.diffview import print_diff
 from multivector.interfaces.output import Format, render
 from multivector.services import documents as docs
@@ -43,10 +44,6 @@ actors_app = typer.Typer(
 )
 app.add_typer(actors_app, name="actors")
 
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json, csv, yaml or md.")
-]
-err = Console(stderr=True)
 
 
 def _emit(
@@ -59,11 +56,6 @@ def _emit(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _fail(exc: MultivectorError) -> NoReturn:
-    err.print(f"error: {exc}", markup=False, highlight=False)
-    raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
-
-
 def _date(value: str | None, option: str) -> dt.date | None:
     if value is None:
         return None
@@ -72,7 +64,7 @@ def _date(value: str | None, option: str) -> dt.date | None:
             return dt.date(int(value), 7, 1)
         return dt.date.fromisoformat(value)
     except ValueError:
-        _fail(UsageError(f"{option}: {value!r} is not a date", hint="use YYYY-MM-DD or YYYY"))
+        fail(UsageError(f"{option}: {value!r} is not a date", hint="use YYYY-MM-DD or YYYY"))
 
 
 def _version(value: bool) -> None:
@@ -102,7 +94,7 @@ def concepts(
     try:
         eds = default_knowledge().editions(country)
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     _emit(docs.concepts_document(eds), fmt, title="Concept editions")
 
 
@@ -133,7 +125,7 @@ def show(
             )
         elements = ed.filter(kind=kind, theme=theme)
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     full = full or fmt in (Format.json, Format.yaml)
     _emit(
         docs.show_document(ed, elements, full=full),
@@ -161,7 +153,7 @@ def diff(
     Example: multivector diff kaz/2014-2020 kaz/2020-2030
     """
     if section not in ("changes", "relations", "claims", "counts"):
-        _fail(
+        fail(
             UsageError(
                 f"--section: unknown table {section!r}",
                 hint="use changes, relations, claims or counts",
@@ -171,7 +163,7 @@ def diff(
         kb = default_knowledge()
         d = diff_editions(kb.edition(a), kb.edition(b))
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     if fmt is Format.table:
         print_diff(d, Console(width=max(120, Console().width)), evidence=not brief)
         return
@@ -200,7 +192,7 @@ def validate(
     Example: multivector validate my-editions/
     """
     if kind is not None and kind not in SCHEMAS:
-        _fail(UsageError(f"--kind: unknown kind {kind!r}", hint=f"use one of {sorted(SCHEMAS)}"))
+        fail(UsageError(f"--kind: unknown kind {kind!r}", hint=f"use one of {sorted(SCHEMAS)}"))
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
@@ -208,7 +200,7 @@ def validate(
         else:
             files.append(p)
     if not files:
-        _fail(UsageError("no YAML files found", hint="name files or folders that hold .yaml files"))
+        fail(UsageError("no YAML files found", hint="name files or folders that hold .yaml files"))
     problems: list[Problem] = []
     for f in files:
         file_problems = validate_path(f, kind)
@@ -247,7 +239,7 @@ def schema(
     Example: multivector schema edition --out edition.schema.json
     """
     if name not in SCHEMAS:
-        _fail(UsageError(f"unknown schema {name!r}", hint=f"use one of {', '.join(SCHEMAS)}"))
+        fail(UsageError(f"unknown schema {name!r}", hint=f"use one of {', '.join(SCHEMAS)}"))
     text = json.dumps(SCHEMAS[name].model_json_schema(by_alias=True), indent=2, ensure_ascii=False)
     if out:
         out.write_text(text + "\n", encoding="utf-8")
@@ -264,7 +256,7 @@ def themes(fmt: FormatOpt = Format.table) -> None:
     try:
         cb = default_knowledge().codebook
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     rows = [
         {
             "id": t.id,
@@ -288,7 +280,7 @@ def vectors(fmt: FormatOpt = Format.table) -> None:
     try:
         scheme = default_knowledge().vectors
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     rows = [
         {
             "id": v.id,
@@ -325,7 +317,7 @@ def actors_resolve(
     try:
         res = default_knowledge().registry.resolve(text, on=on)
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     _emit(docs.resolution_document(text, on, res), fmt, csv_rows="results")
     if not res:
         err.print(f"no actor found for {text!r}", markup=False, highlight=False)
@@ -345,7 +337,7 @@ def actors_show(
         reg = default_knowledge().registry
         a = reg.get(actor)
     except MultivectorError as exc:
-        _fail(exc)
+        fail(exc)
     doc = docs.actor_document(a)
     doc["members"] = [m.member for m in a.members]
     doc["aliases"] = [

@@ -13,17 +13,16 @@ from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.cli_corpus import (
     CountryF,
     DbOpt,
-    FormatOpt,
     FromF,
     GenreF,
     LangF,
     SourceF,
     ToF,
     _write,
-    fail,
     filters_from,
     open_corpus,
 )
+from multivector.interfaces.common import FormatOpt, err, fail
 from multivector.interfaces.output import Format, render
 
 PeriodOpt = Annotated[
@@ -68,9 +67,9 @@ def _frames(db: Path | None, f: Any, *layers: str) -> dict[str, pd.DataFrame]:
 
 
 def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    from multivector.analysis.balance import frame_records
+    from multivector.analysis.frames import records_of
 
-    return frame_records(frame)
+    return records_of(frame)
 
 
 def register(app: typer.Typer) -> None:
@@ -356,7 +355,7 @@ def register_analyze(app: typer.Typer) -> None:
         Example: multivector analyze speeches/KAZ_* --concept kaz/2020-2030 --report report.html
         """
         from multivector.domain.corpus import DocumentMeta, Genre
-        from multivector.interfaces.cli_corpus import _run_ingest, err, load_config
+        from multivector.interfaces.cli_corpus import _run_ingest, load_config
         from multivector.report import render_report
         from multivector.services.report_builder import build_report
         from multivector.store.base import Filters

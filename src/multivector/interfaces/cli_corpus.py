@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,19 +14,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from multivector.domain.corpus import DocumentMeta, Genre
 from multivector.errors import MultivectorError, UsageError
+from multivector.interfaces.common import FormatOpt, err, fail
 from multivector.interfaces.output import Format, render
 from multivector.services.corpus import Corpus
 from multivector.store.base import Filters
 from multivector.store.sqlite import SQLiteStore, default_db_path
 
-err = Console(stderr=True)
-
 DbOpt = Annotated[
     Path | None,
     typer.Option("--db", help="Corpus database (default: $MULTIVECTOR_DB or ./multivector.db)."),
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="Output format: table, json, csv, yaml or md.")
 ]
 ConfigOpt = Annotated[
     Path | None,
@@ -36,11 +32,6 @@ ConceptOpt = Annotated[
     str | None,
     typer.Option("--concept", help="Concept edition to code passages against (kaz/2020-2030)."),
 ]
-
-
-def fail(exc: MultivectorError) -> NoReturn:
-    err.print(f"error: {exc}", markup=False, highlight=False)
-    raise typer.Exit(2 if isinstance(exc, UsageError) else 1)
 
 
 def load_config(path: Path | None, unit: str = "paragraph") -> dict[str, Any] | None:
