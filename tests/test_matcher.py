@@ -87,3 +87,48 @@ def test_normalize_offsets_map_back(text: str) -> None:
     for i, ch in enumerate(n.text):
         if ch != " ":
             assert text[n.to_original(i)].lower() == ch
+
+
+@given(text=st.text(alphabet="aB \n\t,.-’“Ёё", max_size=40))
+def test_word_form_offsets_map_back_in_order(text: str) -> None:
+    """The scanners' form (punctuation as spaces) keeps every letter at its original offset."""
+    n = normalize(text, words=True)
+    assert len(n.text) == len(normalize(text).text)  # one for one after the collapse
+    previous = -1
+    for i, ch in enumerate(n.text):
+        at = n.to_original(i)
+        assert at > previous
+        previous = at
+        if ch != " ":
+            assert text[at].lower().replace("ё", "е") == ch
+        else:
+            assert not text[at].isalnum()
+
+
+def test_punctuation_in_a_phrase_matches_punctuation_or_space() -> None:
+    m = matcher(("Asia-Pacific", "APAC"), ("Korea, Republic of", "KOR"))
+    assert spans(m, "the Asia Pacific and the Asia–Pacific; Korea, Republic of") == [
+        ("Asia Pacific", "APAC"), ("Asia–Pacific", "APAC"), ("Korea, Republic of", "KOR")]
+    # the comma belongs to the phrase: without it the two spaces of the key are not there
+    assert spans(m, "Korea Republic of") == []
+
+
+def test_a_phrase_keeps_its_final_punctuation_in_the_span() -> None:
+    m = matcher(("U.S.", "USA"), ("ОПЕК+", "OPEC+"))
+    assert spans(m, "the U.S. and ОПЕК+ met; the U.S delegation") == [
+        ("U.S.", "USA"), ("ОПЕК+", "OPEC+"), ("U.S", "USA")]
+
+
+def test_names_next_to_any_punctuation_are_found() -> None:
+    m = matcher(("Russia", "RUS"), ("Россия", "RUS"))
+    text = "(Russia), «Россия»; “Russia”! Russia’s €Russia/Russia №Россия"
+    assert [s for s, _ in spans(m, text)] == ["Russia", "Россия", "Russia", "Russia", "Russia",
+                                               "Russia", "Россия"]
+
+
+def test_capital_rule_belongs_to_the_phrase_not_the_key() -> None:
+    # two spellings share one key; only the capitalised one asks for a capital in the text
+    m = matcher(("low-enriched uranium bank", "LEU"), ("Low Enriched Uranium Bank", "LEU-name"))
+    assert [x.payloads for x in m.find("a low enriched uranium bank")] == [("LEU",)]
+    assert [x.payloads for x in m.find("the Low-Enriched Uranium Bank")] == [
+        ("LEU", "LEU-name")]

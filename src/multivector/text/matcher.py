@@ -1,9 +1,15 @@
 """Find many phrases in text at once: Aho-Corasick over folded text, word boundaries respected.
 
-Every phrase is indexed under its folded form (lower case, ``ё`` as ``е``, typographic quotes
-and dashes plain, whitespace runs as one space), so one pass over the folded text finds every
-candidate. Case rules are then checked against the original: an abbreviation ("US", "UN", "EU",
-"ООН") must appear with its own case, so "us" and "un" never match; a name that starts with a
+Every phrase is indexed under its folded form (lower case, ``ё`` as ``е``, whitespace runs as
+one space, then every character that is neither a letter nor a digit as a space), so one pass
+over the text in the same form finds every candidate. The automaton holds each key between two
+spaces and reads the text between two spaces, so a candidate starts and ends on word boundaries
+by construction: "us" is never reported inside "thus", and no candidate needs checking.
+Punctuation inside a phrase matches any punctuation or a space: "Asia-Pacific" is found as
+"Asia Pacific" too, and "U.S." is reported as the span "U.S".
+
+Case rules are then checked against the original: an abbreviation ("US", "UN", "EU", "ООН")
+must appear with its own case, so "us" and "un" never match; a name that starts with a
 capital letter ("Turkey", "China") must start with one in the text. Overlapping matches resolve
 to the longest, leftmost, unless the caller asks for all of them.
 
@@ -20,11 +26,12 @@ from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
-from multivector.text.normalize import Prepared, fold_key, prepare, typography
+from multivector.text.normalize import Prepared, fold_key, prepare, typography, words_only
 
 T = TypeVar("T")
 
 _RUNS = re.compile(r"  +")
+_TAIL = re.compile(r"(?:[^\w\s]|_)+$")  # the punctuation a phrase ends with
 
 Candidate = tuple[int, int, str]  # (start, end, key), offsets into the original text
 
@@ -41,8 +48,15 @@ def is_abbreviation(text: str) -> bool:
 
 
 def exact_form(text: str) -> str:
-    """The case-kept form an abbreviation is compared in (typography folded, spaces single)."""
-    return _RUNS.sub(" ", typography(text))
+    """The case-kept form an abbreviation is compared in (typography folded, spaces single,
+    punctuation as spaces): "U.S." and the "U.S" a scan reports are the same form."""
+    return words_only(_RUNS.sub(" ", typography(text))).strip()
+
+
+def match_key(phrase: str) -> str:
+    """The key a phrase is indexed and found under: "U.S." -> "u s", "Asia-Pacific" ->
+    "asia pacific", "Korea, Republic of" -> "korea  republic of"."""
+    return words_only(fold_key(phrase)).strip()
 
 
 @dataclass(frozen=True)
@@ -55,15 +69,18 @@ class Match(Generic[T]):
 
 @dataclass
 class _Entry(Generic[T]):
-    """The phrases of one folded key: case-free ones, and case-kept ones by exact form."""
+    """The phrases of one key: case-free ones, capitalised ones, case-kept ones by exact form."""
 
-    payloads: tuple[T, ...] = ()
-    capital: bool = False  # the case-free phrase starts with a capital letter
+    payloads: tuple[T, ...] = ()  # any case will do
+    capital: tuple[T, ...] = ()  # the phrase starts with a capital letter: so must the match
     exact: dict[str, tuple[T, ...]] = field(default_factory=dict)
-    simple: bool = False  # no case rule to check: every candidate earns ``payloads``
+    tails: tuple[str, ...] = ()  # punctuation some phrase ends with ("U.S.", "ОПЕК+")
+    simple: bool = False  # no rule to check: every candidate earns ``payloads``
 
     def refresh(self) -> None:
-        self.simple = not self.capital and not self.exact and bool(self.payloads)
+        self.simple = not self.capital and not self.exact and not self.tails and bool(
+            self.payloads
+        )
 
 
 class PhraseMatcher(Generic[T]):
@@ -92,36 +109,42 @@ class PhraseMatcher(Generic[T]):
             return
         if case_sensitive is None:
             case_sensitive = is_abbreviation(phrase)
-        key = fold_key(phrase)
+        key = match_key(phrase)
+        if not key:
+            return  # punctuation only: nothing a word boundary could delimit
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = _Entry()
         if case_sensitive:
             form = exact_form(phrase)
             entry.exact[form] = (*entry.exact.get(form, ()), payload)
+        elif phrase[0].isupper():
+            entry.capital = (*entry.capital, payload)
         else:
             entry.payloads = (*entry.payloads, payload)
-            entry.capital = entry.capital or phrase[0].isupper()
+        tail = _TAIL.search(phrase)
+        if tail and tail.group() not in entry.tails:
+            entry.tails = (*entry.tails, tail.group())
         entry.refresh()
         self._scanner = None
 
     def lookup(self, phrase: str) -> tuple[T, ...]:
         """Payloads of a phrase given whole (case rules as in :meth:`find`)."""
         phrase = phrase.strip()
-        entry = self._entries.get(fold_key(phrase))
+        entry = self._entries.get(match_key(phrase))
         if entry is None:
             return ()
-        out = list(entry.exact.get(exact_form(phrase), ()))
-        if entry.payloads and (not entry.capital or phrase[:1].isupper()):
-            out.extend(entry.payloads)
+        out = [*entry.exact.get(exact_form(phrase), ()), *entry.payloads]
+        if entry.capital and phrase[:1].isupper():
+            out.extend(entry.capital)
         return tuple(out)
 
     def accept(self, key: str, original: str, start: int, end: int) -> Sequence[T]:
         """The payloads a candidate match earns under the case rules (empty: rejected)."""
         entry = self._entries[key]
-        out: Sequence[T] = ()
-        if entry.payloads and (not entry.capital or original[start].isupper()):
-            out = entry.payloads
+        out: Sequence[T] = entry.payloads
+        if entry.capital and original[start].isupper():
+            out = (*out, *entry.capital) if out else entry.capital
         if entry.exact:
             exact = entry.exact.get(exact_form(original[start:end]))
             if exact:
@@ -163,6 +186,10 @@ class PhraseMatcher(Generic[T]):
                 payloads = self.accept(key, original, start, end)
                 if not payloads:
                     continue
+                for tail in entry.tails:  # the span keeps the phrase's final punctuation
+                    if original.startswith(tail, end):
+                        end += len(tail)
+                        break
             out.append((start, end, key, payloads))
             if end > last_end:
                 last_end = end
@@ -172,8 +199,8 @@ class PhraseMatcher(Generic[T]):
 class Scanner:
     """One automaton over the keys of several matchers: each text is read once for all.
 
-    The automaton reports every occurrence of every key; a candidate survives when no letter or
-    digit continues its word at either end.
+    Keys are indexed as " key " and the text is read as " text " (both in :func:`match_key`
+    form), so every occurrence the automaton reports lies on word boundaries.
     """
 
     def __init__(self, matchers: Sequence[PhraseMatcher[Any]]) -> None:
@@ -183,11 +210,12 @@ class Scanner:
             for key in m.keys:
                 owners.setdefault(key, []).append(i)
         self._keys = list(owners)
-        self._key_lengths = [len(k) for k in self._keys]
         self._owners = [tuple(who) for who in owners.values()]
         self._auto = ahocorasick.Automaton()
         for k, key in enumerate(self._keys):
-            self._auto.add_word(key, k)
+            # value: (start offset from the reported end, key index, owner(s))
+            who = self._owners[k]
+            self._auto.add_word(f" {key} ", (len(key) + 1, key, who[0] if len(who) == 1 else who))
         if self._keys:
             self._auto.make_automaton()
         self._ids = {id(m) for m in self.matchers}
@@ -199,28 +227,25 @@ class Scanner:
         """Candidates of every matcher, stored in ``prep.cache`` under the matcher's id."""
         lists: list[list[Candidate]] = [[] for _ in self.matchers]
         if self._keys:
-            norm = prep.folded
-            t = norm.text
-            last = len(t) - 1
-            to_original = norm.to_original if norm.shifted else None
-            keys, lengths, owners = self._keys, self._key_lengths, self._owners
-            for end, k in self._auto.iter(t):
-                start = end - lengths[k] + 1
-                # word boundaries: a letter or digit may not continue the word at either end
-                if start and t[start - 1].isalnum() and t[start].isalnum():
-                    continue
-                if end < last and t[end + 1].isalnum() and t[end].isalnum():
-                    continue
-                if to_original is None:
-                    cand = (start, end + 1, keys[k])
-                else:
-                    cand = (to_original(start), to_original(end) + 1, keys[k])
-                who = owners[k]
-                if len(who) == 1:
-                    lists[who[0]].append(cand)
-                else:
-                    for i in who:
-                        lists[i].append(cand)
+            norm = prep.words
+            padded = f" {norm.text} "
+            # in the padded text, " key " ending at ``e`` puts the key at [e - n, e - 1)
+            if not norm.shifted:
+                for e, (n, key, who) in self._auto.iter(padded):
+                    if who.__class__ is int:
+                        lists[who].append((e - n, e - 1, key))
+                    else:
+                        for i in who:
+                            lists[i].append((e - n, e - 1, key))
+            else:
+                to_original = norm.to_original
+                for e, (n, key, who) in self._auto.iter(padded):
+                    cand = (to_original(e - n), to_original(e - 2) + 1, key)
+                    if who.__class__ is int:
+                        lists[who].append(cand)
+                    else:
+                        for i in who:
+                            lists[i].append(cand)
         for m, cands in zip(self.matchers, lists, strict=True):
             cands.sort(key=_longest_leftmost)
             prep.cache[id(m)] = cands
