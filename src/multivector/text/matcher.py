@@ -20,6 +20,7 @@ lexicon of a pipeline read each document once.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -76,11 +77,12 @@ class _Entry(Generic[T]):
     exact: dict[str, tuple[T, ...]] = field(default_factory=dict)
     tails: tuple[str, ...] = ()  # punctuation some phrase ends with ("U.S.", "ОПЕК+")
     simple: bool = False  # no rule to check: every candidate earns ``payloads``
+    named: bool = False  # only capitalised phrases: a candidate with a capital earns ``capital``
 
     def refresh(self) -> None:
-        self.simple = not self.capital and not self.exact and not self.tails and bool(
-            self.payloads
-        )
+        plain = not self.exact and not self.tails
+        self.simple = plain and not self.capital and bool(self.payloads)
+        self.named = plain and not self.payloads and bool(self.capital)
 
 
 class PhraseMatcher(Generic[T]):
@@ -182,6 +184,10 @@ class PhraseMatcher(Generic[T]):
             entry = entries[key]
             if entry.simple:
                 payloads: Sequence[T] = entry.payloads
+            elif entry.named:  # most names: "Russia", "Central Asia"
+                if not original[start].isupper():
+                    continue
+                payloads = entry.capital
             else:
                 payloads = self.accept(key, original, start, end)
                 if not payloads:
@@ -237,10 +243,15 @@ class Scanner:
                     else:
                         for i in who:
                             lists[i].append((e - n, e - 1, key))
-            else:
-                to_original = norm.to_original
+            else:  # offsets move back to the original (Normalized.to_original, inlined)
+                starts, shifts = norm.shift_table
                 for e, (n, key, who) in self._auto.iter(padded):
-                    cand = (to_original(e - n), to_original(e - 2) + 1, key)
+                    a, b = e - n, e - 2
+                    i = bisect_right(starts, a) - 1
+                    j = bisect_right(starts, b) - 1
+                    cand = (
+                        a + shifts[i] if i >= 0 else a, (b + shifts[j] if j >= 0 else b) + 1, key
+                    )
                     if who.__class__ is int:
                         lists[who].append(cand)
                     else:

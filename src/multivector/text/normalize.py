@@ -107,6 +107,11 @@ class Normalized:
         """Whether collapsing whitespace moved any character (offsets need mapping)."""
         return bool(self._starts)
 
+    @property
+    def shift_table(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """``(starts, shifts)``: from normalised offset ``starts[i]`` on, add ``shifts[i]``."""
+        return self._starts, self._shifts
+
     def to_original(self, pos: int) -> int:
         """Offset in the original text of offset ``pos`` in the normalised text."""
         if not self._starts:

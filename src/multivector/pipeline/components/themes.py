@@ -257,13 +257,14 @@ class ThemeCoder:
     def lexicon_annotations(self, doc: AnnotatedDocument) -> Iterable[Annotation]:
         # one scan of the whole document (normalisation shared with the actors component)
         # producer and attrs are the same for every match of a label: build them once
-        shared: dict[LabelEntry, tuple[Producer, dict[str, Any]]] = {}
+        # (keyed by identity: label entries live as long as the lexicon; hashing them is slower)
+        shared: dict[int, tuple[Producer, dict[str, Any]]] = {}
         doc_id = doc.document.id
         for p, start, end, e in doc.place(self.lexicon.find(prepared(doc))):
-            made = shared.get(e)
+            made = shared.get(id(e))
             if made is None:
                 rule = f"label {e.label!r} ({e.lang}, {e.kind})"
-                made = shared[e] = (
+                made = shared[id(e)] = (
                     Producer(self.name, self.version, rule),
                     {"method": "lexicon", "lang": e.lang, "label": e.label},
                 )
