@@ -278,6 +278,10 @@ def test_cli_search_doc_events_export(cli_db: tuple[Path, Path], tmp_path: Path)
                              "csv"])
     rows = list(csv.DictReader(io.StringIO(ev.stdout)))
     assert rows and {r["type"] for r in rows} == {"agreement_signed"}
+    every = json.loads(runner.invoke(app, ["events", "--db", str(db), "-f", "json"]).stdout)
+    first = runner.invoke(app, ["events", "--db", str(db), "-f", "json", "--limit", "2"])
+    assert len(every["events"]) > 2 and "of" in first.stderr
+    assert json.loads(first.stdout)["events"] == every["events"][:2]
     for what in ("documents", "passages", "annotations", "events"):
         out = tmp_path / f"{what}.jsonl"
         r = runner.invoke(app, ["export", "--what", what, "--format", "jsonl", "--out", str(out),

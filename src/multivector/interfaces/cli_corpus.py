@@ -350,6 +350,9 @@ def register(app: typer.Typer) -> None:
         genre: GenreF = None,
         lang: LangF = None,
         country: CountryF = None,
+        limit: Annotated[
+            int, typer.Option(help="Show the first N events by date (0: all).", min=0)
+        ] = 0,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
@@ -364,6 +367,9 @@ def register(app: typer.Typer) -> None:
         with corpus:
             table = corpus.events(f)
         rows = table.records()
+        if limit and len(rows) > limit:
+            err.print(f"showing the first {limit} of {len(rows)} events (--limit 0: all)")
+            rows = rows[:limit]
         if fmt in (Format.table, Format.md):  # a readable subset; json/csv/yaml give every field
             rows = [
                 {
