@@ -159,3 +159,24 @@ def test_wrong_types_always_give_a_located_problem(edition_data, field, value) -
         kf.load_edition_document(doc)
     assert any(p.field.startswith(f"elements[2].{field}") for p in exc.value.problems)
     assert all(p.line for p in exc.value.problems)
+
+
+def test_a_cue_that_is_also_an_alternative_label_is_a_located_problem() -> None:
+    theme = {
+        "id": "multilateral",
+        "definition": "Multilateral diplomacy and its institutions.",
+        "labels": {"en": {"preferred": "United Nations",
+                          "alternative": ["UN Charter", "General Assembly"]}},
+        "cues": {"en": ["United Nations", "General Assembly"]},
+    }
+    text = yaml.safe_dump({"id": "cb", "version": "1", "themes": [theme]})
+    with pytest.raises(ValidationError) as exc:
+        kf.load_codebook_document(parse_yaml(text, "codebook.yaml"))
+    [problem] = exc.value.problems  # the preferred label may be a cue; the alternative may not
+    assert problem.field == "themes[0].cues.en[1]"
+    assert "General Assembly" in problem.message
+    assert "General Assembly" in text.splitlines()[problem.line - 1]
+    theme["labels"]["en"]["alternative"] = ["UN Charter"]
+    ok = kf.load_codebook_document(parse_yaml(yaml.safe_dump(
+        {"id": "cb", "version": "1", "themes": [theme]}), "codebook.yaml"))
+    assert ok.themes[0].cues == {"en": ("United Nations", "General Assembly")}

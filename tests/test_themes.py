@@ -22,6 +22,8 @@ from multivector.errors import UsageError
 from multivector.pipeline import Context, Pipeline
 from multivector.pipeline.components.segment import Segmenter
 from multivector.pipeline.components.themes import (
+    LEXICON_SCORE,
+    Similarities,
     ThemeCoder,
     ThemeLexicon,
     build_prototypes,
@@ -131,12 +133,52 @@ def test_every_label_of_the_codebook_finds_its_theme(codebook: Codebook) -> None
     missed = []
     for theme in codebook:
         for lang, labels in theme.labels.items():
-            for label in labels.all:
+            for label in (*labels.all, *theme.cues.get(lang, ())):
                 text = f"zz {label} qq"
                 hits = {(text[s:e], entry.theme) for s, e, entry in lexicon.find(text)}
                 if (label, theme.id) not in hits:
                     missed.append((theme.id, lang, label))
     assert missed == []
+
+
+def test_a_single_cue_does_not_code_its_theme(lexicon_coder: ThemeCoder) -> None:
+    # a name in passing is no subject: the Minister spoke at the United Nations
+    assert lexicon_themes(lexicon_coder, "The Minister spoke at the United Nations in May.") == []
+    assert lexicon_themes(lexicon_coder, "Министр выступил в ООН в мае.") == []
+
+
+def test_two_cues_or_a_label_corroborate_a_cue(lexicon_coder: ThemeCoder) -> None:
+    two = lexicon_themes(lexicon_coder,
+                         "The United Nations is irreplaceable; the General Assembly must act.")
+    assert two == [("multilateral.un", "United Nations"), ("multilateral.un", "General Assembly")]
+    with_label = lexicon_themes(lexicon_coder,
+                                "At the United Nations we argued for Security Council reform.")
+    assert with_label == [("multilateral.un", "United Nations"),
+                          ("multilateral.un", "Security Council reform")]
+    # corroboration is per passage: a cue in the next paragraph does not count
+    apart = lexicon_themes(lexicon_coder,
+                           "We met at the United Nations.\n\nThe embassy in Rome is open.")
+    assert apart == []
+
+
+def test_cue_scores_lower_than_labels(lexicon_coder: ThemeCoder) -> None:
+    doc = lexicon_coder(make_doc("Central Asia is our home; Central Asian states trade more."))
+    assert {a.score for a in doc.layer(Layer.THEME)} == {LEXICON_SCORE["cue"]}
+    assert LEXICON_SCORE["cue"] < LEXICON_SCORE["alternative"]
+
+
+def test_semantic_similarity_corroborates_a_cue(codebook: Codebook) -> None:
+    coder = ThemeCoder(codebook, semantic=False, cue_threshold=0.5)
+    doc = make_doc("The Minister spoke at the United Nations in May.")
+    ids = tuple(t.id for t in codebook)
+    matrix = np.zeros((len(doc.passages), len(ids)))
+    column = ids.index("multilateral.un")
+    matrix[0, column] = 0.49
+    assert list(coder.lexicon_annotations(doc, Similarities(ids, matrix))) == []
+    matrix[0, column] = 0.51
+    [ann] = coder.lexicon_annotations(doc, Similarities(ids, matrix))
+    assert (ann.label, doc.text[ann.start:ann.end]) == ("multilateral.un", "United Nations")
+    assert ann.score == LEXICON_SCORE["cue"]
 
 
 def test_plural_forms_of_russian_phrases() -> None:

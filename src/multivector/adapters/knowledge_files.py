@@ -161,6 +161,7 @@ def codebook_from_model(m: s.CodebookModel) -> Codebook:
                     for lang, lab in t.labels.items()
                 },
                 negative={lang: tuple(v) for lang, v in t.negative.items()},
+                cues={lang: tuple(v) for lang, v in t.cues.items()},
                 examples=tuple(Example(x.lang, x.text) for x in t.examples),
                 crosswalk=tuple(Crosswalk(c.scheme, c.code, c.label, c.fit) for c in t.crosswalk),
             )
@@ -399,6 +400,20 @@ def cross_check(doc: YamlDocument, parsed: BaseModel) -> list[Problem]:
                         f"parent theme {t.id.rsplit('.', 1)[0]!r} is not defined; add it first",
                     )
                 )
+            for lang, cues in t.cues.items():
+                # the preferred label may be a cue (a theme named after an institution)
+                labels = t.labels.get(lang)
+                strong = {x.casefold() for x in (labels.alternative if labels else [])}
+                for j, cue in enumerate(cues):
+                    if cue.casefold() in strong:
+                        problems.append(
+                            doc.problem(
+                                ("themes", i, "cues", lang, j),
+                                f"{cue!r} is both an alternative label and a cue of {t.id!r}; "
+                                "keep it in one list (cues code the theme only when "
+                                "corroborated)",
+                            )
+                        )
     elif isinstance(parsed, s.VectorSchemeModel):
         seen: dict[str, str] = {}
         for i, v in enumerate(parsed.vectors):

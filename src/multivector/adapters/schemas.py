@@ -197,6 +197,15 @@ class ThemeModel(Strict):
     exclude: str | None = None
     labels: dict[LANGS, LabelsModel]
     negative: dict[LANGS, list[str]] = {}
+    cues: dict[LANGS, list[str]] = Field(
+        {},
+        description=(
+            "Names and broad words that point to the theme without showing that a passage is "
+            "about it (the United Nations, Central Asia, embassy). A passage takes the theme from "
+            "cues only when corroborated: two cue mentions, a label of the theme, or semantic "
+            "similarity at the cue threshold."
+        ),
+    )
     examples: list[ExampleModel] = []
     crosswalk: list[CrosswalkModel] = []
 

@@ -3,6 +3,9 @@
 A theme follows the knowledge-graph convention: a preferred label, alternative labels (the phrases
 that identify it in text), negative labels (phrases that look like it but are not), a definition
 with inclusion and exclusion notes, examples, and a crosswalk to Manifesto Project categories.
+Cues are names and broad words that point to a theme without showing that a passage is about it
+("the United Nations", "Central Asia", "embassy"): they code it only when corroborated (see the
+``themes`` component).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Theme:
     include: str | None = None
     exclude: str | None = None
     negative: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     examples: tuple[Example, ...] = ()
     crosswalk: tuple[Crosswalk, ...] = ()
 

@@ -264,6 +264,7 @@ def themes(fmt: FormatOpt = Format.table) -> None:
             "label_ru": t.label("ru"),
             "labels": sum(len(lab.alternative) + 1 for lab in t.labels.values()),
             "negative": sum(len(v) for v in t.negative.values()),
+            "cues": sum(len(v) for v in t.cues.values()),
             "manifesto": [c.code for c in t.crosswalk],
         }
         for t in cb

@@ -10,6 +10,15 @@ resolve to the longest, leftmost ("Economic Cooperation Organization" is an orga
 economic cooperation); themes whose labels cover the very same span all keep it. Each match is
 an annotation on its span, score 1.0 for a preferred label and 0.9 for an alternative one.
 
+Cues. A theme's cues (names and broad words such as "United Nations", "Central Asia",
+"embassy") are matched like labels, but a passage keeps a theme found only through cues when it
+is corroborated: the passage names two cues of the theme (two mentions), or a label of the theme
+too, or its cosine to the theme's prototype reaches ``cue_threshold`` (default 0.35: the 99th
+percentile of the passage-theme pairs the lexicon does not find, see the calibration below;
+needs the semantic coder).
+A kept cue scores 0.6. This keeps "the Minister spoke at the United Nations" from coding the
+UN as a subject while "reform of the Security Council" still does.
+
 Semantic coder. Each theme has a prototype: the normalised mean embedding of its definition,
 its preferred labels and its examples (cached per codebook version and embedder in
 ``Context.cache``). A passage takes a theme when cosine(passage, prototype) >=
@@ -53,7 +62,8 @@ from multivector.text.normalize import Prepared
 # semantic coder adds recall to the lexicon; it does not replace it.
 DEFAULT_THRESHOLD = 0.40
 DEFAULT_TOP_K = 2
-LEXICON_SCORE = {"preferred": 1.0, "alternative": 0.9}
+DEFAULT_CUE_THRESHOLD = 0.35
+LEXICON_SCORE = {"preferred": 1.0, "alternative": 0.9, "cue": 0.6}
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,7 @@ class LabelEntry:
     theme: str
     label: str
     lang: str
-    kind: str  # "preferred" or "alternative"
+    kind: str  # "preferred", "alternative" or "cue"
 
 
 def phrase_forms(label: str, lang: str) -> set[str]:
@@ -130,11 +140,17 @@ class ThemeLexicon:
         self._best_cache: dict[int, tuple[LabelEntry, ...]] = {}
         for theme in codebook:
             for lang, labels in theme.labels.items():
-                entries = [(labels.preferred, "preferred")]
+                # a preferred label may be a cue (a theme named after an institution)
+                named = labels.preferred in theme.cues.get(lang, ())
+                entries = [] if named else [(labels.preferred, "preferred")]
                 entries += [(a, "alternative") for a in labels.alternative]
                 for label, kind in entries:
                     for form in phrase_forms(label, lang):
                         _add(self.positive, form, LabelEntry(theme.id, label, lang, kind))
+            for lang, cue_labels in theme.cues.items():
+                for label in cue_labels:
+                    for form in phrase_forms(label, lang):
+                        _add(self.positive, form, LabelEntry(theme.id, label, lang, "cue"))
             for lang, negatives in theme.negative.items():
                 for label in negatives:
                     for form in phrase_forms(label, lang):
@@ -177,6 +193,14 @@ class ThemeLexicon:
 
 
 @dataclass(frozen=True)
+class Similarities:
+    """Cosines of a document's passages (rows) to theme prototypes (columns, ``theme_ids``)."""
+
+    theme_ids: tuple[str, ...]
+    matrix: Matrix
+
+
+@dataclass(frozen=True)
 class Prototypes:
     theme_ids: tuple[str, ...]
     matrix: Matrix  # (n_themes, dim), unit rows
@@ -216,12 +240,16 @@ class ThemeCoder:
         semantic: bool = True,
         semantic_threshold: float = DEFAULT_THRESHOLD,
         top_k: int = DEFAULT_TOP_K,
+        cue_threshold: float = DEFAULT_CUE_THRESHOLD,
         cache: dict[str, Any] | None = None,
     ) -> None:
         if semantic and embedder is None:
             raise UsageError("themes: semantic coding needs an embedder", hint="semantic: false")
-        if top_k < 0 or not -1.0 <= semantic_threshold <= 1.0:
-            raise UsageError("themes: top_k must be >= 0 and semantic_threshold in [-1, 1]")
+        if top_k < 0 or not -1.0 <= semantic_threshold <= 1.0 or not -1.0 <= cue_threshold <= 1.0:
+            raise UsageError(
+                "themes: top_k must be >= 0, semantic_threshold and cue_threshold in [-1, 1]"
+            )
+        self.cue_threshold = cue_threshold
         self.codebook = codebook
         self.embedder = embedder
         self.semantic = semantic
@@ -248,19 +276,65 @@ class ThemeCoder:
         protos: Prototypes = self.cache[key]
         return protos
 
+    def similarities(self, doc: AnnotatedDocument) -> Similarities:
+        """Cosines of the document's passages to every theme prototype (embeds if needed)."""
+        assert self.embedder is not None
+        protos = self.prototypes()
+        return Similarities(
+            protos.theme_ids, ensure_embeddings(doc, self.embedder) @ protos.matrix.T
+        )
+
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
-        doc.annotations.extend(self.lexicon_annotations(doc))
-        if self.semantic and doc.passages and self.top_k:
-            doc.annotations.extend(self.semantic_annotations(doc))
+        sims = None
+        if self.semantic and self.embedder is not None and doc.passages:
+            sims = self.similarities(doc)
+        doc.annotations.extend(self.lexicon_annotations(doc, sims))
+        if sims is not None and self.top_k:
+            doc.annotations.extend(self.semantic_annotations(doc, sims))
         return doc
 
-    def lexicon_annotations(self, doc: AnnotatedDocument) -> Iterable[Annotation]:
+    def _corroborated(
+        self, doc: AnnotatedDocument, placed: list[tuple[Any, int, int, LabelEntry]],
+        sims: Similarities | None,
+    ) -> list[tuple[Any, int, int, LabelEntry]]:
+        """``placed`` without the cue matches whose theme the passage does not corroborate."""
+        strong: set[tuple[int, str]] = set()
+        cues: dict[tuple[int, str], int] = {}
+        for p, _, _, e in placed:
+            key = (p.index, e.theme)
+            if e.kind == "cue":
+                cues[key] = cues.get(key, 0) + 1
+            else:
+                strong.add(key)
+        column = {t: j for j, t in enumerate(sims.theme_ids)} if sims is not None else {}
+        row_of = {p.index: i for i, p in enumerate(doc.passages)}
+
+        def kept(index: int, theme: str) -> bool:
+            if (index, theme) in strong or cues[(index, theme)] >= 2:
+                return True
+            j = column.get(theme)
+            return (
+                sims is not None and j is not None
+                and float(sims.matrix[row_of[index], j]) >= self.cue_threshold
+            )
+
+        verdict = {key: kept(*key) for key in cues}
+        return [h for h in placed if h[3].kind != "cue" or verdict[(h[0].index, h[3].theme)]]
+
+    def lexicon_annotations(
+        self, doc: AnnotatedDocument, sims: Similarities | None = None
+    ) -> Iterable[Annotation]:
+        """Label and cue matches as annotations (``sims``, when given, may corroborate cues)."""
         # one scan of the whole document (normalisation shared with the actors component)
+        found = self.lexicon.find(prepared(doc))
+        placed = list(doc.place(found))
+        if any(h[3].kind == "cue" for h in placed):
+            placed = self._corroborated(doc, placed, sims)
         # producer and attrs are the same for every match of a label: build them once
         # (keyed by identity: label entries live as long as the lexicon; hashing them is slower)
         shared: dict[int, tuple[Producer, dict[str, Any]]] = {}
         doc_id = doc.document.id
-        for p, start, end, e in doc.place(self.lexicon.find(prepared(doc))):
+        for p, start, end, e in placed:
             made = shared.get(id(e))
             if made is None:
                 rule = f"label {e.label!r} ({e.lang}, {e.kind})"
@@ -273,11 +347,14 @@ class ThemeCoder:
                 made[0], made[1],
             )
 
-    def semantic_annotations(self, doc: AnnotatedDocument) -> Iterable[Annotation]:
+    def semantic_annotations(
+        self, doc: AnnotatedDocument, sims: Similarities | None = None
+    ) -> Iterable[Annotation]:
         assert self.embedder is not None
         protos = self.prototypes()
-        sims = ensure_embeddings(doc, self.embedder) @ protos.matrix.T
-        for p, row in zip(doc.passages, sims, strict=True):
+        if sims is None:
+            sims = self.similarities(doc)
+        for p, row in zip(doc.passages, sims.matrix, strict=True):
             order = np.argsort(-row, kind="stable")[: self.top_k]
             for j in order:
                 cos = float(row[j])
@@ -299,8 +376,12 @@ class ThemeCoder:
 
 @register("themes")
 def make_theme_coder(context: Context, settings: Mapping[str, Any]) -> Component:
-    """Settings: ``semantic`` (default true), ``semantic_threshold``, ``top_k``, ``embedder``."""
-    check_settings("themes", settings, ("semantic", "semantic_threshold", "top_k", "embedder"))
+    """Settings: ``semantic`` (default true), ``semantic_threshold``, ``top_k``,
+    ``cue_threshold``, ``embedder``."""
+    check_settings(
+        "themes", settings,
+        ("semantic", "semantic_threshold", "top_k", "cue_threshold", "embedder"),
+    )
     opts = dict(settings)
     kind = opts.pop("embedder", None)
     semantic = bool(opts.get("semantic", True))
