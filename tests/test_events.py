@@ -191,7 +191,42 @@ NOT_EVENTS = [
     "The hub will focus on humanitarian assistance and recovery.",
     "Meeting the needs of the poor is vital.",
     "Some of the criticism aimed at the Organization has been unfair.",
+    "Russia remains the guarantor of stability for all of us.",
+    "We propose a conference on mountains under the auspices of the United Nations.",
+    "Regrettably, progress on disarmament has been slow.",
+    "It is unacceptable to delay the reform any longer.",
+    "Hasty statements may run counter to existing agreements.",
+    "The projects will be funded by the international community.",
+    "К сожалению, прогресс был медленным.",
 ]
+
+
+# further triggers: go-betweens, guarantors, protests, regrets, rescuers and lenders
+MORE_CASES = [
+    ("Talks between the parties were held under the auspices of the United Nations.",
+     "mediation"),
+    ("Kazakhstan shuttled between Russia and Ukraine with messages.", "mediation"),
+    ("Kazakhstan brokered a ceasefire between the two sides.", "mediation"),
+    ("Russia is one of the guarantors of the peace process.", "mediation"),
+    ("Казахстан передавал послания между Россией и Украиной.", "mediation"),
+    ("Казахстан содействовал урегулированию конфликта.", "mediation"),
+    ("Kazakhstan sent rescuers and doctors to Ukraine.", "aid_given"),
+    ("Uzbekistan builds the road with financing from the World Bank.", "aid_given"),
+    ("Казахстан направил спасателей в Китай.", "aid_given"),
+    ("We regret the decision of the OSCE.", "criticism_stated"),
+    ("Kazakhstan lodged a strong protest over the incident.", "criticism_stated"),
+    ("Unilateral sanctions run counter to the Charter.", "criticism_stated"),
+    ("Such statements are unacceptable.", "criticism_stated"),
+    ("Мы сожалеем о таком решении.", "criticism_stated"),
+    ("МИД Казахстана выразил решительный протест.", "criticism_stated"),
+    ("Подобные заявления неприемлемы.", "criticism_stated"),
+]
+
+
+@pytest.mark.parametrize(("text", "event_type"), MORE_CASES)
+def test_more_triggers(text: str, event_type: str) -> None:
+    e = one(text, event_type)
+    assert e.attrs["trigger"] and e.attrs["plover"] == PLOVER[event_type][0]
 
 
 @pytest.mark.parametrize("text", NOT_EVENTS)

@@ -139,6 +139,18 @@ RULES: tuple[EventRule, ...] = (
        r"(?:\w+\s+)?(?:dialogue|negotiations|talks|peace\s+process)\b", 0.7),
     _r("mediation", "ru mediation", r"(?i)\b(?:посредни\w*|добр\w+\s+услуг\w*|переговорн\w+\s+"
        r"площадк\w*|астанинск\w+\s+(?:процесс|формат)\w*)", 0.85),
+    _r("mediation", "en auspices", r"(?i)\b(?:talks|negotiations|peace\s+process|consultations)"
+       r"(?:\s+\S+){0,4}?\s+(?:held\s+)?under\s+the\s+auspices\s+of\b", 0.7),
+    _r("mediation", "en brokered", r"(?i)\bbroker(?:ed|ing|s)?\s+(?:a|an|the|this)?\s*(?:\w+\s+)?"
+       r"(?:deal|ceasefire|cease-fire|truce|agreement|accord|settlement|talks|peace)\b", 0.8),
+    _r("mediation", "en go-between", r"(?i)\b(?:shuttl(?:e|ed|es|ing)|(?:pass|passed|passing|carr"
+       r"(?:y|ied|ying))\s+(?:on\s+)?messages)\s+between\b", 0.75),
+    _r("mediation", "en guarantors", r"(?i)\bguarantors?\s+(?:of\s+(?:the\s+)?(?:ceasefire"
+       r"|cease-fire|truce|talks|negotiations|peace\s+(?:process|talks|agreement)|settlement)"
+       r"|(?:states|countries|powers)\s+of\s+the\s+(?:ceasefire|talks|process))\b", 0.65),
+    _r("mediation", "ru go-between", r"(?i)\b(?:под\s+эгидой|передава\w*\s+(?:\w+\s+)?послани\w*"
+       r"\s+между|содейств\w+\s+(?:нормализации|урегулированию|примирению)|гарант\w*\s+"
+       r"(?:перемири\w*|прекращени\w*\s+огня|процесса|урегулировани\w*))", 0.7),
     # aid_given
     _r("aid_given", "en humanitarian aid", r"(?i)\bhumanitarian\s+(?:aid|assistance|help|cargo"
        r"|supplies|relief|convoys?)\b", 0.65, require=AID_VERB),
@@ -151,6 +163,13 @@ RULES: tuple[EventRule, ...] = (
     _r("aid_given", "ru provided aid", r"(?i)\b(?:оказа\w*|предостав\w*|направи\w*|направл\w*"
        r"|выдели\w*|передал\w*)\s+(?:\S+\s+){0,4}?(?:помощ\w*|содействи\w*|груз\w*|грант\w*"
        r"|кредит\w*)", 0.8),
+    _r("aid_given", "en rescuers", r"(?i)\b(?:sent|dispatched|flew)\s+(?:\S+\s+){0,3}?(?:rescuers"
+       r"|rescue\s+teams?|search-and-rescue|doctors|medical\s+teams?)\b", 0.75),
+    _r("aid_given", "en financing from", r"(?i)\b(?:with\s+(?:the\s+)?(?:financing|funding|grants?"
+       r"|loans?)\s+(?:from|of)|(?:financed|funded|co-financed)\s+by)\s+(?=(?:the\s+)?(?-i:[A-Z]))",
+       0.6),
+    _r("aid_given", "ru rescuers", r"(?i)\b(?:направи\w*|направл\w*|отправи\w*|выслал\w*)\s+"
+       r"(?:\S+\s+){0,4}?(?:спасател\w*|врач\w*|медик\w*|медицинск\w+\s+бригад\w*)", 0.75),
     # support_stated
     _r("support_stated", "en we support", r"(?i)\b(?:we|i|kazakhstan|also|fully|strongly|firmly"
        r"|wholeheartedly|consistently|actively|therefore|always|will|would|continue\s+to"
@@ -180,6 +199,16 @@ RULES: tuple[EventRule, ...] = (
     _r("criticism_stated", "ru condemn", r"(?i)\b(?:осужда(?:ет|ем|ют|ю|л|ли)|осуждени[еяю]\w*"
        r"|осуди(?:л|ла|ли|ть)|критику(?:ет|ем|ют)|критиковал[аи]?|подверг\w*\s+(?:\w+\s+)?"
        r"критик\w*|(?:решительно|категорически)\s+(?:отвергае[мт]|отвергают))\b", 0.8),
+    _r("criticism_stated", "en regret", r"(?i)\b(?:we|i|kazakhstan|deeply|greatly|strongly)\s+"
+       r"regret(?:s|ted)?\b(?!\s+to\b)", 0.65),
+    _r("criticism_stated", "en protest", r"(?i)\b(?:protest(?:s|ed)?\s+(?:against|over|at)"
+       r"|(?:lodged|lodges|filed|expressed|expresses)\s+(?:a\s+)?(?:\w+\s+)?protests?)\b", 0.8),
+    _r("criticism_stated", "en counter to", r"(?i)\b(?:runs?|ran|goes|go|went)\s+counter\s+to\b"
+       r"|\b(?:is|are|was|were)\s+unacceptable\b(?!\s+to\b|\s+for\b)", 0.6,
+       before=r"(?i)\b(?:may|might|could|would|will|can|should)\s*$"),
+    _r("criticism_stated", "ru regret", r"(?i)\b(?:сожале(?:ем|ет|ют|ю)|выразил\w*\s+(?:\w+\s+)?"
+       r"(?:сожалени\w*|протест\w*|обеспокоенност\w*)|заявил\w*\s+(?:\w+\s+)?протест\w*"
+       r"|неприемлем\w*)", 0.7),
 )
 
 # PLOVER category and mode of each event type (see the table in pipeline/components/events.py)
