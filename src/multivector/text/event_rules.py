@@ -140,7 +140,7 @@ RULES: tuple[EventRule, ...] = (
     _r("mediation", "ru mediation", r"(?i)\b(?:посредни\w*|добр\w+\s+услуг\w*|переговорн\w+\s+"
        r"площадк\w*|астанинск\w+\s+(?:процесс|формат)\w*)", 0.85),
     _r("mediation", "en auspices", r"(?i)\b(?:talks|negotiations|peace\s+process|consultations)"
-       r"(?:\s+\S+){0,4}?\s+(?:held\s+)?under\s+the\s+auspices\s+of\b", 0.7),
+       r"(?:\s+\S+){0,4}?\s+(?:held|conducted|took\s+place)\s+under\s+the\s+auspices\s+of\b", 0.7),
     _r("mediation", "en brokered", r"(?i)\bbroker(?:ed|ing|s)?\s+(?:a|an|the|this)?\s*(?:\w+\s+)?"
        r"(?:deal|ceasefire|cease-fire|truce|agreement|accord|settlement|talks|peace)\b", 0.8),
     _r("mediation", "en go-between", r"(?i)\b(?:shuttl(?:e|ed|es|ing)|(?:pass|passed|passing|carr"
@@ -203,8 +203,8 @@ RULES: tuple[EventRule, ...] = (
        r"regret(?:s|ted)?\b(?!\s+to\b)", 0.65),
     _r("criticism_stated", "en protest", r"(?i)\b(?:protest(?:s|ed)?\s+(?:against|over|at)"
        r"|(?:lodged|lodges|filed|expressed|expresses)\s+(?:a\s+)?(?:\w+\s+)?protests?)\b", 0.8),
-    _r("criticism_stated", "en counter to", r"(?i)\b(?:runs?|ran|goes|go|went)\s+counter\s+to\b"
-       r"|\b(?:is|are|was|were)\s+unacceptable\b(?!\s+to\b|\s+for\b)", 0.6,
+    _r("criticism_stated", "en unacceptable", r"(?i)\b(?:is|are|was|were)\s+unacceptable\b"
+       r"(?!\s+to\b|\s+for\b)", 0.6,
        before=r"(?i)\b(?:may|might|could|would|will|can|should)\s*$"),
     _r("criticism_stated", "ru regret", r"(?i)\b(?:сожале(?:ем|ет|ют|ю)|выразил\w*\s+(?:\w+\s+)?"
        r"(?:сожалени\w*|протест\w*|обеспокоенност\w*)|заявил\w*\s+(?:\w+\s+)?протест\w*"
