@@ -102,11 +102,27 @@ def test_search_english_russian_and_semantic(corpus: Corpus, docs: Path) -> None
     assert len(hits) == 1 and "Semipalatinsk" in hits.hits[0].snippet
     h = hits.hits[0]
     assert any(h.snippet[x.start:x.end] == "Semipalatinsk" for x in h.highlights)
-    ru = corpus.search("Китай")  # the text says «Китаем»
+    ru = corpus.search("Китай", expand=False)  # the text says «Китаем»
     assert len(ru) == 1 and "Китаем" in ru.hits[0].snippet
     assert len(corpus.search("переговоры")) == 1  # «Переговоры» in the text
     sem = corpus.search("nuclear test site", semantic=True, limit=3)
     assert len(sem) == 3 and sem.hits[0].score >= sem.hits[-1].score
+
+
+def test_an_actor_is_searched_under_all_its_names(corpus: Corpus, docs: Path) -> None:
+    corpus.ingest([docs])
+    # «Китай» also finds the English statement that says "China" and "People's Republic of China"
+    both = corpus.search("Китай")
+    assert len(both) == 2 and both.expanded is not None
+    [x] = both.expanded.expansions
+    assert x.actor_id == "CHN" and "China" in x.names
+    english = next(h for h in both.hits if "China" in h.snippet)
+    assert any(english.snippet[y.start:y.end] == "China" for y in english.highlights)
+    # and the other way round: "Russia" finds «Россия» and "the Russian Federation"
+    assert len(corpus.search("Russia")) == 2 and len(corpus.search("Russia", expand=False)) == 0
+    # a word that names no actor is searched as typed; so is a prefix
+    assert corpus.search("переговоры").expanded is None
+    assert corpus.search("Kazakh*").expanded is None
 
 
 def test_filters_narrow_search(corpus: Corpus, docs: Path) -> None:
@@ -269,7 +285,14 @@ def test_cli_search_doc_events_export(cli_db: tuple[Path, Path], tmp_path: Path)
     hit = json.loads(res.stdout)["hits"][0]
     assert "Semipalatinsk" in hit["snippet"] and "security.nuclear" in hit.get("themes", [])
     table = runner.invoke(app, ["search", "Россия", "--db", str(db)])
-    assert table.exit_code == 0 and "Россия" in table.stdout
+    assert table.exit_code == 0 and "Россия" in table.stdout and "Russian Federation" in table.stdout
+    assert "also as" in table.stderr
+    exact = runner.invoke(app, ["search", "Россия", "--exact", "--db", str(db), "-f", "json"])
+    assert "expansions" not in json.loads(exact.stdout)
+    assert len(json.loads(exact.stdout)["hits"]) == 1
+    cross = json.loads(runner.invoke(app, ["search", "Россия", "--db", str(db), "-f",
+                                           "json"]).stdout)
+    assert cross["expansions"][0]["actor"] == "RUS" and len(cross["hits"]) == 2
     none = runner.invoke(app, ["search", "Zanzibar", "--db", str(db)])
     assert none.exit_code == 1
     doc = runner.invoke(app, ["doc", hit["doc_id"][:12], "--db", str(db), "-f", "json"])

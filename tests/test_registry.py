@@ -179,3 +179,23 @@ def test_every_un_speaker_resolves_to_a_person_of_their_country(reg) -> None:
             if not people or people[0].actor.country != row["ISO Code"].strip():
                 failures.append(f"{year} {row['ISO Code']} {name!r}")
     assert failures == []
+
+
+def test_no_two_countries_share_a_translated_name() -> None:
+    """pycountry's Kazakh catalogue once named Nepal as the Central African Republic."""
+    import collections
+
+    from multivector.adapters.iso_countries import country_actors
+
+    _, aliases = country_actors()
+    owners: dict[tuple[str, str], set[str]] = collections.defaultdict(set)
+    for a in aliases:
+        if a.lang in ("ru", "kk"):
+            owners[(a.lang, a.text.casefold())].add(a.actor_id)
+    shared = {k: v for k, v in owners.items() if len(v) > 1}
+    assert shared == {}
+
+
+def test_the_central_african_republic_in_kazakh(reg) -> None:  # type: ignore[no-untyped-def]
+    assert [r.actor.id for r in reg.resolve("Орталық Африка Республикасы")][:1] == ["CAF"]
+    assert all(a.lang != "kk" or "Африка" not in a.text for a in reg.aliases_of("NPL"))

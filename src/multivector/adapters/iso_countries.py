@@ -70,6 +70,7 @@ def country_actors() -> tuple[list[Actor], list[Alias]]:
                     local = readable(translated) if translated != raw else None
                     if local:
                         aliases.extend(expand_alias(code, local, lang, kind, ALWAYS, None, ()))
+    aliases = _without_colliding_translations(aliases)
     for h in pycountry.historic_countries:
         code = h.alpha_3
         if any(a.id == code for a in actors):
@@ -80,6 +81,36 @@ def country_actors() -> tuple[list[Actor], list[Alias]]:
         actors.append(Actor(id=code, type=ActorType.COUNTRY, name=name, valid=Period(None, end)))
         aliases.append(Alias(name, code, "en", AliasKind.FORMER))
     return actors, aliases
+
+
+def _without_colliding_translations(aliases: list[Alias]) -> list[Alias]:
+    """Drop a translated name that two countries share where it is not a country's own name.
+
+    The Kazakh catalogue gives Nepal's official name as the Central African Republic's name; a
+    name that is one country's ``name`` and another's ``formal`` stays with the first."""
+    owners: dict[tuple[str, str], set[str]] = {}
+    named: dict[tuple[str, str], set[str]] = {}
+    for a in aliases:
+        if a.lang != "en" and a.kind is not AliasKind.FORM:
+            owners.setdefault((a.lang, a.text), set()).add(a.actor_id)
+            if a.kind is AliasKind.NAME:
+                named.setdefault((a.lang, a.text), set()).add(a.actor_id)
+    wrong = {
+        (lang, text, code)
+        for (lang, text), codes in owners.items()
+        if len(codes) > 1
+        for code in codes
+        if code not in named.get((lang, text), codes)
+    }
+    if not wrong:
+        return aliases
+    # the case forms of a dropped name go with it
+    bases = {(lang, code): text for lang, text, code in wrong}
+    return [
+        a for a in aliases
+        if (a.lang, a.text, a.actor_id) not in wrong
+        and not (a.kind is AliasKind.FORM and bases.get((a.lang, a.actor_id)) == a.base)
+    ]
 
 
 def _date(text: str) -> dt.date:

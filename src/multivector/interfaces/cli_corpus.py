@@ -280,10 +280,21 @@ def register(app: typer.Typer) -> None:
         lang: LangF = None,
         country: CountryF = None,
         limit: Annotated[int, typer.Option(help="Most hits to show.")] = 20,
+        exact: Annotated[
+            bool,
+            typer.Option(
+                "--exact",
+                help="Full text: search the words as typed, without an actor's other names.",
+            ),
+        ] = False,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
         """Search passages: full text (default) or by meaning, with filters; keyword in context.
+
+        A full-text query finds an actor under all its names and languages ("Россия" finds
+        "Russia"); --exact turns that off. --semantic finds passages by meaning, across
+        languages.
 
         Example: multivector search "Semipalatinsk" --country KAZ --from 1992 --to 2000
         """
@@ -293,19 +304,28 @@ def register(app: typer.Typer) -> None:
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = corpus.search(query, semantic=semantic, filters=f, limit=limit)
+                res = corpus.search(query, semantic=semantic, filters=f, limit=limit,
+                                    expand=not exact)
             except MultivectorError as exc:
                 fail(exc)
+        expansions = [
+            {"typed": x.typed, "actor": x.actor_id, "names": list(x.names)}
+            for x in (res.expanded.expansions if res.expanded else ())
+        ]
         if fmt is Format.table:
+            for x in expansions:
+                err.print(f"{x['typed']} ({x['actor']}) also as: {', '.join(x['names'])}"
+                          " (--exact: as typed only)", markup=False, highlight=False)
             _print_hits(res.records())
+            if not len(res) and not semantic:
+                err.print("hint: --semantic finds passages by meaning, in any language",
+                          markup=False, highlight=False)
         else:
-            _write(
-                render(
-                    {"query": query, "semantic": semantic, "hits": res.records()},
-                    fmt,
-                    csv_rows="hits",
-                )
-            )
+            out: dict[str, Any] = {"query": query, "semantic": semantic}
+            if res.expanded:
+                out["expanded_query"] = res.expanded.query
+                out["expansions"] = expansions
+            _write(render({**out, "hits": res.records()}, fmt, csv_rows="hits"))
         if not len(res):
             raise typer.Exit(1)
 

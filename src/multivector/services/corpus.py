@@ -28,6 +28,7 @@ from multivector.errors import MultivectorError, NotFoundError, UsageError
 from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_path
 from multivector.pipeline import DEFAULT_CONFIG, Context, Pipeline
 from multivector.services.knowledge import KnowledgeBase, default_knowledge
+from multivector.services.search_terms import ExpandedQuery, NameExpander
 from multivector.store.base import CorpusRepository, Filters, SearchHit
 from multivector.store.sqlite import SQLiteStore
 
@@ -75,6 +76,7 @@ class SearchResults(Tabular):
     query: str
     hits: tuple[SearchHit, ...]
     semantic: bool = False
+    expanded: ExpandedQuery | None = None  # actor names searched in their other names too
 
     def __len__(self) -> int:
         return len(self.hits)
@@ -130,6 +132,7 @@ class Corpus:
         self.edition_id = edition
         self._pipeline: Pipeline | None = None
         self._context: Context | None = None
+        self._expander: NameExpander | None = None
 
     def __enter__(self) -> Corpus:
         return self
@@ -273,17 +276,29 @@ class Corpus:
         semantic: bool = False,
         filters: Filters | None = None,
         limit: int = 20,
+        expand: bool = True,
     ) -> SearchResults:
+        """Passages by full text (default) or by meaning (``semantic``), best first.
+
+        A full-text query finds an actor under all its names, in every language the registry
+        knows ("Россия" finds "Russia"), unless ``expand`` is false; see
+        :mod:`multivector.services.search_terms`."""
         if not query.strip():
             raise UsageError("empty search query", hint="give words to look for")
         if semantic:
             from multivector.pipeline.components.embed import shared_embedder
 
             vector = shared_embedder(self.context).encode([query])[0]
-            hits = self.store.search_vector(vector, filters, limit)
-        else:
-            hits = self.store.search(query, filters, limit)
-        return SearchResults(query, tuple(hits), semantic)
+            return SearchResults(query, tuple(self.store.search_vector(vector, filters, limit)),
+                                 True)
+        expanded = None
+        if expand:
+            if self._expander is None:
+                self._expander = NameExpander(self.knowledge.registry)
+            expanded = self._expander.expand(query)
+        text = expanded.query if expanded and expanded.expansions else query
+        return SearchResults(query, tuple(self.store.search(text, filters, limit)), False,
+                             expanded if expanded and expanded.expansions else None)
 
     def document(self, doc_id: str) -> tuple[Document, list[Passage], list[Annotation]]:
         full = self._resolve_id(doc_id)

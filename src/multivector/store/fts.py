@@ -36,6 +36,19 @@ def _term(text: str, *, prefix: bool) -> str | None:
     return '"' + " ".join(parts) + '"' + (" *" if prefix else "")
 
 
+def lexemes(query: str) -> list[str]:
+    """The query's words, "quoted phrases", operators and parentheses, spaces left out."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(query):
+        m = _LEXEME.match(query, pos)
+        assert m is not None  # the alternatives cover every character
+        pos = m.end()
+        if not m.group().isspace():
+            out.append(m.group())
+    return out
+
+
 def compile_query(query: str) -> str:
     """The FTS5 expression for ``query`` over the lemma column; :class:`StoreError` if malformed.
 
