@@ -70,9 +70,36 @@ def test_shipped_gold_set_parses_and_scores_sensibly(pipeline: Pipeline) -> None
     gold = read_gold(GOLD)
     assert len(gold) >= 100
     assert {g.lang for g in gold} == {"en", "ru"}
+    for layer in ("actors", "vectors", "themes", "events"):  # every layer is labelled
+        assert sum(len(g.expected.get(layer, ())) for g in gold) > len(gold) // 3, layer
     result = evaluate(gold, pipeline)
     micro = {r["layer"]: r for r in result.averages() if r["average"] == "micro"}
     # regression guards, well below the figures measured (see docs/quality.md)
     assert micro["actors"]["f1"] >= 0.9
     assert micro["vectors"]["f1"] >= 0.85
     assert micro["events"]["f1"] >= 0.6
+
+
+@pytest.mark.parametrize("path", sorted(GOLD.parent.glob("passages-*.jsonl")),
+                         ids=lambda p: p.name)
+def test_every_gold_label_exists_in_the_knowledge_base(path: Path) -> None:
+    kb = KnowledgeBase()
+    theme_ids = {t.id for t in kb.codebook}
+    leaves = {t for t in theme_ids if not any(u.startswith(t + ".") for u in theme_ids)}
+    vectors = {v.id for v in kb.vectors.vectors}
+    from multivector.text.event_rules import EVENT_TYPES
+
+    gold = read_gold(path)
+    ids = [g.id for g in gold]
+    assert len(ids) == len(set(ids))
+    problems = []
+    for g in gold:
+        ex = g.expected
+        problems += [f"{g.id}: actor {a}" for a in ex.get("actors", ()) if a not in kb.registry]
+        problems += [f"{g.id}: theme {t}" for t in ex.get("themes", ()) if t not in leaves]
+        problems += [f"{g.id}: vector {v}" for v in ex.get("vectors", ()) if v not in vectors]
+        problems += [f"{g.id}: event {e}" for e in ex.get("events", ()) if e not in EVENT_TYPES]
+    assert {g.lang for g in gold} == {"en", "ru"}
+    for layer in ("actors", "vectors", "themes", "events"):  # every layer is labelled
+        assert sum(len(g.expected.get(layer, ())) for g in gold) > len(gold) // 3, layer
+    assert problems == []
