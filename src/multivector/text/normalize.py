@@ -3,7 +3,7 @@
 Matching folds case, ``ё`` to ``е``, typographic quotes and dashes, and collapses runs of
 whitespace (hard-wrapped text breaks names across lines). Offsets of a match in the normalised
 text map back to the original with :meth:`Normalized.to_original`. :class:`Prepared` computes
-both normalised forms of a text once, so that several matchers can share them.
+the scanners' form of a text once, so that several matchers can share it.
 """
 
 from __future__ import annotations
@@ -151,10 +151,6 @@ class Prepared:
         self.text = text
         self.scanner = scanner
         self.cache: dict[int, Any] = {}
-
-    @cached_property
-    def folded(self) -> Normalized:
-        return normalize(self.text)
 
     @cached_property
     def words(self) -> Normalized:
