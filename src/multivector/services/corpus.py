@@ -296,9 +296,11 @@ class Corpus:
             if self._expander is None:
                 self._expander = NameExpander(self.knowledge.registry)
             expanded = self._expander.expand(query)
-        text = expanded.query if expanded and expanded.expansions else query
+            if not expanded.expansions:
+                expanded = None  # nothing named an actor: the query goes as typed
+        text = expanded.query if expanded else query
         return SearchResults(query, tuple(self.store.search(text, filters, limit)), False,
-                             expanded if expanded and expanded.expansions else None)
+                             expanded)
 
     def document(self, doc_id: str) -> tuple[Document, list[Passage], list[Annotation]]:
         full = self._resolve_id(doc_id)

@@ -27,11 +27,10 @@ from typing import Any, Generic, TypeVar
 
 import ahocorasick
 
-from multivector.text.normalize import Prepared, fold_key, prepare, typography, words_only
+from multivector.text.normalize import Prepared, normalize, prepare
 
 T = TypeVar("T")
 
-_RUNS = re.compile(r"  +")
 _TAIL = re.compile(r"(?:[^\w\s]|_)+$")  # the punctuation a phrase ends with
 
 Candidate = tuple[int, int, str]  # (start, end, key), offsets into the original text
@@ -51,13 +50,13 @@ def is_abbreviation(text: str) -> bool:
 def exact_form(text: str) -> str:
     """The case-kept form an abbreviation is compared in (typography folded, spaces single,
     punctuation as spaces): "U.S." and the "U.S" a scan reports are the same form."""
-    return words_only(_RUNS.sub(" ", typography(text))).strip()
+    return normalize(text, keep_case=True, words=True).text.strip()
 
 
 def match_key(phrase: str) -> str:
     """The key a phrase is indexed and found under: "U.S." -> "u s", "Asia-Pacific" ->
     "asia pacific", "Korea, Republic of" -> "korea  republic of"."""
-    return words_only(fold_key(phrase)).strip()
+    return normalize(phrase.strip(), words=True).text.strip()
 
 
 @dataclass(frozen=True)
