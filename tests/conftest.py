@@ -99,3 +99,20 @@ def write_yaml(tmp_path: Path) -> Callable[[str, Any], Path]:
         return path
 
     return write
+
+
+# ------------------------------------------------------------------ bundled samples on disk
+
+
+@pytest.fixture(scope="session")
+def ungd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled UN General Debate sample written out once: README.md, speakers.csv, texts/."""
+    from multivector.samples import extract_sample
+
+    return extract_sample("ungd-central-asia", tmp_path_factory.mktemp("samples"))
+
+
+@pytest.fixture(scope="session")
+def kaz_texts(ungd_folder: Path) -> list[Path]:
+    """Kazakhstan's 33 UN General Debate statements, 1992-2024, as files."""
+    return sorted((ungd_folder / "texts").glob("KAZ_*.txt"))
