@@ -15,10 +15,8 @@ from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta,
 from multivector.pipeline.components.dates import DateFinder
 from multivector.pipeline.components.segment import Segmenter
 from multivector.text.dates import DateMention, find_dates
-from tests.conftest import SHARED
 
 ANCHOR = dt.date(2015, 9, 28)
-KAZ_TEXTS = sorted((SHARED / "corpora/ungd-central-asia/texts").glob("KAZ_*.txt"))
 
 
 def only(text: str, anchor: dt.date | None = ANCHOR) -> tuple[str, DateMention]:
@@ -237,11 +235,10 @@ def test_day_dates_agree_with_dateparser(day: dt.date, form: int) -> None:
     assert parsed is not None and parsed.date() == day
 
 
-@pytest.mark.skipif(not KAZ_TEXTS, reason="shared UNGD corpus is not beside this checkout")
-def test_real_statements_give_sane_years() -> None:
+def test_real_statements_give_sane_years(kaz_texts: list[Path]) -> None:
     years: list[int] = []
     relative = 0
-    for path in KAZ_TEXTS:
+    for path in kaz_texts:
         year = int(Path(path).stem.rsplit("_", 1)[1])
         doc = DateFinder()(document(path.read_text(encoding="utf-8"), dt.date(year, 9, 25)))
         for a in doc.layer(Layer.DATE):

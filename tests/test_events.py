@@ -32,7 +32,6 @@ from multivector.pipeline.components.segment import Segmenter
 from multivector.services.knowledge import KnowledgeBase
 from multivector.text.event_rules import EVENT_TYPES, PLOVER
 from multivector.text.segment import sentences
-from tests.conftest import SHARED
 
 DOC_DATE = dt.date(2015, 9, 28)
 # surface form -> (actor id, type); what the `actors` component would find
@@ -320,13 +319,9 @@ def test_the_real_pipeline(pipeline: Pipeline, text: str, event_type: str, actor
     assert e.attrs["date_source"] == "sentence"
 
 
-KAZ_TEXTS = sorted((SHARED / "corpora/ungd-central-asia/texts").glob("KAZ_*.txt"))
-
-
-@pytest.mark.skipif(not KAZ_TEXTS, reason="shared UNGD corpus is not beside this checkout")
-def test_real_statements(pipeline: Pipeline) -> None:
+def test_real_statements(pipeline: Pipeline, kaz_texts: list[Path]) -> None:
     found: list[Annotation] = []
-    for path in KAZ_TEXTS:
+    for path in kaz_texts:
         year = int(Path(path).stem.rsplit("_", 1)[1])
         text = path.read_text(encoding="utf-8")
         doc = pipeline(AnnotatedDocument(Document.create(

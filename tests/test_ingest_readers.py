@@ -27,9 +27,6 @@ from multivector.ingest import (
     read_paths,
 )
 from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker
-from tests.conftest import SHARED
-
-UNGD = SHARED / "corpora" / "ungd-central-asia"
 
 ENGLISH = (
     "The delegation spoke about water sharing, the transit corridor and the border treaty. "
@@ -409,12 +406,10 @@ def test_folders_expand_sorted_without_hidden_or_corpus_description_files(tmp_pa
         str(tmp_path / "a/c.txt"), str(tmp_path / "b.txt")]
 
 
-# --- the real corpus (read from ../shared, skipped when absent) -----------------------------
+# --- the real corpus (the bundled sample, written out as a folder) --------------------------
 
-def test_every_real_ungd_statement_decodes_as_english_with_its_metadata() -> None:
-    texts = UNGD / "texts"
-    if not texts.is_dir():
-        pytest.skip("shared/corpora/ungd-central-asia is not beside this checkout")
+def test_every_real_ungd_statement_decodes_as_english_with_its_metadata(ungd_folder: Path) -> None:
+    texts = ungd_folder / "texts"
     items = list(read_paths([texts]))
     assert len(items) == len(list(texts.glob("*.txt"))) > 100
     assert all(isinstance(i, RawDocument) for i in items), [i for i in items

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from multivector.domain.actors import ActorType
 from multivector.services.knowledge import KnowledgeBase
-from tests.conftest import SHARED
 
 
 @pytest.fixture(scope="module")
@@ -163,10 +163,10 @@ def test_find_mentions_in_running_text(reg) -> None:  # type: ignore[no-untyped-
     assert ("Kazakhstan", "KAZ") in found
 
 
-def test_every_un_speaker_resolves_to_a_person_of_their_country(reg) -> None:
-    path = SHARED / "corpora/ungd-central-asia/speakers.csv"
-    if not path.exists():
-        pytest.skip("shared corpora not present")
+def test_every_un_speaker_resolves_to_a_person_of_their_country(  # type: ignore[no-untyped-def]
+    reg, ungd_folder: Path
+) -> None:
+    path = ungd_folder / "speakers.csv"
     failures = []
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):

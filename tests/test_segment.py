@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from multivector.text.segment import layout, lines, paragraphs, sentences
-from tests.conftest import SHARED
 
 WRAPPED = """At the preceding session our Republic was admitted as a Member of the
 Organization, and we wish to thank every delegation that supported the
@@ -77,11 +75,8 @@ def test_sentence_spans_stay_inside_and_cover_the_text(text: str) -> None:
     assert " ".join(text[s:e] for s, e in spans).split() == text.split()
 
 
-def test_real_un_statements_segment_sensibly() -> None:
-    folder = SHARED / "corpora/ungd-central-asia/texts"
-    if not folder.exists():
-        pytest.skip("shared corpora not present")
-    for path in sorted(folder.glob("KAZ_*.txt")):
+def test_real_un_statements_segment_sensibly(kaz_texts: list[Path]) -> None:
+    for path in kaz_texts:
         text = path.read_text(encoding="utf-8")
         spans = paragraphs(text)
         lengths = [e - s for s, e in spans]

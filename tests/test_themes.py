@@ -19,6 +19,7 @@ from multivector.domain.corpus import (
     Passage,
 )
 from multivector.errors import UsageError
+from multivector.ingest import RawDocument
 from multivector.pipeline import Context, Pipeline
 from multivector.pipeline.components.segment import Segmenter
 from multivector.pipeline.components.themes import (
@@ -29,11 +30,9 @@ from multivector.pipeline.components.themes import (
     build_prototypes,
     plural_forms,
 )
+from multivector.samples import iter_documents
 from multivector.services.knowledge import KnowledgeBase
 from multivector.text.embedder import HashingEmbedder, Matrix, UsemEmbedder
-from tests.conftest import SHARED
-
-UNGD = SHARED / "corpora" / "ungd-central-asia" / "texts"
 
 
 @pytest.fixture(scope="module")
@@ -301,10 +300,11 @@ def test_pipeline_reuses_embeddings_and_caches_prototypes(codebook: Codebook) ->
 
 
 def ungd(name: str) -> str:
-    path = UNGD / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not beside this checkout")
-    return path.read_text(encoding="utf-8")
+    """A statement of the bundled UN General Debate sample, by its file name."""
+    iso3, _, year = name.removesuffix(".txt").split("_")
+    (doc,) = iter_documents("ungd-central-asia", countries=[iso3], years=(int(year), int(year)))
+    assert isinstance(doc, RawDocument), doc
+    return doc.text
 
 
 @pytest.mark.parametrize("name", ["KAZ_47_1992.txt", "KAZ_50_1995.txt"])
