@@ -1,26 +1,25 @@
-"""The benchmark corpus: the UN General Debate statements in ../shared, replicated to a size."""
+"""The benchmark corpus: the UN General Debate statements bundled with the package (the sample
+``ungd-central-asia``), replicated to a size."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta
-from multivector.ingest.metadata import meta_from_name
+from multivector.ingest import RawDocument
 from multivector.pipeline.components.segment import Segmenter
+from multivector.samples import iter_documents
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-TEXTS = SHARED / "corpora/ungd-central-asia/texts"
+SAMPLE = "ungd-central-asia"
 
 
 def load_texts() -> list[tuple[str, DocumentMeta]]:
-    if not TEXTS.exists():
-        raise SystemExit(f"benchmark corpus not found: {TEXTS} (shared/ must sit beside the repo)")
+    """The sample's 156 statements with their metadata, as ingest reads them."""
     out = []
-    for path in sorted(TEXTS.glob("*.txt")):
-        meta = meta_from_name(path) or DocumentMeta(date=dt.date(2000, 1, 1))
-        out.append((path.read_text(encoding="utf-8"), meta))
+    for item in iter_documents(SAMPLE):
+        if not isinstance(item, RawDocument):
+            raise SystemExit(f"benchmark corpus: {item}")
+        out.append((item.text, item.meta))
     return out
 
 
