@@ -180,3 +180,103 @@ def test_a_cue_that_is_also_an_alternative_label_is_a_located_problem() -> None:
     ok = kf.load_codebook_document(parse_yaml(yaml.safe_dump(
         {"id": "cb", "version": "1", "themes": [theme]}), "codebook.yaml"))
     assert ok.themes[0].cues == {"en": ("United Nations", "General Assembly")}
+
+
+# --------------------------------------------------------------------------- cycles
+
+
+@pytest.mark.parametrize(
+    ("parents", "cycle"),
+    [
+        ({"ch1": "ch1"}, "ch1 -> ch1"),
+        ({"ch1": "ch2", "ch2": "ch1"}, "ch1 -> ch2 -> ch1"),
+        # element principle.balance has parent ch1
+        ({"ch1": "ch2", "ch2": "principle.balance"}, "ch1 -> ch2 -> principle.balance -> ch1"),
+    ],
+    ids=["self", "two", "through-an-element"],
+)
+def test_a_parent_cycle_is_a_located_problem(edition_data, write_yaml, parents, cycle) -> None:
+    data = edition_data()
+    for node in data["structure"]:
+        if node["id"] in parents:
+            node["parent"] = parents[node["id"]]
+    path = write_yaml("e.yaml", data)
+    problems = validate_path(path)
+    assert len(problems) == 1, problems  # one problem per cycle, not one per member
+    [p] = problems
+    assert p.field == "structure[0].parent"  # the cycle's member that comes first in the file
+    assert f"parent cycle {cycle};" in p.message
+    assert path.read_text().splitlines()[p.line - 1].strip().startswith("parent:")
+
+
+def test_an_element_that_is_its_own_parent_is_reported(edition_data, write_yaml) -> None:
+    data = edition_data()
+    data["elements"][2]["parent"] = "goal.citizens"
+    path = write_yaml("e.yaml", data)
+    [p] = validate_path(path)
+    assert p.field == "elements[2].parent"
+    assert "parent cycle goal.citizens -> goal.citizens" in p.message
+    with pytest.raises(ValidationError):
+        load(path)
+
+
+def test_parents_that_end_at_a_chapter_are_no_cycle(edition_data, write_yaml) -> None:
+    data = edition_data()
+    data["structure"][1]["parent"] = "ch1"
+    data["elements"][3]["parent"] = "goal.citizens"  # element -> element -> ch2 -> ch1
+    assert validate_path(write_yaml("e.yaml", data)) == []
+
+
+def _edition(write_yaml, edition_data, ident: str, supersedes: str | None):  # type: ignore[no-untyped-def]
+    path = write_yaml(f"{ident}.yaml", edition_data(id=ident, supersedes=supersedes))
+    doc = kf.read_document(path)
+    return kf.load_edition_document(doc), doc
+
+
+def test_supersedes_in_a_line_is_fine_even_when_the_oldest_is_missing(
+    edition_data, write_yaml
+) -> None:
+    eds = [
+        _edition(write_yaml, edition_data, "tst/c", "tst/b"),
+        _edition(write_yaml, edition_data, "tst/b", "tst/a"),  # tst/a is not in the set
+    ]
+    assert kf.supersedes_problems(eds) == []
+
+
+def test_a_supersedes_cycle_is_one_problem_at_its_first_edition(edition_data, write_yaml) -> None:
+    eds = [
+        _edition(write_yaml, edition_data, "tst/x", None),
+        _edition(write_yaml, edition_data, "tst/b", "tst/c"),
+        _edition(write_yaml, edition_data, "tst/c", "tst/d"),
+        _edition(write_yaml, edition_data, "tst/d", "tst/b"),
+    ]
+    [p] = kf.supersedes_problems(eds)
+    doc = eds[1][1]
+    assert (p.file, p.field) == (doc.name, "supersedes")
+    assert "supersedes cycle tst/b -> tst/c -> tst/d -> tst/b" in p.message
+    assert Path(doc.name).read_text().splitlines()[p.line - 1].startswith("supersedes:")
+
+
+def test_an_edition_that_supersedes_itself(edition_data, write_yaml) -> None:
+    ed, doc = _edition(write_yaml, edition_data, "tst/a", "tst/a")
+    [p] = kf.supersedes_problems([(ed, doc)])
+    assert p.line is not None and "tst/a supersedes itself" in p.message
+    [p] = kf.supersedes_problems([(ed, None)])  # no document: the id stands for the file
+    assert (p.file, p.line, p.field) == ("tst/a", None, "supersedes")
+
+
+def test_a_later_edition_with_the_same_id_replaces_the_earlier(edition_data, write_yaml) -> None:
+    looping = _edition(write_yaml, edition_data, "tst/a", "tst/b")
+    other = _edition(write_yaml, edition_data, "tst/b", "tst/a")
+    assert len(kf.supersedes_problems([looping, other])) == 1
+    fixed = (kf.load_edition_document(kf.read_document(write_yaml(
+        "user/a.yaml", edition_data(id="tst/a", supersedes="tst/older")))), None)
+    assert kf.supersedes_problems([looping, other, fixed]) == []
+
+
+def test_the_shipped_editions_have_no_supersedes_cycle() -> None:
+    root = kf.data_root() / "editions" / "kaz"
+    docs = [kf.read_document(f, f.name) for f in root.iterdir() if f.name.endswith(".yaml")]
+    eds = [(kf.load_edition_document(doc), doc) for doc in docs]
+    assert len(eds) >= 5 and any(ed.supersedes for ed, _ in eds)
+    assert kf.supersedes_problems(eds) == []

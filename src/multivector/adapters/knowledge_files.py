@@ -7,7 +7,7 @@ its pydantic model (:mod:`multivector.adapters.schemas`) and turned into frozen 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from multivector.adapters import schemas as s
 from multivector.adapters.validation import check
-from multivector.adapters.yamlfile import YamlDocument, parse_yaml, read_yaml
+from multivector.adapters.yamlfile import YamlDocument, parse_yaml, read_yaml, yaml_text
 from multivector.domain.actors import (
     ALWAYS,
     Actor,
@@ -54,9 +54,11 @@ def data_root() -> Traversable:
 
 
 def read_document(source: Path | Traversable, name: str | None = None) -> YamlDocument:
+    """Parse a user's file (a :class:`~pathlib.Path`) or a shipped one (a ``Traversable``)."""
     if isinstance(source, Path):
         return read_yaml(source)
-    return parse_yaml(source.read_text(encoding="utf-8"), name or str(source))
+    label = name or str(source)
+    return parse_yaml(yaml_text(source.read_bytes(), label), label)
 
 
 # --------------------------------------------------------------------------- editions
@@ -388,6 +390,7 @@ def cross_check(doc: YamlDocument, parsed: BaseModel) -> list[Problem]:
                 problems.append(
                     doc.problem(("structure", i, "parent"), f"unknown parent {n.parent!r}")
                 )
+        problems += _parent_cycles(doc, parsed)
     elif isinstance(parsed, s.CodebookModel):
         ids = [t.id for t in parsed.themes]
         for i, t in enumerate(parsed.themes):
@@ -433,4 +436,76 @@ def cross_check(doc: YamlDocument, parsed: BaseModel) -> list[Problem]:
                         ("unassigned", j), f"{code} is unassigned but also in {seen[code]!r}"
                     )
                 )
+    return problems
+
+
+def _cycles(links: Mapping[str, str], order: Iterable[str]) -> list[list[str]]:
+    """Every cycle of a graph with at most one link per node, once each, as a closed path
+    (``[a, b, a]``) starting at the member that comes first in ``order``."""
+    rank = {node: i for i, node in enumerate(order)}
+    state: dict[str, bool] = {}  # True while on the chain being followed, False once done
+    cycles: list[list[str]] = []
+    for start in rank:
+        chain: list[str] = []
+        node = start
+        while node in links and node not in state:
+            state[node] = True
+            chain.append(node)
+            node = links[node]
+        if state.get(node):
+            loop = chain[chain.index(node) :]
+            first = loop.index(min(loop, key=lambda n: rank.get(n, len(rank))))
+            loop = loop[first:] + loop[:first]
+            cycles.append([*loop, loop[0]])
+        for seen in chain:
+            state[seen] = False
+    return cycles
+
+
+def _parent_cycles(doc: YamlDocument, parsed: s.EditionModel) -> list[Problem]:
+    """Structure nodes and elements whose chain of parents comes back to them."""
+    links: dict[str, str] = {}
+    where: dict[str, tuple[str | int, ...]] = {}
+    nodes = [("structure", i, n.id, n.parent) for i, n in enumerate(parsed.structure)]
+    nodes += [("elements", i, e.id, e.parent) for i, e in enumerate(parsed.elements)]
+    for section, i, ident, parent in nodes:
+        if ident not in where:
+            where[ident] = (section, i, "parent")
+            if parent is not None:
+                links[ident] = parent
+    return [
+        doc.problem(
+            where[cycle[0]],
+            f"parent cycle {' -> '.join(cycle)}; a chain of parents must end at a node "
+            "without one (a chapter)",
+        )
+        for cycle in _cycles(links, where)
+    ]
+
+
+def supersedes_problems(editions: Iterable[tuple[Edition, YamlDocument | None]]) -> list[Problem]:
+    """Editions whose chain of ``supersedes`` comes back to them, one problem per cycle.
+
+    ``editions`` pairs each edition with the document it was read from (for the line), or None.
+    An id given twice keeps its later edition, as user folders override shipped ones. The
+    problem sits on the ``supersedes`` of the cycle's first edition in ``editions``. A
+    ``supersedes`` naming an edition the set does not hold is not a problem: the chain ends there.
+    """
+    held: dict[str, tuple[Edition, YamlDocument | None]] = {}
+    for edition, doc in editions:
+        held[edition.id] = (edition, doc)
+    links = {ident: ed.supersedes for ident, (ed, _) in held.items() if ed.supersedes}
+    problems: list[Problem] = []
+    for cycle in _cycles(links, held):
+        edition, doc = held[cycle[0]]
+        if len(cycle) == 2:
+            message = f"{edition.id} supersedes itself; name the edition it replaces, or leave "
+            message += "`supersedes` out"
+        else:
+            message = f"supersedes cycle {' -> '.join(cycle)}; an edition supersedes an older one"
+        problems.append(
+            doc.problem(("supersedes",), message)
+            if doc is not None
+            else Problem(edition.id, None, "supersedes", message)
+        )
     return problems

@@ -14,9 +14,18 @@ from multivector.errors import Problem, ValidationError
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 
+def _empty(doc: YamlDocument, kind: str | None) -> ValidationError:
+    see = f"`multivector schema {kind}`" if kind else "`multivector schema KIND`"
+    return ValidationError(
+        [doc.problem((), f"the file is empty (or holds only comments); write its data, see {see}")]
+    )
+
+
 def detect_kind(doc: YamlDocument) -> str:
     """Guess a file's kind from its top-level keys."""
     data = doc.data
+    if data is None:
+        raise _empty(doc, None)
     if isinstance(data, dict):
         if "elements" in data or "period" in data:
             return "edition"
@@ -42,7 +51,7 @@ def detect_kind(doc: YamlDocument) -> str:
 def check(doc: YamlDocument, model: type[M]) -> M:
     """Validate ``doc`` against ``model``; raise one :class:`ValidationError` with all problems."""
     if doc.data is None:
-        raise ValidationError([doc.problem((), "the file is empty")])
+        raise _empty(doc, next((k for k, m in SCHEMAS.items() if m is model), None))
     try:
         return model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
