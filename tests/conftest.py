@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +14,13 @@ import pytest
 import yaml
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# The compiled knowledge cache of the tests: one folder per checkout, never the user's own.
+os.environ.setdefault(
+    "MULTIVECTOR_CACHE_DIR",
+    str(Path(tempfile.gettempdir())
+        / f"multivector-tests-{hashlib.sha256(str(Path(__file__)).encode()).hexdigest()[:12]}"),
+)
 
 
 def base_edition(**overrides: Any) -> dict[str, Any]:

@@ -228,7 +228,7 @@ def test_end_to_end_with_a_corpus(tmp_path: Path) -> None:
     path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
     with Corpus(tmp_path / "c.db", config=FAST, edition="kaz/2020-2030") as corpus:
         assert corpus.ingest([path]).ok
-        result = edition_alignment(corpus, ["kaz/2020-2030", "kaz/2005"], method="both")
+        result = corpus.alignment(["kaz/2020-2030", "kaz/2005"], method="both")
     assert result.editions == ("kaz/2005", "kaz/2020-2030")
     t = result.to_frame().set_index("year")
     assert t.loc[2006, "embedding:kaz/2005"] > t.loc[2006, "embedding:kaz/2020-2030"]

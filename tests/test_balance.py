@@ -22,6 +22,7 @@ from multivector.analysis.balance import (
 )
 from multivector.domain.vectors import Vector, VectorScheme
 from multivector.errors import UsageError
+from multivector.services.knowledge import default_knowledge
 
 V4 = ("russia", "china", "usa", "europe")
 
@@ -235,7 +236,8 @@ def test_groups_by_country_and_speaker() -> None:
 
 def test_edition_periods_and_cut_years() -> None:
     m = Mentions().add("a", "2016-01-01", "russia").add("b", "2021-01-01", "china")
-    eds = balance(m.frame(), vectors=V4, period="edition", bootstrap=0).index
+    kaz = default_knowledge().editions("KAZ")
+    eds = balance(m.frame(), vectors=V4, period="edition", editions=kaz, bootstrap=0).index
     assert list(eds["period"]) == ["kaz/2014-2020", "kaz/2020-2030"]
     cuts = balance(m.frame(), vectors=V4, period=[2000, 2020], bootstrap=0)
     assert list(cuts.index["period"]) == ["2000-2019", "2020-"]

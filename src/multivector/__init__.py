@@ -15,14 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from multivector.adapters.knowledge import KnowledgeBase
 from multivector.domain.actors import Actor, Resolution
 from multivector.domain.codebook import Codebook, Theme
 from multivector.domain.concept import Edition, Element, EvidenceLevel, Tier
 from multivector.domain.diff import ChangeType, EditionDiff, diff_editions
+from multivector.domain.registry import ActorRegistry
 from multivector.domain.vectors import VectorScheme
 from multivector.errors import MultivectorError, NotFoundError, UsageError, ValidationError
-from multivector.services.knowledge import KnowledgeBase, default_knowledge
-from multivector.services.registry import ActorRegistry
+from multivector.services.knowledge import default_knowledge
 
 __version__ = "0.1.0"
 

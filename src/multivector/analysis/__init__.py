@@ -5,26 +5,17 @@ Each analysis returns a typed result (a :class:`~multivector.domain.results.Tabu
 """
 
 from multivector.analysis.alignment import AlignmentResult, edition_alignment, edition_profile
-from multivector.analysis.balance import (
-    WEIGHTINGS,
-    AttentionResult,
-    BalanceResult,
-    attention,
-    balance,
-    normalised_entropy,
-    one_minus_hhi,
-)
+from multivector.analysis.balance import AttentionResult, BalanceResult, attention, balance
+from multivector.analysis.counting import WEIGHTINGS
 from multivector.analysis.coverage import CoverageResult, coverage
 from multivector.analysis.frames import (
     META_COLUMNS,
-    assign_period,
     documents_frame,
-    edition_spans,
     elements_frame,
     events_frame,
     mentions_frame,
     passages_frame,
-    period_order,
+    records_of,
     themes_frame,
 )
 from multivector.analysis.gap import (
@@ -35,6 +26,15 @@ from multivector.analysis.gap import (
     gap,
     theme_family,
 )
+from multivector.analysis.periods import (
+    NO_PERIOD,
+    UNDATED,
+    assign_period,
+    edition_spans,
+    editions_by_country,
+    period_order,
+)
+from multivector.analysis.stats import normalised_entropy, one_minus_hhi
 from multivector.analysis.trends import (
     KeynessResult,
     Split,
@@ -47,6 +47,8 @@ from multivector.analysis.trends import (
 
 __all__ = [
     "META_COLUMNS",
+    "NO_PERIOD",
+    "UNDATED",
     "WEIGHTINGS",
     "AlignmentResult",
     "AttentionResult",
@@ -67,6 +69,7 @@ __all__ = [
     "edition_alignment",
     "edition_profile",
     "edition_spans",
+    "editions_by_country",
     "elements_frame",
     "events_frame",
     "gap",
@@ -78,6 +81,7 @@ __all__ = [
     "one_minus_hhi",
     "passages_frame",
     "period_order",
+    "records_of",
     "theme_attention",
     "theme_family",
     "themes_frame",

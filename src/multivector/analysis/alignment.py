@@ -17,9 +17,9 @@ import pandas as pd
 
 from multivector.analysis.frames import documents_frame, elements_frame, records_of, themes_frame
 from multivector.domain.concept import Edition
+from multivector.domain.knowledge import Knowledge
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
-from multivector.services.knowledge import KnowledgeBase, default_knowledge
 from multivector.store.base import CorpusRepository, Filters
 from multivector.text.embedder import Embedder
 
@@ -180,18 +180,18 @@ def edition_alignment(
     *,
     method: Method = "profile",
     embedder: Embedder | None = None,
-    knowledge: KnowledgeBase | None = None,
+    knowledge: Knowledge | None = None,
     filters: Filters | None = None,
     min_score: float = 0.0,
     relative: bool = False,
 ) -> AlignmentResult:
     """Score every document against every edition.
 
-    ``source`` is a :class:`~multivector.services.corpus.Corpus`, a corpus repository, or a
-    mapping of frames: ``documents`` (a documents frame), ``themes`` (profile), optionally
-    ``elements``, and ``embeddings`` (doc_id -> passages x dim matrix; embedding method).
-    ``editions`` are editions or ids (looked up in ``knowledge``, by default the corpus's or
-    the shipped one).
+    ``source`` is a corpus repository or a mapping of frames: ``documents`` (a documents
+    frame), ``themes`` (profile), optionally ``elements``, and ``embeddings`` (doc_id ->
+    passages x dim matrix; embedding method). ``editions`` are editions, or ids looked up in
+    ``knowledge``. (:meth:`multivector.services.corpus.Corpus.alignment` supplies the store,
+    the knowledge base and the corpus's embedder.)
 
     ``profile``: cosine between the document's theme profile (the share of its passages coded
     to each theme, parents included) and the edition's (the number of its elements carrying
@@ -203,8 +203,8 @@ def edition_alignment(
 
     ``embedding``: cosine between the normalised mean of the document's stored passage
     embeddings and the normalised mean embedding of the edition's element titles and
-    summaries, computed with ``embedder``: by default the corpus's own (a Corpus) or the
-    default model; it must be the one the store was built with (same dimension at least).
+    summaries, computed with ``embedder``, which must be the one the store was built with
+    (same dimension at least).
 
     ``both``: the mean of the two cosines.
 
@@ -217,9 +217,9 @@ def edition_alignment(
     """
     if method not in METHODS:
         raise UsageError(f"unknown alignment method {method!r}", hint=", ".join(METHODS))
-    store, frames, kb, context = _inputs(source, knowledge)
+    store, frames = _inputs(source)
     eds = sorted(
-        (_edition(e, kb) for e in editions),
+        (_edition(e, knowledge) for e in editions),
         key=lambda e: (e.period_start, e.adopted or pd.Timestamp.min.date(), e.id),
     )
     if not eds:
@@ -254,7 +254,12 @@ def edition_alignment(
         evidence = _profile_scores(table, themes[themes["score"] >= min_score], eds)
         notes += _element_shares(table, elements, eds)
     if method in ("embedding", "both"):
-        emb = _embedder(embedder, context, kb)
+        if embedder is None:
+            raise UsageError(
+                "the embedding method needs the embedder the corpus was coded with",
+                hint="pass embedder=, or call Corpus.alignment, which passes the corpus's own",
+            )
+        emb = embedder
         vectors = frames.get("embeddings")
         lookup = (
             vectors.get
@@ -281,26 +286,27 @@ def edition_alignment(
 # ------------------------------------------------------------------------------ inputs
 
 
-def _inputs(
-    source: Any, knowledge: KnowledgeBase | None
-) -> tuple[CorpusRepository | None, Mapping[str, Any], KnowledgeBase | None, Any]:
-    """(store, frames, knowledge base, pipeline context) from what the caller gave."""
+def _inputs(source: Any) -> tuple[CorpusRepository | None, Mapping[str, Any]]:
+    """(store, frames) from what the caller gave."""
     if isinstance(source, Mapping):
-        return None, source, knowledge, None
-    if hasattr(source, "store") and hasattr(source, "context"):  # a Corpus
-        return source.store, {}, knowledge or source.knowledge, source
-    if hasattr(source, "documents") and hasattr(source, "embeddings"):
-        return source, {}, knowledge, None
+        return None, source
+    if hasattr(source, "annotation_table") and hasattr(source, "embeddings"):
+        return source, {}
     raise UsageError(
         f"cannot read documents from {type(source).__name__}",
-        hint="give a Corpus, a corpus store, or a mapping of frames",
+        hint="give a corpus store or a mapping of frames (or call Corpus.alignment)",
     )
 
 
-def _edition(ref: Edition | str, kb: KnowledgeBase | None) -> Edition:
+def _edition(ref: Edition | str, kb: Knowledge | None) -> Edition:
     if isinstance(ref, Edition):
         return ref
-    return (kb or default_knowledge()).edition(ref)
+    if kb is None:
+        raise UsageError(
+            f"edition {ref!r} given by id without a knowledge base",
+            hint="pass Edition objects, or knowledge= to look ids up in",
+        )
+    return kb.edition(ref)
 
 
 def _frame(
@@ -317,21 +323,6 @@ def _frame(
         frame = read(store, filters)
     assert isinstance(frame, pd.DataFrame)
     return frame
-
-
-def _embedder(embedder: Embedder | None, corpus: Any, kb: KnowledgeBase | None) -> Embedder:
-    if embedder is not None:
-        return embedder
-    from multivector.pipeline.components.embed import shared_embedder
-
-    if corpus is not None:  # the corpus's configured embedder, shared with its pipeline
-        settings = dict(corpus.config.get("settings", {}).get("embed", {}))
-        kind = settings.pop("embedder", None)
-        settings.pop("enabled", None)
-        return shared_embedder(corpus.context, kind, **settings)
-    from multivector.pipeline import Context
-
-    return shared_embedder(Context(kb or default_knowledge()))
 
 
 # ------------------------------------------------------------------------------ scores

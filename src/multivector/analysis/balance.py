@@ -41,21 +41,34 @@ flag.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-from multivector.analysis.frames import UNDATED, assign_period, period_order, records_of
-from multivector.domain.concept import Edition
+from multivector.analysis.counting import (
+    counted_mentions,
+    document_weights,
+    scheme_vectors,
+)
+from multivector.analysis.evidence import strongest_passages
+from multivector.analysis.frames import records_of
+from multivector.analysis.periods import UNDATED, Editions, assign_period, period_order
+from multivector.analysis.stats import (
+    DECIMALS,
+    Floats,
+    bootstrap_totals,
+    interval,
+    normalised_entropy,
+    one_minus_hhi,
+    shares_of,
+)
 from multivector.domain.results import Tabular
-from multivector.domain.vectors import MULTILATERAL, VectorScheme
+from multivector.domain.vectors import VectorScheme
 from multivector.errors import UsageError
 
-WEIGHTINGS = ("mention", "passage", "document")
 GROUPS = {
     "source": "source",
     "genre": "genre",
@@ -65,139 +78,16 @@ GROUPS = {
     "language": "language",
 }
 UNKNOWN = "(unknown)"
-_DECIMALS = 12
-_BLOCK = 4_000_000  # resample weights held in memory at once (bootstrap rows x documents)
-
-Floats = npt.NDArray[np.float64]
-
-
-# ------------------------------------------------------------------------------ estimators
-
-
-def normalised_entropy(shares: npt.ArrayLike, k: int | None = None) -> Floats:
-    """``H / ln K`` of share vectors (last axis); ``k`` defaults to the length of that axis.
-
-    >>> float(normalised_entropy([0.25, 0.25, 0.25, 0.25]))
-    1.0
-    >>> float(normalised_entropy([1.0, 0.0, 0.0]))
-    0.0
-    """
-    p = np.asarray(shares, dtype=np.float64)
-    k = p.shape[-1] if k is None else k
-    if k < 2:
-        raise UsageError(
-            f"a balance index needs at least two vectors, got {k}",
-            hint="use a vector scheme with two or more vectors",
-        )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    h = -terms.sum(axis=-1) / np.log(k)
-    result: Floats = np.round(np.clip(h, 0.0, 1.0), _DECIMALS) + 0.0  # no -0.0
-    return result
-
-
-def one_minus_hhi(shares: npt.ArrayLike) -> Floats:
-    """One minus the Herfindahl-Hirschman index (sum of squared shares), last axis.
-
-    >>> float(one_minus_hhi([0.5, 0.5]))
-    0.5
-    """
-    p = np.asarray(shares, dtype=np.float64)
-    result: Floats = np.round(1.0 - (p * p).sum(axis=-1), _DECIMALS)
-    return result
-
-
-def bootstrap_totals(counts: npt.ArrayLike, bootstrap: int, rng: np.random.Generator) -> Floats:
-    """Column totals of ``counts`` (documents x categories) over ``bootstrap`` resamples of its
-    rows with replacement: an array (bootstrap x categories)."""
-    c = np.asarray(counts, dtype=np.float64)
-    n = c.shape[0]
-    out = np.empty((bootstrap, c.shape[1]), dtype=np.float64)
-    if n == 0:
-        out.fill(0.0)
-        return out
-    block = max(1, _BLOCK // n)
-    p = np.full(n, 1.0 / n)
-    for lo in range(0, bootstrap, block):
-        hi = min(bootstrap, lo + block)
-        draws = rng.multinomial(n, p, size=hi - lo).astype(np.float64)
-        out[lo:hi] = draws @ c
-    return out
-
-
-def shares_of(totals: Floats) -> Floats:
-    """Rows of totals as shares (NaN where a row sums to 0)."""
-    s = totals.sum(axis=-1, keepdims=True)
-    out: Floats = np.divide(totals, s, out=np.full_like(totals, np.nan), where=s > 0)
-    return out
-
-
-def interval(values: Floats, level: float) -> tuple[Floats, Floats]:
-    """Percentile interval over the first axis (NaN where every value is NaN)."""
-    a = (1.0 - level) / 2.0
-    if values.shape[0] == 0 or np.all(np.isnan(values)):
-        nan = np.full(values.shape[1:], np.nan)
-        return nan, nan
-    low, high = np.nanquantile(values, [a, 1.0 - a], axis=0)
-    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
 # ------------------------------------------------------------------------------ preparation
-
-
-def scheme_vectors(
-    vectors: VectorScheme | Sequence[str] | None, include_multilateral: bool = False
-) -> tuple[str, ...]:
-    """The vector ids counted: a scheme's, a list, or the default scheme's (plus
-    ``multilateral`` when asked)."""
-    if vectors is None:
-        from multivector.services.knowledge import default_knowledge
-
-        ids = default_knowledge().vectors.ids
-    elif isinstance(vectors, VectorScheme):
-        ids = vectors.ids
-    else:
-        ids = tuple(dict.fromkeys(str(v) for v in vectors))
-    if include_multilateral and MULTILATERAL not in ids:
-        ids = (*ids, MULTILATERAL)
-    if len(ids) < 2:
-        raise UsageError(
-            f"a balance needs at least two vectors, got {list(ids)}",
-            hint="use a vector scheme with two or more vectors",
-        )
-    return ids
-
-
-def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataFrame:
-    """The mentions that count: one reading per span (the most confident), of a counted
-    vector."""
-    if mentions.empty:
-        return mentions.copy()
-    best = mentions.sort_values("score", ascending=False, kind="stable").drop_duplicates(
-        ["doc_id", "start", "end"]
-    )
-    return best[best["vector"].isin(list(vectors))].sort_index()
-
-
-def document_weights(counted: pd.DataFrame, weighting: str, keys: Sequence[str]) -> pd.Series:
-    """Weight per (``keys``..., doc_id, vector) under a weighting."""
-    if weighting not in WEIGHTINGS:
-        raise UsageError(
-            f"unknown weighting {weighting!r}", hint="use mention, passage or document"
-        )
-    cols = [*keys, "doc_id", "vector"]
-    if weighting == "passage":
-        counted = counted.drop_duplicates(["doc_id", "passage", "vector"])
-    elif weighting == "document":
-        counted = counted.drop_duplicates(["doc_id", "vector"])
-    return counted.groupby(cols, sort=False, dropna=False).size().astype("float64")
 
 
 def _prepare(
     mentions: pd.DataFrame,
     period: str | Sequence[int] | None,
     by: str | None,
-    editions: Iterable[Edition] | None,
+    editions: Editions | None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The frame with ``period`` (and the group column filled), and the cell key columns."""
     if period is None:
@@ -284,9 +174,9 @@ def attention(
     period: str | Sequence[int] | None = "year",
     by: str | None = None,
     weighting: str = "mention",
-    vectors: VectorScheme | Sequence[str] | None = None,
+    vectors: VectorScheme | Sequence[str],
     include_multilateral: bool = False,
-    editions: Iterable[Edition] | None = None,
+    editions: Editions | None = None,
 ) -> AttentionResult:
     """Attention shares across vectors per period (and per ``by`` group).
 
@@ -366,9 +256,9 @@ def balance(
     period: str | Sequence[int] | None = "year",
     by: str | None = None,
     weighting: str = "mention",
-    vectors: VectorScheme | Sequence[str] | None = None,
+    vectors: VectorScheme | Sequence[str],
     include_multilateral: bool = False,
-    editions: Iterable[Edition] | None = None,
+    editions: Editions | None = None,
     bootstrap: int = 1000,
     seed: int = 0,
     level: float = 0.95,
@@ -530,7 +420,7 @@ def _differences(
                     "period_b": b["period"],
                     "entropy_a": float(a["entropy"]),
                     "entropy_b": float(b["entropy"]),
-                    "difference": round(diff, _DECIMALS),
+                    "difference": round(diff, DECIMALS),
                     "low": low,
                     "high": high,
                     "differs": bool(low > 0 or high < 0) if not np.isnan(low) else False,
@@ -552,28 +442,3 @@ def _differences(
             "intervals_overlap",
         ],
     )
-
-
-# ------------------------------------------------------------------------------ evidence
-
-
-def strongest_passages(rows: pd.DataFrame, k: int, *, label: str, count: str = "n") -> pd.DataFrame:
-    """The ``k`` passages of ``rows`` with the most annotations, then the best score:
-    doc_id, passage, ``count``, score, and the distinct ``label`` values (comma-separated)."""
-    columns = ["doc_id", "passage", count, "score", label + "s"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = (
-        rows.groupby(["doc_id", "passage"], sort=False)
-        .agg(
-            n=(label, "size"),
-            score=("score", "max"),
-            labels=(label, lambda s: ", ".join(sorted({str(x) for x in s}))),
-        )
-        .reset_index()
-    )
-    grouped = grouped.sort_values(
-        ["n", "score", "doc_id", "passage"], ascending=[False, False, True, True], kind="stable"
-    )
-    grouped = grouped.rename(columns={"n": count, "labels": label + "s"})
-    return grouped.head(k).reset_index(drop=True)[columns]

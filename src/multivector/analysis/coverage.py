@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from multivector.analysis.frames import UNDATED, records_of
-from multivector.analysis.trends import Period, periods_of, strongest, with_period
+from multivector.analysis.evidence import strongest
+from multivector.analysis.frames import records_of
+from multivector.analysis.periods import UNDATED, Editions, Period, periods_of, with_period
 from multivector.domain.concept import Edition, Element
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
@@ -139,6 +140,7 @@ def coverage(
     event_dates: Literal["document", "event"] = "document",
     strict_edition: bool = False,
     in_force: bool = False,
+    editions: Editions | None = None,
 ) -> CoverageResult:
     """The implementation scorecard of ``edition`` over a coded corpus.
 
@@ -167,6 +169,8 @@ def coverage(
     for another on the elements they share: the elements only the other edition has can then
     never be found (``warnings`` says so). ``strict_edition`` keeps only annotations coded
     against ``edition`` itself. ``in_force`` keeps only rows dated within the edition's years.
+    ``editions`` place dates in edition periods (``period="edition"``; see
+    :func:`~multivector.analysis.periods.assign_period`).
     """
     els = elements_frame[elements_frame["element"].isin({e.id for e in edition.elements})]
     els = els[els["score"] >= min_score]
@@ -207,8 +211,8 @@ def coverage(
         raise UsageError(f"unknown event_dates {event_dates!r}", hint="document or event")
     if in_force:
         els, ev, docs = (_in_force(f, edition) for f in (els, ev, docs))
-    els, docs = with_period(els, period), with_period(docs, period)
-    ev = with_period(ev, period if events_frame is not None else None)
+    els, docs = with_period(els, period, editions), with_period(docs, period, editions)
+    ev = with_period(ev, period if events_frame is not None else None, editions)
     periods = tuple(p for p in periods_of(docs, els, ev) if p != UNDATED)
 
     coded = _best_per_passage(els)

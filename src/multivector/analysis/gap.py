@@ -47,17 +47,10 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from multivector.analysis.balance import (
-    Floats,
-    bootstrap_totals,
-    counted_mentions,
-    document_weights,
-    interval,
-    scheme_vectors,
-    shares_of,
-    strongest_passages,
-)
+from multivector.analysis.counting import counted_mentions, document_weights, scheme_vectors
+from multivector.analysis.evidence import strongest_passages
 from multivector.analysis.frames import records_of
+from multivector.analysis.stats import Floats, bootstrap_totals, interval, shares_of
 from multivector.domain.concept import Edition, ElementKind, Tier
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL, REGIONAL_ELEMENTS, VectorScheme
@@ -201,12 +194,11 @@ class DeclaredProfile(Tabular):
 
 def declared_profile(
     edition: Edition,
-    scheme: VectorScheme | None = None,
+    scheme: VectorScheme,
     rule: DeclaredRule | Mapping[str, Any] | str | Path | None = None,
 ) -> DeclaredProfile:
-    """The declared profile of ``edition`` over the vectors of ``scheme`` (default: the
-    knowledge base's) under ``rule`` (default :class:`DeclaredRule`)."""
-    scheme = scheme or _default_scheme()
+    """The declared profile of ``edition`` over the vectors of ``scheme`` under ``rule``
+    (default :class:`DeclaredRule`)."""
     r = DeclaredRule.load(rule)
     weights = dict.fromkeys(scheme.ids, 0.0)
     sources: dict[str, list[str]] = {v: [] for v in scheme.ids}
@@ -287,12 +279,6 @@ def _profile_frame(
     return pd.DataFrame(rows, columns=[key, "weight", "share", "elements"])
 
 
-def _default_scheme() -> VectorScheme:
-    from multivector.services.knowledge import default_knowledge
-
-    return default_knowledge().vectors
-
-
 # ------------------------------------------------------------------------------ gap
 
 
@@ -355,7 +341,7 @@ class GapResult(Tabular):
 def gap(
     edition: Edition,
     mentions: pd.DataFrame,
-    scheme: VectorScheme | None = None,
+    scheme: VectorScheme,
     *,
     themes: pd.DataFrame | None = None,
     elements: pd.DataFrame | None = None,
@@ -380,7 +366,6 @@ def gap(
             "bootstrap must be >= 0 and level between 0 and 1",
             hint="use e.g. bootstrap=1000, level=0.95",
         )
-    scheme = scheme or _default_scheme()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
     start, end = _window(edition, period)

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from multivector.analysis.frames import assign_period, period_order, records_of
+from multivector.analysis.evidence import strongest
+from multivector.analysis.frames import records_of
+from multivector.analysis.periods import Editions, Period, periods_of, with_period
 from multivector.domain.results import Tabular
 from multivector.errors import UsageError
 from multivector.text.lemmas import lemma, tokens
 
-Period = str | Sequence[int] | None
 Level = Literal["leaf", "family"]
 Weighting = Literal["passage", "document", "mention"]
 CHI2_05 = 3.84  # G2 above this: p < 0.05 with one degree of freedom
@@ -31,28 +32,6 @@ EVIDENCE_PER_CELL = 3
 
 
 # ---------------------------------------------------------------------------------- shared helpers
-
-
-def with_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """``frame`` with a ``period`` column: its own when ``period`` is None, else one assigned by
-    :func:`multivector.analysis.frames.assign_period` ("year", "quarter", "edition" or cut
-    years)."""
-    if period is None:
-        if "period" not in frame.columns:
-            raise UsageError(
-                "the frame has no 'period' column and no period was given",
-                hint='pass period="year", "quarter", "edition" or a list of cut years',
-            )
-        return frame
-    return assign_period(frame, period)
-
-
-def periods_of(*frames: pd.DataFrame) -> list[str]:
-    """The periods found in ``frames`` (each with ``period`` and ``date``), in time order."""
-    parts = [f[["period", "date"]] for f in frames if len(f)]
-    if not parts:
-        return []
-    return period_order(pd.concat(parts, ignore_index=True))
 
 
 def theme_level(theme: str, level: Level) -> str:
@@ -73,18 +52,6 @@ def _select_themes(
     sel = sel.copy()
     sel["theme"] = [theme_level(str(t), level) for t in sel["theme"]]
     return sel
-
-
-def strongest(frame: pd.DataFrame, keys: list[str], n: int, cols: list[str]) -> pd.DataFrame:
-    """The ``n`` highest-scoring rows of each group of ``keys`` (ties: earlier doc, passage)."""
-    ordered = frame.sort_values(
-        [*keys, "score", "doc_id", "passage"],
-        ascending=[True] * len(keys) + [False, True, True],
-        kind="mergesort",
-    )
-    top = ordered.groupby(keys, sort=False).head(n).copy()
-    top["rank"] = top.groupby(keys, sort=False).cumcount() + 1
-    return top[[*keys, "rank", *cols]].reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------- theme attention
@@ -130,6 +97,7 @@ def theme_attention(
     weighting: Weighting = "passage",
     min_score: float = 0.0,
     method: str | None = None,
+    editions: Editions | None = None,
 ) -> ThemeAttention:
     """Each theme's share of attention per period.
 
@@ -143,11 +111,12 @@ def theme_attention(
       composition: shares add up to 1).
 
     ``level`` "family" counts sub-themes under their top-level theme; ``method`` keeps only
-    "lexicon" or "semantic" annotations; ``min_score`` drops weaker ones.
+    "lexicon" or "semantic" annotations; ``min_score`` drops weaker ones; ``editions`` place
+    dates in edition periods (``period="edition"``).
     """
     if weighting not in ("passage", "document", "mention"):
         raise UsageError(f"unknown weighting {weighting!r}", hint="passage, document or mention")
-    docs = with_period(documents_frame, period)
+    docs = with_period(documents_frame, period, editions)
     doc_period = docs.set_index("doc_id")["period"]
     coded = _select_themes(themes_frame, level, min_score, method)
     coded = coded.drop(columns=[c for c in ("period",) if c in coded.columns])

@@ -1,7 +1,9 @@
-"""The `multivector` command line: thin commands over the Python API.
+"""The `multivector` command line: thin commands over the services.
 
 Read commands share ``--format table|json|csv|yaml|md``. Errors a user can cause print one line
 (``error: ...``) and exit 1; usage errors exit 2. Every command's help ends with an example.
+Each command imports what it needs when it runs, so that ``multivector concepts`` does not load
+pandas, the pipeline or the embedder.
 """
 
 from __future__ import annotations
@@ -13,24 +15,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from multivector import __version__
-from multivector.adapters.schemas import SCHEMAS
-from multivector.adapters.validation import validate_path
-from multivector.domain.diff import diff_editions
-from multivector.errors import MultivectorError, Problem, UsageError
+from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces import cli_analysis, cli_corpus
-from multivector.interfaces.common import FormatOpt, err, fail
-from multivector.interfaces.diffview import print_diff
-from multivector.interfaces.output import Format, render
-from multivector.services import documents as docs
-from multivector.services.knowledge import default_knowledge
+from multivector.interfaces.common import FormatOpt, emit, err, fail, knowledge, parse_date
+from multivector.interfaces.output import Format
 
 app = typer.Typer(
     name="multivector",
-    help="Foreign-policy concepts as sourced data: compare editions, resolve actors, validate "
-    "data files.\n\nExample: multivector diff kaz/2014-2020 kaz/2020-2030",
+    help="Foreign-policy concepts as sourced data: compare editions, resolve actors, code and "
+    "analyse corpora.\n\nExample: multivector analyze --sample ungd-central-asia --country KAZ "
+    "--concept kaz/2020-2030 --report report.html",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -43,28 +39,6 @@ actors_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(actors_app, name="actors")
-
-
-
-def _emit(
-    doc: dict[str, object], fmt: Format, *, csv_rows: str | None = None, title: str | None = None
-) -> None:
-    text = render(
-        doc, fmt, csv_rows=csv_rows, title=title, console=Console(width=max(100, Console().width))
-    )
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-
-
-def _date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        if len(value) == 4 and value.isdigit():
-            return dt.date(int(value), 7, 1)
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(UsageError(f"{option}: {value!r} is not a date", hint="use YYYY-MM-DD or YYYY"))
 
 
 def _version(value: bool) -> None:
@@ -91,11 +65,20 @@ def concepts(
 
     Example: multivector concepts --format json
     """
+    from multivector.services import documents as docs
+
     try:
-        eds = default_knowledge().editions(country)
+        kb = knowledge()
+        eds = kb.editions(country)
+        if country is not None and not eds:
+            held = sorted({e.country for e in kb.editions()})
+            raise UsageError(
+                f"--country: no editions of {country.upper()!r}",
+                hint=f"editions are held for {', '.join(held)}",
+            )
     except MultivectorError as exc:
         fail(exc)
-    _emit(docs.concepts_document(eds), fmt, title="Concept editions")
+    emit(docs.concepts_document(eds), fmt, title="Concept editions")
 
 
 @app.command()
@@ -113,21 +96,24 @@ def show(
 
     Example: multivector show kaz/2020-2030 --kind principle
     """
+    from multivector.domain.concept import ElementKind
+    from multivector.interfaces.common import suggest
+    from multivector.services import documents as docs
+
     try:
-        kb = default_knowledge()
+        kb = knowledge()
         ed = kb.edition(edition)
-        kinds = {k.value for k in type(ed.elements[0].kind)} if ed.elements else set()
-        if kind is not None and kinds and kind not in kinds:
-            raise UsageError(f"--kind: unknown kind {kind!r}", hint=f"use one of {sorted(kinds)}")
-        if theme is not None and theme not in kb.codebook:
-            raise UsageError(
-                f"--theme: unknown theme {theme!r}", hint="list themes with `multivector themes`"
-            )
+        kinds = [k.value for k in ElementKind]
+        if kind is not None and kind not in kinds:
+            raise suggest(kind, kinds, "kind", hint=f"use one of {', '.join(kinds)}")
+        if theme is not None and theme not in kb.theme_ids:
+            raise suggest(theme, sorted(kb.theme_ids), "theme",
+                          hint="list themes with `multivector themes`")
         elements = ed.filter(kind=kind, theme=theme)
     except MultivectorError as exc:
         fail(exc)
     full = full or fmt in (Format.json, Format.yaml)
-    _emit(
+    emit(
         docs.show_document(ed, elements, full=full),
         fmt,
         csv_rows="elements",
@@ -152,6 +138,12 @@ def diff(
 
     Example: multivector diff kaz/2014-2020 kaz/2020-2030
     """
+    from rich.console import Console
+
+    from multivector.domain.diff import diff_editions
+    from multivector.interfaces.diffview import print_diff
+    from multivector.services import documents as docs
+
     if section not in ("changes", "relations", "claims", "counts"):
         fail(
             UsageError(
@@ -160,19 +152,19 @@ def diff(
             )
         )
     try:
-        kb = default_knowledge()
+        kb = knowledge()
         d = diff_editions(kb.edition(a), kb.edition(b))
     except MultivectorError as exc:
         fail(exc)
     if fmt is Format.table:
-        print_diff(d, Console(width=max(120, Console().width)), evidence=not brief)
+        print_diff(d, Console(), evidence=not brief)
         return
     flat = fmt not in (Format.json, Format.yaml)
     doc = docs.diff_document(d, flat_evidence=flat)
     if flat:
         summary = doc.pop("summary")
         doc = {"summary": ", ".join(f"{k} {v}" for k, v in summary.items()), **doc}
-    _emit(doc, fmt, csv_rows=section, title=f"{d.a.id} -> {d.b.id}")
+    emit(doc, fmt, csv_rows=section, title=f"{d.a.id} -> {d.b.id}")
 
 
 @app.command()
@@ -182,8 +174,7 @@ def validate(
         str | None,
         typer.Option(
             help="File kind (edition, codebook, vectors, countries, organisations, people, "
-            "places); "
-            "guessed from the content when omitted."
+            "places); guessed from the content when omitted."
         ),
     ] = None,
 ) -> None:
@@ -191,58 +182,52 @@ def validate(
 
     Example: multivector validate my-editions/
     """
-    if kind is not None and kind not in SCHEMAS:
-        fail(UsageError(f"--kind: unknown kind {kind!r}", hint=f"use one of {sorted(SCHEMAS)}"))
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            files += sorted(p.rglob("*.yaml")) + sorted(p.rglob("*.yml"))
-        else:
-            files.append(p)
+    from multivector.services.knowledge import validate as run
+    from multivector.services.knowledge import yaml_files
+
+    files = yaml_files(paths)
     if not files:
         fail(UsageError("no YAML files found", hint="name files or folders that hold .yaml files"))
-    problems: list[Problem] = []
-    for f in files:
-        file_problems = validate_path(f, kind)
-        if not file_problems and kind in (None, "edition"):
-            file_problems = _edition_references(f)
-        problems += file_problems
+    try:
+        problems = run(files, kind=kind)
+    except MultivectorError as exc:
+        fail(exc)
     for pr in problems:
         typer.echo(str(pr))
     bad = len({pr.file for pr in problems})
     err.print(
         f"{len(files)} file(s) checked, {bad} with problems, {len(problems)} problem(s)",
         markup=False,
-        highlight=False,
     )
     raise typer.Exit(1 if problems else 0)
 
 
-def _edition_references(path: Path) -> list[Problem]:
-    from multivector.adapters import knowledge_files as kf
-    from multivector.adapters.validation import detect_kind
-
-    doc = kf.read_document(path)
-    if detect_kind(doc) != "edition":
-        return []
-    edition = kf.load_edition_document(doc)
-    return default_knowledge().check_edition_references(edition, doc)
-
-
 @app.command()
 def schema(
-    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SCHEMAS)}.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="One of: edition, codebook, vectors, countries, organisations, people, places."
+        ),
+    ],
     out: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
 ) -> None:
     """Print the JSON Schema of a data file kind.
 
     Example: multivector schema edition --out edition.schema.json
     """
-    if name not in SCHEMAS:
-        fail(UsageError(f"unknown schema {name!r}", hint=f"use one of {', '.join(SCHEMAS)}"))
-    text = json.dumps(SCHEMAS[name].model_json_schema(by_alias=True), indent=2, ensure_ascii=False)
+    from multivector.services.knowledge import json_schema
+
+    try:
+        text = json.dumps(json_schema(name), indent=2, ensure_ascii=False)
+    except MultivectorError as exc:
+        fail(exc)
     if out:
-        out.write_text(text + "\n", encoding="utf-8")
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(UsageError(f"--out: cannot write {out}: {exc.strerror}",
+                            hint="choose a writable path"))
     else:
         typer.echo(text)
 
@@ -254,7 +239,7 @@ def themes(fmt: FormatOpt = Format.table) -> None:
     Example: multivector themes --format csv
     """
     try:
-        cb = default_knowledge().codebook
+        cb = knowledge().codebook
     except MultivectorError as exc:
         fail(exc)
     rows = [
@@ -269,7 +254,7 @@ def themes(fmt: FormatOpt = Format.table) -> None:
         }
         for t in cb
     ]
-    _emit({"codebook": cb.id, "version": cb.version, "themes": rows}, fmt, csv_rows="themes")
+    emit({"codebook": cb.id, "version": cb.version, "themes": rows}, fmt, csv_rows="themes")
 
 
 @app.command()
@@ -279,7 +264,7 @@ def vectors(fmt: FormatOpt = Format.table) -> None:
     Example: multivector vectors --format yaml
     """
     try:
-        scheme = default_knowledge().vectors
+        scheme = knowledge().vectors
     except MultivectorError as exc:
         fail(exc)
     rows = [
@@ -292,7 +277,7 @@ def vectors(fmt: FormatOpt = Format.table) -> None:
         }
         for v in scheme
     ]
-    _emit(
+    emit(
         {"scheme": scheme.id, "version": scheme.version, "home": scheme.home, "vectors": rows},
         fmt,
         csv_rows="vectors",
@@ -314,15 +299,28 @@ def actors_resolve(
 
     Example: multivector actors resolve "the Foreign Minister of Kazakhstan" --date 2005-06-01
     """
-    on = _date(date, "--date")
+    from multivector.services import documents as docs
+
     try:
-        res = default_knowledge().registry.resolve(text, on=on)
+        on = _mid_year(date)
+        if len(text) > 10_000:
+            raise UsageError(
+                f"the text is {len(text):,} characters", hint="resolve a name or a sentence"
+            )
+        res = knowledge().registry.resolve(text, on=on)
     except MultivectorError as exc:
         fail(exc)
-    _emit(docs.resolution_document(text, on, res), fmt, csv_rows="results")
+    emit(docs.resolution_document(text, on, res), fmt, csv_rows="results")
     if not res:
-        err.print(f"no actor found for {text!r}", markup=False, highlight=False)
+        err.print(f"no actor found for {text!r}", markup=False)
         raise typer.Exit(1)
+
+
+def _mid_year(value: str | None) -> dt.date | None:
+    """A date; a bare year means its middle (1 July), where offices of the year overlap least."""
+    if value is not None and len(value.strip()) == 4 and value.strip().isdigit():
+        return dt.date(int(value), 7, 1)
+    return parse_date(value, "--date")
 
 
 @actors_app.command("show")
@@ -334,9 +332,11 @@ def actors_show(
 
     Example: multivector actors show tokayev
     """
+    from multivector.services import documents as docs
+
     try:
-        reg = default_knowledge().registry
-        a = reg.get(actor)
+        reg = knowledge().registry
+        a = reg.get(actor if actor in reg else actor.upper() if actor.upper() in reg else actor)
     except MultivectorError as exc:
         fail(exc)
     doc = docs.actor_document(a)
@@ -350,12 +350,11 @@ def actors_show(
         }
         for x in reg.aliases_of(a.id)
     ]
-    _emit(doc, fmt, csv_rows="aliases")
+    emit(doc, fmt, csv_rows="aliases")
 
 
 cli_corpus.register(app)
 cli_analysis.register(app)
-cli_analysis.register_analyze(app)
 
 
 def main() -> None:
@@ -363,12 +362,15 @@ def main() -> None:
     try:
         app()
     except MultivectorError as exc:  # anything a command did not translate itself
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        sys.exit(1)
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(2 if isinstance(exc, UsageError) else 1)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.exit(130)
 
 
 COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
-    "actors show", "ingest", "code", "search", "doc", "events", "export", "evaluate",
-    "balance", "gap", "coverage", "trends", "keyness", "analyze",
+    "actors show", "samples", "ingest", "code", "search", "doc", "events", "export", "evaluate",
+    "balance", "gap", "coverage", "trends", "keyness", "report", "analyze",
 ]

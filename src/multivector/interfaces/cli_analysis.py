@@ -1,29 +1,38 @@
-"""Analysis commands of the CLI: balance, coverage, gap, trends, keyness (and analyze)."""
+"""Analysis commands of the CLI: balance, gap, coverage, trends, keyness, report and analyze."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
-from multivector.domain.corpus import Layer
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.cli_corpus import (
-    CountryF,
-    DbOpt,
-    FromF,
-    GenreF,
-    LangF,
-    SourceF,
-    ToF,
-    _write,
-    filters_from,
+    load_config,
     open_corpus,
+    progress_bar,
+    report_failures,
+    sources,
 )
-from multivector.interfaces.common import FormatOpt, err, fail
-from multivector.interfaces.output import Format, render
+from multivector.interfaces.common import (
+    ConceptReq,
+    DbOpt,
+    FormatOpt,
+    SampleOpt,
+    emit,
+    fail,
+    knowledge,
+    parse_date,
+    say,
+    with_filters,
+)
+from multivector.interfaces.output import Format
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from multivector.store.base import Filters
 
 PeriodOpt = Annotated[
     str,
@@ -33,37 +42,22 @@ PeriodOpt = Annotated[
         "such as 1992,2001,2014,2020.",
     ),
 ]
-BootOpt = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples (0: none).")]
+BootOpt = Annotated[
+    int, typer.Option("--bootstrap", help="Bootstrap resamples (0: none).", min=0, max=100_000)
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed of the bootstrap.")]
-ConceptReq = Annotated[str, typer.Option("--concept", help="Concept edition (kaz/2020-2030).")]
+ReportOpt = Annotated[
+    Path, typer.Option("--report", "--out", help="Report to write: .html, .pdf or .md.")
+]
 
 
-def parse_period(value: str) -> str | list[int]:
-    if value in ("year", "quarter", "edition"):
-        return value
+def _period(value: str) -> str | list[int]:
+    from multivector.services.analyses import parse_period
+
     try:
-        cuts = [int(x) for x in value.replace(" ", "").split(",") if x]
-    except ValueError:
-        fail(
-            UsageError(
-                f"--period: {value!r} is not a period",
-                hint="use year, quarter, edition or cut years like 1992,2001,2014",
-            )
-        )
-    if len(cuts) < 2 or cuts != sorted(cuts):
-        fail(UsageError("--period: give at least two cut years in increasing order"))
-    return cuts
-
-
-def _frames(db: Path | None, f: Any, *layers: str) -> dict[str, pd.DataFrame]:
-    from multivector.analysis import frames
-
-    corpus = open_corpus(db, create=False)
-    with corpus:
-        out = {"documents": frames.documents_frame(corpus.store, f)}
-        for layer in layers:
-            out[layer] = getattr(frames, f"{layer}_frame")(corpus.store, f)
-    return out
+        return parse_period(value)
+    except MultivectorError as exc:
+        fail(exc)
 
 
 def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -74,6 +68,7 @@ def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def register(app: typer.Typer) -> None:
     @app.command("balance")
+    @with_filters("country", "from", "to", "source", "genre", "lang")
     def balance_cmd(
         period: PeriodOpt = "year",
         by: Annotated[
@@ -89,45 +84,31 @@ def register(app: typer.Typer) -> None:
         ] = False,
         bootstrap: BootOpt = 1000,
         seed: SeedOpt = 0,
-        country: CountryF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
-        source: SourceF = None,
-        genre: GenreF = None,
-        lang: LangF = None,
         section: Annotated[
             str, typer.Option(help="With csv: index, shares or differences.")
         ] = "index",
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
+        filters: Filters | None = None,
     ) -> None:
         """Multi-vector balance: attention shares across vectors and the balance index
         (normalised entropy, 1 - HHI) with bootstrap 95% intervals, per period.
 
         Example: multivector balance --country KAZ --period edition
         """
-        from multivector.analysis import balance
-        from multivector.services.knowledge import default_knowledge
+        from multivector.services import analyses
 
-        f = filters_from(
-            None, None, None, None, None, date_from, date_to, source, genre, lang, country
-        )
-        kb = default_knowledge()
-        try:
-            fr = _frames(db, f, "mentions")
-            res = balance(
-                fr["mentions"],
-                period=parse_period(period),
-                by="author" if by == "speaker" else by,
-                weighting=weighting,
-                vectors=kb.vectors,
-                include_multilateral=multilateral,
-                editions=kb.editions(),
-                bootstrap=bootstrap,
-                seed=seed,
-            )
-        except MultivectorError as exc:
-            fail(exc)
+        cut = _period(period)
+        corpus = open_corpus(db, create=False)
+        with corpus:
+            try:
+                res = analyses.balance(
+                    corpus.store, corpus.knowledge, filters=filters, period=cut, by=by,
+                    weighting=weighting, multilateral=multilateral, bootstrap=bootstrap,
+                    seed=seed,
+                )
+            except MultivectorError as exc:
+                fail(exc)
         doc = {
             "weighting": weighting,
             "period": period,
@@ -136,7 +117,7 @@ def register(app: typer.Typer) -> None:
             "shares": _table(res.shares_frame()),
             "differences": _table(res.differences_frame()),
         }
-        _write(render(doc, fmt, csv_rows=section, title="Multi-vector balance"))
+        emit(doc, fmt, csv_rows=section, title="Multi-vector balance")
 
     @app.command("gap")
     def gap_cmd(
@@ -165,118 +146,91 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector gap --concept kaz/2014-2020
         """
-        from multivector.analysis import gap
-        from multivector.services.knowledge import default_knowledge
+        from multivector.services import analyses
 
-        kb = default_knowledge()
-        try:
-            edition = kb.edition(concept)
-            fr = _frames(db, None, "mentions", "themes", "elements", "events")
-            res = gap(
-                edition,
-                fr["mentions"],
-                kb.vectors,
-                themes=fr["themes"],
-                elements=fr["elements"],
-                events=fr["events"],
-                period="all" if whole else None,
-                all_countries=all_countries,
-                rule=rule,
-                bootstrap=bootstrap,
-                seed=seed,
-            )
-        except MultivectorError as exc:
-            fail(exc)
+        corpus = open_corpus(db, create=False, concept=concept)
+        with corpus:
+            try:
+                res = analyses.gap(
+                    corpus.store, corpus.knowledge, concept, all_countries=all_countries,
+                    all_dates=whole, rule=rule, bootstrap=bootstrap, seed=seed,
+                )
+            except MultivectorError as exc:
+                fail(exc)
         doc = {
-            "edition": edition.id,
+            "edition": res.edition,
             "vectors": _table(res.vectors_frame()),
             "priorities": _table(res.priorities_frame()),
         }
-        _write(render(doc, fmt, csv_rows=section, title=f"Declared versus observed: {concept}"))
+        emit(doc, fmt, csv_rows=section, title=f"Declared versus observed: {res.edition}")
 
     @app.command("coverage")
+    @with_filters("country", "from", "to")
     def coverage_cmd(
         concept: ConceptReq,
         period: PeriodOpt = "year",
-        country: CountryF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
         section: Annotated[
             str, typer.Option(help="With csv: scorecard, timeline or evidence.")
         ] = "scorecard",
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
+        filters: Filters | None = None,
     ) -> None:
         """Priority coverage: each element's evidence over time, the share of periods with
         evidence, silent elements, and the strongest passages.
 
         Example: multivector coverage --concept kaz/2020-2030 --country KAZ
         """
-        from multivector.analysis.coverage import coverage
-        from multivector.services.knowledge import default_knowledge
+        from multivector.services import analyses
 
-        f = filters_from(
-            None, None, None, None, None, date_from, date_to, None, None, None, country
-        )
-        try:
-            edition = default_knowledge().edition(concept)
-            fr = _frames(db, f, "elements", "events")
-            res = coverage(
-                edition,
-                fr["elements"],
-                fr["events"],
-                period=parse_period(period),
-                documents=fr["documents"],
-            )
-        except MultivectorError as exc:
-            fail(exc)
+        cut = _period(period)
+        corpus = open_corpus(db, create=False, concept=concept)
+        with corpus:
+            try:
+                res = analyses.coverage(
+                    corpus.store, corpus.knowledge, concept, filters=filters, period=cut
+                )
+            except MultivectorError as exc:
+                fail(exc)
         doc = {
-            "edition": edition.id,
+            "edition": res.edition,
             "scorecard": _table(res.scorecard_frame()),
             "timeline": _table(res.timeline_frame()),
             "evidence": _table(res.evidence_frame()),
         }
-        _write(render(doc, fmt, csv_rows=section, title=f"Coverage of {concept}"))
+        emit(doc, fmt, csv_rows=section, title=f"Coverage of {res.edition}")
 
     @app.command("trends")
+    @with_filters("country", "from", "to", "source", "genre", "lang")
     def trends_cmd(
         period: PeriodOpt = "year",
         level: Annotated[str, typer.Option(help="leaf themes or theme family.")] = "family",
-        country: CountryF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
-        source: SourceF = None,
-        genre: GenreF = None,
-        lang: LangF = None,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
+        filters: Filters | None = None,
     ) -> None:
         """Theme attention over time: each theme's share of passages per period.
 
         Example: multivector trends --level family --period 1992,2001,2014,2020 -f csv
         """
-        from multivector.analysis.trends import theme_attention
+        from multivector.services import analyses
 
+        cut = _period(period)
         if level not in ("leaf", "family"):
             fail(UsageError(f"--level: {level!r}", hint="use leaf or family"))
-        f = filters_from(
-            None, None, None, None, None, date_from, date_to, source, genre, lang, country
-        )
-        try:
-            fr = _frames(db, f, "themes")
-            res = theme_attention(
-                fr["themes"], fr["documents"], period=parse_period(period),
-                level="leaf" if level == "leaf" else "family",
-            )
-        except MultivectorError as exc:
-            fail(exc)
-        _write(
-            render(
-                {"level": level, "trends": res.records()},
-                fmt,
-                csv_rows="trends",
-                title="Theme attention over time",
-            )
+        corpus = open_corpus(db, create=False)
+        with corpus:
+            try:
+                res = analyses.trends(
+                    corpus.store, corpus.knowledge, filters=filters, period=cut, level=level
+                )
+            except MultivectorError as exc:
+                fail(exc)
+        emit(
+            {"level": level, "trends": res.records()},
+            fmt,
+            csv_rows="trends",
+            title="Theme attention over time",
         )
 
     @app.command("keyness")
@@ -288,8 +242,8 @@ def register(app: typer.Typer) -> None:
         b: Annotated[str, typer.Option("--b", help="Side B, like --a.")],
         by: Annotated[str, typer.Option(help="year, country or source.")] = "year",
         what: Annotated[str, typer.Option(help="terms or themes.")] = "terms",
-        top: Annotated[int, typer.Option(help="Most key items per side.")] = 30,
-        min_freq: Annotated[int, typer.Option(help="Least frequency of a term.")] = 5,
+        top: Annotated[int, typer.Option(help="Most key items per side.", min=1)] = 30,
+        min_freq: Annotated[int, typer.Option(help="Least frequency of a term.", min=1)] = 5,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
@@ -298,46 +252,80 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector keyness --a 1992-2013 --b 2014-2024 --what themes
         """
-        from multivector.analysis.trends import Split, keyness_terms, keyness_themes
+        from multivector.services import analyses
 
-        try:
-            if by == "year":
-                split = Split.years(_years(a), _years(b))
-            elif by in ("country", "source"):
-                split = Split.values(by, a, b)
-            else:
-                raise UsageError(f"--by: {by!r}", hint="use year, country or source")
-            if what == "terms":
-                fr = _frames(db, None, "passages")
-                res = keyness_terms(
-                    fr["passages"], split, min_freq=min_freq, top=top, documents=fr["documents"]
+        corpus = open_corpus(db, create=False)
+        with corpus:
+            try:
+                res = analyses.keyness(
+                    corpus.store, a=a, b=b, by=by, what=what, top=top, min_freq=min_freq
                 )
-            elif what == "themes":
-                fr = _frames(db, None, "themes")
-                res = keyness_themes(fr["themes"], split, top=top)
-            else:
-                raise UsageError(f"--what: {what!r}", hint="use terms or themes")
-        except MultivectorError as exc:
-            fail(exc)
-        _write(
-            render(
-                {"a": a, "b": b, "what": what, "keyness": res.records()},
-                fmt,
-                csv_rows="keyness",
-                title=f"Keyness: {a} vs {b}",
-            )
+            except MultivectorError as exc:
+                fail(exc)
+        emit(
+            {"a": a, "b": b, "what": what, "keyness": res.records()},
+            fmt,
+            csv_rows="keyness",
+            title=f"Keyness: {a} vs {b}",
         )
 
+    @app.command()
+    @with_filters("country", "from", "to", "source", "genre", "lang")
+    def report(
+        concept: ConceptReq,
+        out: Annotated[
+            Path, typer.Option("--out", "-o", help="Report to write: .html, .pdf or .md.")
+        ],
+        period: PeriodOpt = "edition",
+        bootstrap: BootOpt = 1000,
+        seed: SeedOpt = 0,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+        db: DbOpt = None,
+        filters: Filters | None = None,
+    ) -> None:
+        """Write the report (HTML, PDF or Markdown) of the stored corpus against a concept
+        edition, without ingesting anything: balance, coverage, declared versus observed,
+        trends, events and the evidence behind every figure.
 
-def register_analyze(app: typer.Typer) -> None:
+        Example: multivector report --concept kaz/2020-2030 --country KAZ --out report.html
+        """
+        from multivector.services.reporting import check_report_path
+        from multivector.services.reporting import report as run
+
+        cut = _period(period)
+        try:
+            check_report_path(out)
+        except MultivectorError as exc:
+            fail(exc)
+        corpus = open_corpus(db, create=False, concept=concept)
+        with corpus:
+            try:
+                data = run(corpus, concept, out, filters=filters, period=cut,
+                           bootstrap=bootstrap, seed=seed, step=None if quiet else _step)
+            except MultivectorError as exc:
+                fail(exc)
+        say(f"report written to {out}")
+        for line in data.findings:
+            say(f"  - {line}")
+
     @app.command()
     def analyze(
-        paths: Annotated[list[Path], typer.Argument(help="Files or folders to analyse.")],
         concept: ConceptReq,
-        report: Annotated[
-            Path,
-            typer.Option("--report", help="Report to write: .html (self-contained), .pdf or .md."),
-        ],
+        report: ReportOpt,
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Files or folders to analyse.")
+        ] = None,
+        sample: SampleOpt = None,
+        country: Annotated[
+            list[str] | None,
+            typer.Option("--country", help="With --sample: only these countries (ISO3)."),
+        ] = None,
+        date_from: Annotated[
+            str | None, typer.Option("--from", help="With --sample: from this year.")
+        ] = None,
+        date_to: Annotated[
+            str | None, typer.Option("--to", help="With --sample: up to this year.")
+        ] = None,
         period: PeriodOpt = "edition",
         bootstrap: BootOpt = 1000,
         seed: SeedOpt = 0,
@@ -349,88 +337,58 @@ def register_analyze(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
         db: DbOpt = None,
     ) -> None:
-        """The main job: ingest and code the documents, run every analysis against the concept
-        edition, and write the report (HTML, PDF or Markdown), with progress.
+        """The main job: ingest and code the documents (files, or a bundled --sample), run
+        every analysis against the concept edition, and write the report (HTML, PDF or
+        Markdown), with progress.
 
-        Example: multivector analyze speeches/KAZ_* --concept kaz/2020-2030 --report report.html
+        Example: multivector analyze --sample ungd-central-asia --country KAZ --concept
+        kaz/2020-2030 --report report.html
         """
         from multivector.domain.corpus import DocumentMeta, Genre
-        from multivector.interfaces.cli_corpus import _run_ingest, load_config
-        from multivector.report import render_report
-        from multivector.services.report_builder import build_report
-        from multivector.store.base import Filters
+        from multivector.services.reporting import analyze as run
+        from multivector.services.reporting import check_report_path
 
-        if report.suffix.lower() not in (".html", ".htm", ".pdf", ".md"):
-            fail(
-                UsageError(
-                    f"--report: cannot write {report.suffix or 'a file without suffix'}",
-                    hint="name a .html, .pdf or .md file",
-                )
-            )
-        if genre is not None and genre not in {g.value for g in Genre}:
-            fail(
-                UsageError(
-                    f"--genre: unknown genre {genre!r}",
-                    hint=f"use one of {', '.join(g.value for g in Genre)}",
-                )
-            )
-
-        def say(message: str) -> None:
-            if not quiet:
-                err.print(f"· {message}", markup=False, highlight=False)
-
+        cut = _period(period)
+        try:
+            check_report_path(report)
+            if genre is not None and genre not in {g.value for g in Genre}:
+                raise UsageError(f"--genre: unknown genre {genre!r}",
+                                 hint=f"use one of {', '.join(g.value for g in Genre)}")
+            if lang is not None and lang not in ("en", "ru", "kk"):
+                raise UsageError(f"--lang: unsupported language {lang!r}", hint="use en, ru or kk")
+            first = parse_date(date_from, "--from")
+            last = parse_date(date_to, "--to", end=True)
+            if first and last and first > last:
+                raise UsageError(f"--from {date_from} is later than --to {date_to}",
+                                 hint="swap them, or drop one")
+            knowledge().edition(concept)
+        except MultivectorError as exc:
+            fail(exc)
+        years = (first.year if first else 0, last.year if last else 9999) if (
+            first or last) else None
+        overrides = DocumentMeta(genre=Genre(genre) if genre else None, language=lang)
+        docs, total = sources(paths, sample, overrides=overrides, countries=country or (),
+                              years=years)
         corpus = open_corpus(db, create=True, concept=concept, config=load_config(config))
         with corpus:
             try:
-                edition = corpus.knowledge.edition(concept)
-                say(f"ingesting into {corpus.store}")
-                overrides = DocumentMeta(genre=Genre(genre) if genre else None, language=lang)
-                result = _run_ingest(corpus, paths, overrides, None, 50_000_000, quiet)
-                for failure in result.failures:
-                    err.print(f"failed: {failure}", markup=False, highlight=False)
-                ids = [r["doc_id"] for r in result.ingested + result.duplicates]
-                if not ids:
-                    raise UsageError(
-                        "no document could be read from the paths given",
-                        hint="check the paths and the failures above",
+                with progress_bar(quiet) as bar:
+                    task = bar.add_task("ingesting", total=total)
+                    result = run(
+                        corpus, docs, concept, report, period=cut, bootstrap=bootstrap,
+                        seed=seed, step=None if quiet else _step,
+                        progress=lambda name, n: bar.update(
+                            task, completed=n, description=Path(name).name[:40]
+                        ),
                     )
-                say(
-                    f"{len(result.ingested)} new, {len(result.duplicates)} already stored, "
-                    f"{len(result.failures)} failed"
-                )
-                coded = {
-                    a.doc_id
-                    for a in corpus.store.annotations(
-                        layers=[Layer.ELEMENT], filters=Filters(doc_ids=tuple(ids))
-                    )
-                    if a.attrs.get("edition") == edition.id
-                }
-                stale = [d for d in ids if d not in coded]
-                if stale:
-                    say(f"coding {len(stale)} documents against {edition.id}")
-                    corpus.code(filters=Filters(doc_ids=tuple(stale)))
-                data = build_report(
-                    corpus,
-                    edition,
-                    doc_ids=ids,
-                    period=parse_period(period),
-                    bootstrap=bootstrap,
-                    seed=seed,
-                    step=say,
-                )
-                say(f"rendering {report}")
-                render_report(data, report)
             except MultivectorError as exc:
                 fail(exc)
-        err.print(f"report written to {report}", markup=False, highlight=False)
-        for line in data.findings:
-            err.print(f"  - {line}", markup=False, highlight=False)
-        raise typer.Exit(1 if result.failures or result.interrupted else 0)
+        report_failures(result.ingest)
+        say(f"report written to {report}")
+        for line in result.data.findings:
+            say(f"  - {line}")
+        raise typer.Exit(0 if result.ingest.ok else 1)
 
 
-def _years(value: str) -> tuple[int, int]:
-    try:
-        first, _, last = value.partition("-")
-        return int(first), int(last or first)
-    except ValueError:
-        raise UsageError(f"{value!r} is not a year range", hint="write 1992-2013") from None
+def _step(message: str) -> None:
+    say(f"· {message}")

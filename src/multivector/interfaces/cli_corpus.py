@@ -1,43 +1,45 @@
-"""Corpus commands of the CLI: ingest, code, search, doc, events, export, evaluate."""
+"""Corpus commands of the CLI: samples, ingest, code, search, doc, events, export, evaluate."""
 
 from __future__ import annotations
 
 import datetime as dt
-import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from multivector.domain.corpus import DocumentMeta, Genre
 from multivector.errors import MultivectorError, UsageError
-from multivector.interfaces.common import FormatOpt, err, fail
-from multivector.interfaces.output import Format, render
-from multivector.services.corpus import Corpus
-from multivector.store.base import Filters
-from multivector.store.sqlite import SQLiteStore, default_db_path
+from multivector.interfaces.common import (
+    ConceptOpt,
+    ConfigOpt,
+    DbOpt,
+    FormatOpt,
+    SampleOpt,
+    emit,
+    err,
+    fail,
+    knowledge,
+    say,
+    with_filters,
+)
+from multivector.interfaces.output import Format
 
-DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="Corpus database (default: $MULTIVECTOR_DB or ./multivector.db)."),
-]
-ConfigOpt = Annotated[
-    Path | None,
-    typer.Option("--config", help="Pipeline config (YAML/JSON): components and their settings."),
-]
-ConceptOpt = Annotated[
-    str | None,
-    typer.Option("--concept", help="Concept edition to code passages against (kaz/2020-2030)."),
-]
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from multivector.ingest.readers import Failure, RawDocument
+    from multivector.services.corpus import Corpus
+    from multivector.services.ingest import IngestReport
+    from multivector.store.base import Filters
 
 
 def load_config(path: Path | None, unit: str = "paragraph") -> dict[str, Any] | None:
     """A pipeline config from a YAML/JSON file, with the passage unit applied."""
     from multivector.pipeline import DEFAULT_CONFIG
 
+    if unit not in ("paragraph", "sentence"):
+        fail(UsageError(f"--unit: unknown unit {unit!r}", hint="use paragraph or sentence"))
     if path is None and unit == "paragraph":
         return None
     config: dict[str, Any] = {"components": list(DEFAULT_CONFIG["components"]), "settings": {}}
@@ -46,7 +48,7 @@ def load_config(path: Path | None, unit: str = "paragraph") -> dict[str, Any] | 
 
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as exc:
             fail(
                 UsageError(
                     f"--config: cannot read {path}: {exc}",
@@ -73,79 +75,123 @@ def open_corpus(
     concept: str | None = None,
     config: dict[str, Any] | None = None,
 ) -> Corpus:
-    path = db or default_db_path()
-    if not create and str(path) != ":memory:" and not Path(path).exists():
-        fail(
-            UsageError(
-                f"no corpus at {path}",
-                hint="ingest documents first with `multivector ingest PATH`, or pass --db",
-            )
-        )
+    """The corpus at ``--db``; an unknown ``--concept`` fails before any file is made."""
+    from multivector.services.corpus import Corpus
+    from multivector.services.stores import open_store
+
     try:
-        return Corpus(store=SQLiteStore(path, create=create), config=config, edition=concept)
+        kb = knowledge()
+        edition = kb.edition(concept).id if concept else None
+        return Corpus(store=open_store(db, create=create), knowledge=kb, config=config,
+                      edition=edition)
     except MultivectorError as exc:
-        return fail(exc)
+        fail(exc)
 
 
-def filters_from(
-    actor: list[str] | None,
-    vector: list[str] | None,
-    theme: list[str] | None,
-    element: list[str] | None,
-    event: list[str] | None,
-    date_from: str | None,
-    date_to: str | None,
-    source: list[str] | None,
-    genre: list[str] | None,
-    lang: list[str] | None,
-    country: list[str] | None,
-) -> Filters:
-    def day(value: str | None, name: str) -> dt.date | None:
-        if value is None:
-            return None
+def sources(
+    paths: list[Path] | None,
+    sample: str | None,
+    *,
+    overrides: Any = None,
+    text_column: str | None = None,
+    max_bytes: int = 50_000_000,
+    countries: Iterable[str] = (),
+    years: tuple[int, int] | None = None,
+) -> tuple[Iterator[RawDocument | Failure], int]:
+    """The documents to ingest, from paths or a bundled sample, and how many files they are."""
+    from multivector.services.ingest import count_files, read_files
+
+    if sample and paths:
+        fail(UsageError("give paths or --sample, not both", hint="drop one of them"))
+    if sample:
+        from multivector import samples
+
         try:
-            return (
-                dt.date(int(value), 1 if name == "--from" else 12, 1 if name == "--from" else 31)
-                if len(value) == 4
-                else dt.date.fromisoformat(value)
-            )
-        except ValueError:
-            return fail(UsageError(f"{name}: {value!r} is not a date", hint="use YYYY-MM-DD"))
+            s = samples.get_sample(sample)
+            wanted = [c.upper() for c in countries]
+            unknown = [c for c in wanted if c not in s.countries]
+            if unknown:
+                raise UsageError(
+                    f"--country: the sample {s.name} holds no statements of {', '.join(unknown)}",
+                    hint=f"it holds {', '.join(s.countries)}",
+                )
+            docs = samples.iter_documents(s.name, countries=wanted or None, years=years)
+        except MultivectorError as exc:
+            fail(exc)
+        total = s.count
+        return docs, total
+    if not paths:
+        fail(UsageError("nothing to ingest", hint="give files or folders, or --sample NAME "
+                        "(list them with `multivector samples`)"))
+    if countries or years:
+        fail(UsageError("--country and --from/--to select documents of a --sample",
+                        hint="for files, pass only the files you want"))
+    docs = read_files(paths, overrides=overrides, text_column=text_column, max_bytes=max_bytes)
+    return docs, count_files(paths)
 
-    return Filters(
-        actors=tuple(actor or ()),
-        vectors=tuple(vector or ()),
-        themes=tuple(theme or ()),
-        elements=tuple(element or ()),
-        event_types=tuple(event or ()),
-        date_from=day(date_from, "--from"),
-        date_to=day(date_to, "--to"),
-        sources=tuple(source or ()),
-        genres=tuple(genre or ()),
-        languages=tuple(lang or ()),
-        countries=tuple(c.upper() for c in country or ()),
+
+def progress_bar(quiet: bool) -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not err.is_terminal,
+        transient=True,
     )
 
 
-ActorF = Annotated[list[str] | None, typer.Option("--actor", help="Actor id (repeatable).")]
-VectorF = Annotated[list[str] | None, typer.Option("--vector", help="Vector id (repeatable).")]
-ThemeF = Annotated[list[str] | None, typer.Option("--theme", help="Theme id or family.")]
-ElementF = Annotated[list[str] | None, typer.Option("--element", help="Concept element id.")]
-EventF = Annotated[list[str] | None, typer.Option("--event", help="Event type (repeatable).")]
-FromF = Annotated[
-    str | None, typer.Option("--from", help="Documents dated on/after (YYYY[-MM-DD]).")
-]
-ToF = Annotated[str | None, typer.Option("--to", help="Documents dated on/before (YYYY[-MM-DD]).")]
-SourceF = Annotated[list[str] | None, typer.Option("--source", help="Source (repeatable).")]
-GenreF = Annotated[list[str] | None, typer.Option("--genre", help="Genre (repeatable).")]
-LangF = Annotated[list[str] | None, typer.Option("--lang", help="Language en/ru/kk.")]
-CountryF = Annotated[list[str] | None, typer.Option("--country", help="Speaker's ISO3 country.")]
+def report_failures(report: IngestReport) -> None:
+    for f in report.failures:
+        err.print(f"failed: {f}", markup=False)
+    if report.stopped is not None:
+        err.print(f"error: {report.stopped}", markup=False)
+        err.print(f"stopped; stored before the error: {report.describe()}", markup=False)
+
+
+def _write(text: str | None) -> None:
+    import sys
+
+    if text is not None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def register(app: typer.Typer) -> None:
     @app.command()
+    def samples(fmt: FormatOpt = Format.table) -> None:
+        """List the samples bundled with multivector: corpora to run every command on, with
+        their source, licence and citation.
+
+        Example: multivector analyze --sample ungd-central-asia --country KAZ --concept
+        kaz/2020-2030 --report report.html
+        """
+        from multivector import samples as bundled
+
+        rows = [
+            {
+                "name": s.name,
+                "kind": s.kind,
+                "title": s.title,
+                "count": s.count,
+                "years": f"{s.years[0]}-{s.years[1]}",
+                "countries": list(s.countries),
+                "size_kb": round(s.size / 1024),
+                "licence": s.licence,
+                "cite": s.citation,
+            }
+            for s in bundled.list_samples()
+        ]
+        emit({"samples": rows}, fmt, csv_rows="samples", title="Bundled samples")
+
+    @app.command()
     def ingest(
-        paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Files or folders to ingest.")
+        ] = None,
+        sample: SampleOpt = None,
         db: DbOpt = None,
         source: Annotated[str | None, typer.Option(help="Source name for every document.")] = None,
         genre: Annotated[
@@ -153,7 +199,11 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="speech, statement, news, analysis, official_document or other."),
         ] = None,
         lang: Annotated[str | None, typer.Option(help="Language (en, ru, kk) if known.")] = None,
-        country: Annotated[str | None, typer.Option(help="Speaker's ISO3 country.")] = None,
+        country: Annotated[
+            list[str] | None,
+            typer.Option(help="Speaker's ISO3 country of every document (with --sample: the "
+                         "countries to take, repeatable)."),
+        ] = None,
         date: Annotated[
             str | None, typer.Option(help="Date of every document (YYYY-MM-DD).")
         ] = None,
@@ -169,7 +219,8 @@ def register(app: typer.Typer) -> None:
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         fmt: FormatOpt = Format.table,
     ) -> None:
-        """Ingest documents (txt, md, html, pdf, docx, jsonl, csv), code them and store them.
+        """Ingest documents (txt, md, html, pdf, docx, jsonl, csv) or a bundled sample, code
+        them and store them.
 
         The same text is stored once however often it is ingested; a failed file or row is
         reported and the rest goes on (exit code 1 if anything failed). An interrupted run
@@ -177,55 +228,57 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector ingest speeches/ --concept kaz/2020-2030 --genre speech
         """
+        from multivector.domain.corpus import DocumentMeta, Genre
+
         if genre is not None and genre not in {g.value for g in Genre}:
-            fail(
-                UsageError(
-                    f"--genre: unknown genre {genre!r}",
-                    hint=f"use one of {', '.join(g.value for g in Genre)}",
-                )
-            )
+            fail(UsageError(f"--genre: unknown genre {genre!r}",
+                            hint=f"use one of {', '.join(g.value for g in Genre)}"))
         if lang is not None and lang not in ("en", "ru", "kk"):
             fail(UsageError(f"--lang: unsupported language {lang!r}", hint="use en, ru or kk"))
+        if max_mb <= 0:
+            fail(UsageError(f"--max-mb: {max_mb} is not a size", hint="give megabytes, e.g. 50"))
         try:
             day = dt.date.fromisoformat(date) if date else None
         except ValueError:
             fail(UsageError(f"--date: {date!r} is not a date", hint="use YYYY-MM-DD"))
+        countries = [c.upper() for c in country or []]
+        if not sample and len(countries) > 1:
+            fail(UsageError("--country: give one country for files",
+                            hint="each document has one speaker's country"))
         overrides = DocumentMeta(
             source=source,
             genre=Genre(genre) if genre else None,
             language=lang,
-            country=country.upper() if country else None,
+            country=countries[0] if countries and not sample else None,
             date=day,
         )
-        corpus = open_corpus(
-            db,
-            create=True,
-            concept=concept,
-            config=load_config(config, unit),
+        docs, total = sources(
+            paths, sample, overrides=overrides, text_column=text_column,
+            max_bytes=int(max_mb * 1e6), countries=countries if sample else (),
         )
+        corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit))
         with corpus:
-            report = _run_ingest(corpus, paths, overrides, text_column, int(max_mb * 1e6), quiet)
-        summary = report.summary()
-        for f in report.failures:
-            err.print(f"failed: {f}", markup=False, highlight=False)
-        doc: dict[str, Any] = {"summary": summary, "documents": report.records()}
+            try:
+                with progress_bar(quiet) as bar:
+                    task = bar.add_task("ingesting", total=total)
+                    report = corpus.ingest_documents(
+                        docs,
+                        progress=lambda name, n: bar.update(
+                            task, completed=n, description=Path(name).name[:40]
+                        ),
+                    )
+            except MultivectorError as exc:
+                fail(exc)
+        report_failures(report)
         if fmt is Format.table:
-            err.print(
-                f"{summary['ingested']} ingested, {summary['duplicates']} duplicates skipped, "
-                f"{summary['failed']} failed; {summary['passages']} passages, "
-                f"{summary['annotations']} annotations in {summary['seconds']} s "
-                f"-> {corpus.store}",
-                markup=False,
-                highlight=False,
-            )
+            say(f"{report.describe()} -> {corpus.store}")
         else:
+            from multivector.interfaces.output import render
+
+            doc = {"summary": report.summary(), "documents": report.records()}
             _write(render(doc, fmt, csv_rows="documents"))
         if report.interrupted:
-            err.print(
-                "interrupted: what was stored is complete; run the same command again to finish",
-                markup=False,
-                highlight=False,
-            )
+            say("interrupted: what was stored is complete; run the same command again to finish")
             raise typer.Exit(130)
         raise typer.Exit(0 if report.ok else 1)
 
@@ -242,18 +295,16 @@ def register(app: typer.Typer) -> None:
         corpus = open_corpus(db, create=False, concept=concept, config=load_config(config))
         with corpus:
             try:
-                with _progress(False) as bar:
+                with progress_bar(False) as bar:
                     task = bar.add_task("coding", total=corpus.store.count()["documents"])
                     result = corpus.code(progress=lambda _m, n: bar.update(task, completed=n))
             except MultivectorError as exc:
                 fail(exc)
-        err.print(
-            f"re-coded {result['documents']} documents: {result['annotations']} annotations",
-            markup=False,
-            highlight=False,
-        )
+        say(f"re-coded {result['documents']} documents: {result['annotations']} annotations")
 
     @app.command()
+    @with_filters("actor", "vector", "theme", "element", "event", "from", "to", "source",
+                  "genre", "lang", "country")
     def search(
         query: Annotated[
             str,
@@ -268,18 +319,7 @@ def register(app: typer.Typer) -> None:
                 "--semantic", help="Nearest passages by meaning (multilingual embeddings)."
             ),
         ] = False,
-        actor: ActorF = None,
-        vector: VectorF = None,
-        theme: ThemeF = None,
-        element: ElementF = None,
-        event: EventF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
-        source: SourceF = None,
-        genre: GenreF = None,
-        lang: LangF = None,
-        country: CountryF = None,
-        limit: Annotated[int, typer.Option(help="Most hits to show.")] = 20,
+        limit: Annotated[int, typer.Option(help="Most hits to show (1-10000).")] = 20,
         exact: Annotated[
             bool,
             typer.Option(
@@ -289,22 +329,26 @@ def register(app: typer.Typer) -> None:
         ] = False,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
+        filters: Filters | None = None,
     ) -> None:
         """Search passages: full text (default) or by meaning, with filters; keyword in context.
 
         A full-text query finds an actor under all its names and languages ("Россия" finds
         "Russia"); --exact turns that off. --semantic finds passages by meaning, across
-        languages.
+        languages. Exit codes: 0 hits found, 1 no hits, 2 a malformed query or option.
 
         Example: multivector search "Semipalatinsk" --country KAZ --from 1992 --to 2000
         """
-        f = filters_from(
-            actor, vector, theme, element, event, date_from, date_to, source, genre, lang, country
-        )
+        from multivector.services.corpus import check_query
+
+        try:
+            check_query(query, semantic=semantic, limit=limit)
+        except MultivectorError as exc:
+            fail(exc)
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = corpus.search(query, semantic=semantic, filters=f, limit=limit,
+                res = corpus.search(query, semantic=semantic, filters=filters, limit=limit,
                                     expand=not exact)
             except MultivectorError as exc:
                 fail(exc)
@@ -314,13 +358,14 @@ def register(app: typer.Typer) -> None:
         ]
         if fmt is Format.table:
             for x in expansions:
-                err.print(f"{x['typed']} ({x['actor']}) also as: {', '.join(x['names'])}"
-                          " (--exact: as typed only)", markup=False, highlight=False)
+                say(f"{x['typed']} ({x['actor']}) also as: {', '.join(x['names'])}"
+                    " (--exact: as typed only)")
             _print_hits(res.records())
             if not len(res) and not semantic:
-                err.print("hint: --semantic finds passages by meaning, in any language",
-                          markup=False, highlight=False)
+                say("hint: --semantic finds passages by meaning, in any language")
         else:
+            from multivector.interfaces.output import render
+
             out: dict[str, Any] = {"query": query, "semantic": semantic}
             if res.expanded:
                 out["expanded_query"] = res.expanded.query
@@ -342,53 +387,49 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector doc 3fa2c1 --layer event --layer theme
         """
+        from multivector.domain.corpus import Layer
+        from multivector.interfaces.common import suggest
+        from multivector.services.corpus import annotation_row, document_row
+
+        layers = [x.value for x in Layer]
+        for x in layer or []:
+            if x not in layers:
+                fail(suggest(x, layers, "layer", hint=f"use {', '.join(layers)}"))
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
                 document, passages, annotations = corpus.document(doc_id)
             except MultivectorError as exc:
                 fail(exc)
-        from multivector.services.corpus import annotation_row, document_row
-
         rows = [
             annotation_row(a, document.text)
             for a in annotations
             if not layer or a.layer.value in layer
         ]
         out = {**document_row(document), "passages": len(passages), "annotations": rows}
-        _write(render(out, fmt, csv_rows="annotations", title=document.meta.title))
+        emit(out, fmt, csv_rows="annotations", title=document.meta.title)
 
     @app.command()
+    @with_filters("actor", "vector", "theme", "event", "from", "to", "source", "genre", "lang",
+                  "country")
     def events(
-        actor: ActorF = None,
-        vector: VectorF = None,
-        theme: ThemeF = None,
-        event: EventF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
-        source: SourceF = None,
-        genre: GenreF = None,
-        lang: LangF = None,
-        country: CountryF = None,
         limit: Annotated[
             int, typer.Option(help="Show the first N events by date (0: all).", min=0)
         ] = 0,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
+        filters: Filters | None = None,
     ) -> None:
         """Diplomatic events found in the corpus, with actor, counterpart, date and evidence.
 
         Example: multivector events --event visit --event agreement_signed --from 2015
         """
-        f = filters_from(
-            actor, vector, theme, None, event, date_from, date_to, source, genre, lang, country
-        )
         corpus = open_corpus(db, create=False)
         with corpus:
-            table = corpus.events(f)
+            table = corpus.events(filters)
         rows = table.records()
         if limit and len(rows) > limit:
-            err.print(f"showing the first {limit} of {len(rows)} events (--limit 0: all)")
+            say(f"showing the first {limit} of {len(rows)} events (--limit 0: all)")
             rows = rows[:limit]
         if fmt in (Format.table, Format.md):  # a readable subset; json/csv/yaml give every field
             rows = [
@@ -398,14 +439,16 @@ def register(app: typer.Typer) -> None:
                     "actor": r["actor"],
                     "counterpart": r["counterpart"],
                     "place": r["place"],
-                    "evidence": _clip(r["evidence"], 160),
-                    "doc": f"{r['doc_id'][:12]}:{r['passage']}",
+                    "evidence": r["evidence"],
+                    "doc": f"{r['doc_id']}:{r['passage']}",
                 }
                 for r in rows
             ]
-        _write(render({"events": rows}, fmt, csv_rows="events"))
+        emit({"events": rows}, fmt, csv_rows="events")
 
     @app.command()
+    @with_filters("actor", "vector", "theme", "event", "from", "to", "source", "genre", "lang",
+                  "country")
     def export(
         what: Annotated[
             str, typer.Option("--what", help="documents, passages, annotations or events.")
@@ -419,17 +462,8 @@ def register(app: typer.Typer) -> None:
                 "--out", "-o", help="Output file (default: standard output; parquet needs --out)."
             ),
         ] = None,
-        actor: ActorF = None,
-        vector: VectorF = None,
-        theme: ThemeF = None,
-        event: EventF = None,
-        date_from: FromF = None,
-        date_to: ToF = None,
-        source: SourceF = None,
-        genre: GenreF = None,
-        lang: LangF = None,
-        country: CountryF = None,
         db: DbOpt = None,
+        filters: Filters | None = None,
     ) -> None:
         """Export documents, passages, annotations or events as CSV, Parquet or JSON Lines.
 
@@ -437,17 +471,17 @@ def register(app: typer.Typer) -> None:
         """
         from multivector.services.export import write_rows
 
-        f = filters_from(
-            actor, vector, theme, None, event, date_from, date_to, source, genre, lang, country
-        )
+        if what not in ("documents", "passages", "annotations", "events"):
+            fail(UsageError(f"--what: cannot export {what!r}",
+                            hint="use documents, passages, annotations or events"))
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                n = write_rows(corpus.export_rows(what, f), out_format, out)
+                n = write_rows(corpus.export_rows(what, filters), out_format, out)
             except MultivectorError as exc:
                 fail(exc)
         if out is not None:
-            err.print(f"wrote {n} {what} rows to {out}", markup=False, highlight=False)
+            say(f"wrote {n} {what} rows to {out}")
 
     @app.command()
     def evaluate(
@@ -464,16 +498,10 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector evaluate --gold src/multivector/data/gold/passages-v1.jsonl
         """
-        from multivector.pipeline import Pipeline
-        from multivector.services.evaluate import evaluate as run_eval
-        from multivector.services.evaluate import read_gold
+        from multivector.services.evaluate import evaluate_file
 
-        corpus = Corpus(store=SQLiteStore(":memory:"), edition=concept, config=load_config(config))
         try:
-            passages = read_gold(gold)
-            leaves = frozenset(t.id for t in corpus.knowledge.codebook.leaves)
-            result = run_eval(passages, Pipeline.from_config(corpus.config, corpus.context),
-                              leaves=leaves)
+            result = evaluate_file(gold, knowledge(), config=load_config(config), edition=concept)
         except MultivectorError as exc:
             fail(exc)
         doc: dict[str, Any] = {
@@ -483,49 +511,16 @@ def register(app: typer.Typer) -> None:
         }
         if errors:
             doc["errors"] = list(result.errors)
-        _write(render(doc, fmt, csv_rows="labels", title=f"Evaluation on {gold}"))
-
-
-def _run_ingest(
-    corpus: Corpus,
-    paths: list[Path],
-    overrides: DocumentMeta,
-    text_column: str | None,
-    max_bytes: int,
-    quiet: bool,
-) -> Any:
-    from multivector.ingest.readers import iter_paths
-
-    total = sum(1 for _ in iter_paths(paths))
-    with _progress(quiet) as bar:
-        task = bar.add_task("ingesting", total=total)
-        return corpus.ingest(
-            paths,
-            overrides=overrides,
-            text_column=text_column,
-            max_bytes=max_bytes,
-            progress=lambda name, n: bar.update(
-                task, completed=n, description=Path(name).name[:40]
-            ),
-        )
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet or not err.is_terminal,
-        transient=True,
-    )
+        emit(doc, fmt, csv_rows="labels", title=f"Evaluation on {gold}")
 
 
 def _print_hits(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
     console = Console()
     if not rows:
-        err.print("no passages found", markup=False, highlight=False)
+        say("no passages found")
         return
     for r in rows:
         snippet = r["snippet"]
@@ -554,15 +549,6 @@ def _print_hits(rows: list[dict[str, Any]]) -> None:
                 + escape("; ".join(f"{k}: {', '.join(v[:6])}" for k, v in labels.items() if v))
                 + "[/dim]"
             )
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _write(text: str | None) -> None:
-    if text is not None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 __all__ = ["register"]

@@ -1,5 +1,9 @@
 """The annotation pipeline: named components assembled from a config, spaCy style.
 
+:func:`annotate` is the pure step of coding: a document in, the annotated document out, with no
+store and no I/O; ingest and re-coding batch its results into the store, and a distributed run
+can call it on workers. :class:`Annotator` keeps one assembled pipeline for many documents.
+
 A component is a callable ``AnnotatedDocument -> AnnotatedDocument`` with a ``name`` and a
 ``version``. Factories are registered by name with :func:`register`; :meth:`Pipeline.from_config`
 builds the components a config lists, each with its own settings::
@@ -12,14 +16,16 @@ from __future__ import annotations
 
 import copy
 import gc
+import json
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from multivector.domain.concept import Edition
-from multivector.domain.corpus import AnnotatedDocument
-from multivector.errors import UsageError
-from multivector.services.knowledge import KnowledgeBase
+from multivector.domain.corpus import AnnotatedDocument, Document, Passage
+from multivector.domain.knowledge import Knowledge
+from multivector.errors import MultivectorError, UsageError
 from multivector.text.matcher import PhraseMatcher, Scanner
 from multivector.text.normalize import Prepared
 
@@ -38,7 +44,7 @@ class Component(Protocol):
 class Context:
     """What components may read: the knowledge base and the edition to code against."""
 
-    knowledge: KnowledgeBase
+    knowledge: Knowledge
     edition: Edition | None = None
     cache: dict[str, Any] = field(default_factory=dict)
 
@@ -69,9 +75,11 @@ DEFAULT_CONFIG: dict[str, Any] = {
 
 
 class Pipeline:
-    def __init__(self, components: Iterable[Component]) -> None:
+    def __init__(
+        self, components: Iterable[Component], *, scanner: Scanner | None = None
+    ) -> None:
         self.components = list(components)
-        self._scanner: Scanner | None = None
+        self._scanner: Scanner | None = scanner
 
     @property
     def scanner(self) -> Scanner:
@@ -129,6 +137,103 @@ class Pipeline:
         gc.collect()
         gc.freeze()
         return pipeline
+
+
+LANGUAGES = ("en", "ru", "kk")
+MAX_PASSAGES = 50_000  # per document: beyond this a "document" is a corpus; split it
+
+
+class UnsupportedDocument(MultivectorError):
+    """A document the pipeline cannot code: a language it does not read, or too many passages."""
+
+    code = "MV500"
+
+
+class Annotator:
+    """One assembled pipeline that codes document after document.
+
+    ``annotator(document)`` is the pure step (see :func:`annotate`); :meth:`recode` runs the
+    coding components again over passages (and embeddings) already made."""
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        config: Mapping[str, Any] | None = None,
+        *,
+        edition: str | Edition | None = None,
+        max_passages: int = MAX_PASSAGES,
+    ) -> None:
+        ed = knowledge.edition(edition) if isinstance(edition, str) else edition
+        self.context = Context(knowledge, ed)
+        self.config = dict(config or DEFAULT_CONFIG)
+        self.pipeline = Pipeline.from_config(self.config, self.context)
+        self.max_passages = max_passages
+        self._recoder: Pipeline | None = None
+        components = self.pipeline.components
+        self._rest = (
+            Pipeline(components[1:], scanner=self.pipeline.scanner)
+            if components and components[0].name == "segment"
+            else None
+        )
+
+    def versions(self) -> dict[str, str]:
+        return self.pipeline.versions()
+
+    def __call__(self, document: Document) -> AnnotatedDocument:
+        language = document.meta.language
+        if language not in LANGUAGES:
+            raise UnsupportedDocument(
+                f"language not supported (detected: {language or 'none recognised'}); "
+                "multivector codes English, Russian and Kazakh text",
+                hint="pass --lang en|ru|kk if the detection is wrong",
+            )
+        if self._rest is None:
+            return self.pipeline(AnnotatedDocument(document))
+        doc = self.pipeline.components[0](AnnotatedDocument(document))  # segment
+        self._check_size(doc)  # before the costly components, not after
+        return self._rest(doc)
+
+    def recode(
+        self, document: Document, passages: list[Passage], embeddings: Any = None
+    ) -> AnnotatedDocument:
+        """The coding components over stored passages; segmentation and embeddings are kept."""
+        if self._recoder is None:
+            self._recoder = Pipeline(
+                [c for c in self.pipeline.components if c.name != "segment"],
+                scanner=self.pipeline.scanner,
+            )
+        return self._recoder(AnnotatedDocument(document, passages, [], embeddings))
+
+    def _check_size(self, doc: AnnotatedDocument) -> None:
+        if len(doc.passages) > self.max_passages:
+            raise UnsupportedDocument(
+                f"{len(doc.passages):,} passages, above the cap of {self.max_passages:,} per "
+                "document",
+                hint="split the file into smaller documents",
+            )
+
+
+_ANNOTATORS: weakref.WeakKeyDictionary[Any, dict[str, Annotator]] = weakref.WeakKeyDictionary()
+
+
+def annotate(
+    document: Document,
+    knowledge: Knowledge,
+    config: Mapping[str, Any] | None = None,
+    *,
+    edition: str | None = None,
+) -> AnnotatedDocument:
+    """Code one document: passages, annotations and embeddings, with no store and no I/O.
+
+    The pipeline for a knowledge base, config and edition is assembled on first use and kept
+    while the knowledge base lives, so calling this per document costs no rebuild.
+    Raises :class:`UnsupportedDocument` for a language the pipeline does not read."""
+    key = json.dumps([dict(config or DEFAULT_CONFIG), edition], sort_keys=True, default=str)
+    per_kb = _ANNOTATORS.setdefault(knowledge, {})
+    annotator = per_kb.get(key)
+    if annotator is None:
+        annotator = per_kb[key] = Annotator(knowledge, config, edition=edition)
+    return annotator(document)
 
 
 def prepared(doc: AnnotatedDocument) -> Prepared:

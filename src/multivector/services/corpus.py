@@ -1,74 +1,40 @@
 """The corpus service: ingest files, code them, search them, list events, export tables.
 
-``Corpus(path)`` opens (or creates) a store; :meth:`Corpus.ingest` reads files of any supported
-kind, runs the annotation pipeline on each new document and stores it with everything derived
-from it in one transaction, so that a batch interrupted at any point leaves the store consistent
-and running it again completes it. Bad files and rows are reported, never fatal.
+``Corpus(path)`` opens (or creates) a store and holds what the use cases need beside it: the
+knowledge base and the pipeline config. :meth:`Corpus.ingest` reads files of any supported kind
+and codes and stores each new document (see :mod:`multivector.services.ingest`: coding is a
+pure step, writing is batched and atomic, so a batch interrupted at any point leaves the store
+consistent and running it again completes it). Bad files and rows are reported, never fatal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from multivector.domain.corpus import (
-    AnnotatedDocument,
-    Annotation,
-    Document,
-    DocumentMeta,
-    Layer,
-    Passage,
-)
+from multivector.domain.concept import Edition
+from multivector.domain.corpus import Annotation, Document, DocumentMeta, Layer, Passage
+from multivector.domain.knowledge import Knowledge
 from multivector.domain.results import Tabular
-from multivector.errors import MultivectorError, NotFoundError, UsageError
-from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_path
-from multivector.pipeline import DEFAULT_CONFIG, Context, Pipeline
-from multivector.services.knowledge import KnowledgeBase, default_knowledge
+from multivector.errors import NotFoundError, UsageError
+from multivector.ingest.readers import Failure, RawDocument
+from multivector.pipeline import DEFAULT_CONFIG, Annotator, Context, Pipeline
+from multivector.services.ingest import IngestReport, Progress, ingest, read_files
+from multivector.services.knowledge import default_knowledge
 from multivector.services.search_terms import ExpandedQuery, NameExpander
+from multivector.services.stores import open_store
 from multivector.store.base import CorpusRepository, Filters, SearchHit
-from multivector.store.sqlite import SQLiteStore
 
-LANGUAGES = ("en", "ru", "kk")
-CODED_LAYERS = (Layer.ACTOR, Layer.DATE, Layer.THEME, Layer.ELEMENT, Layer.EVENT)
+if TYPE_CHECKING:
+    from multivector.analysis.alignment import AlignmentResult, Method
 
-
-@dataclass
-class IngestReport(Tabular):
-    """What an ingest did: documents stored, duplicates skipped, failures with their reasons."""
-
-    ingested: list[dict[str, Any]] = field(default_factory=list)
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    interrupted: bool = False
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures and not self.interrupted
-
-    def records(self) -> list[dict[str, Any]]:
-        rows = [{"status": "ingested", **r} for r in self.ingested]
-        rows += [{"status": "duplicate", **r} for r in self.duplicates]
-        rows += [
-            {"status": "failed", "path": f.path, "row": f.row, "reason": f.reason}
-            for f in self.failures
-        ]
-        return rows
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "ingested": len(self.ingested),
-            "duplicates": len(self.duplicates),
-            "failed": len(self.failures),
-            "passages": sum(r.get("passages", 0) for r in self.ingested),
-            "annotations": sum(r.get("annotations", 0) for r in self.ingested),
-            "interrupted": self.interrupted,
-            "seconds": round(self.seconds, 2),
-        }
+MAX_QUERY_CHARS = 2_000  # a full-text query longer than this is a text to search by meaning
+MAX_QUERY_TERMS = 64
+MAX_SEMANTIC_CHARS = 20_000
+MAX_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -111,27 +77,23 @@ class EventTable(Tabular):
         return list(self.rows)
 
 
-Progress = Callable[[str, int], None]  # (message, files done) after each file
-
-
 class Corpus:
-    """A store of coded documents, with the pipeline that codes them."""
+    """A store of coded documents, with the knowledge base and pipeline that code them."""
 
     def __init__(
         self,
         path: str | Path | None = None,
         *,
         store: CorpusRepository | None = None,
-        knowledge: KnowledgeBase | None = None,
+        knowledge: Knowledge | None = None,
         config: Mapping[str, Any] | None = None,
         edition: str | None = None,
     ) -> None:
-        self.store: CorpusRepository = store if store is not None else SQLiteStore(path)
-        self.knowledge = knowledge or default_knowledge()
+        self.store: CorpusRepository = store if store is not None else open_store(path)
+        self.knowledge: Knowledge = knowledge or default_knowledge()
         self.config = dict(config or DEFAULT_CONFIG)
         self.edition_id = edition
-        self._pipeline: Pipeline | None = None
-        self._context: Context | None = None
+        self._annotator: Annotator | None = None
         self._expander: NameExpander | None = None
 
     def __enter__(self) -> Corpus:
@@ -146,20 +108,19 @@ class Corpus:
     # ------------------------------------------------------------------ pipeline
 
     @property
+    def annotator(self) -> Annotator:
+        """The assembled pipeline (built on first use: reads need none)."""
+        if self._annotator is None:
+            self._annotator = Annotator(self.knowledge, self.config, edition=self.edition_id)
+        return self._annotator
+
+    @property
     def context(self) -> Context:
-        if self._context is None:
-            edition = self.knowledge.edition(self.edition_id) if self.edition_id else None
-            self._context = Context(self.knowledge, edition)
-        return self._context
+        return self.annotator.context
 
     @property
     def pipeline(self) -> Pipeline:
-        if self._pipeline is None:
-            self._pipeline = Pipeline.from_config(self.config, self.context)
-        return self._pipeline
-
-    def annotate(self, document: Document) -> AnnotatedDocument:
-        return self.pipeline(AnnotatedDocument(document))
+        return self.annotator.pipeline
 
     # ------------------------------------------------------------------ ingest
 
@@ -173,72 +134,16 @@ class Corpus:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Read, code and store documents; returns a report (also when interrupted)."""
-        report = IngestReport()
-        started = time.perf_counter()
-        files = list(iter_paths(Path(p) for p in paths))
-        try:
-            for n, item in enumerate(files, 1):
-                if isinstance(item, Failure):
-                    report.failures.append(item)
-                else:
-                    for raw in read_path(
-                        item, max_bytes=max_bytes, text_column=text_column, overrides=overrides
-                    ):
-                        self._ingest_one(raw, report)
-                if progress is not None:
-                    progress(str(item.path if isinstance(item, Failure) else item), n)
-        except KeyboardInterrupt:
-            report.interrupted = True
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def _ingest_one(self, raw: RawDocument | Failure, report: IngestReport) -> None:
-        if isinstance(raw, Failure):
-            report.failures.append(raw)
-            return
-        where = raw.origin.path
-        if raw.meta.language not in LANGUAGES:
-            found = raw.meta.language or "none recognised"
-            report.failures.append(
-                Failure(
-                    where,
-                    raw.origin.row,
-                    f"language not supported (detected: {found}); multivector codes English, "
-                    "Russian and Kazakh text: pass --lang en|ru|kk if the detection is wrong",
-                )
-            )
-            return
-        document = Document.create(raw.text, raw.meta)
-        if self.store.has_document(document.id):
-            report.duplicates.append({"path": where, "row": raw.origin.row, "doc_id": document.id})
-            return
-        try:
-            doc = self.annotate(document)
-            added = self.store.add_document(
-                document,
-                doc.passages,
-                doc.annotations,
-                doc.embeddings,
-                pipeline=self.pipeline.versions(),
-            )
-        except MultivectorError as exc:
-            report.failures.append(Failure(where, raw.origin.row, str(exc)))
-            return
-        if not added:  # stored by a concurrent run between the check and the write
-            report.duplicates.append({"path": where, "row": raw.origin.row, "doc_id": document.id})
-            return
-        report.ingested.append(
-            {
-                "path": where,
-                "row": raw.origin.row,
-                "doc_id": document.id,
-                "title": document.meta.title,
-                "date": document.meta.date,
-                "language": document.meta.language,
-                "passages": len(doc.passages),
-                "annotations": len(doc.annotations),
-            }
+        documents = read_files(
+            paths, overrides=overrides, text_column=text_column, max_bytes=max_bytes
         )
+        return self.ingest_documents(documents, progress=progress)
+
+    def ingest_documents(
+        self, documents: Iterable[RawDocument | Failure], *, progress: Progress | None = None
+    ) -> IngestReport:
+        """Code and store documents already read (e.g. a bundled sample's)."""
+        return ingest(documents, store=self.store, annotator=self.annotator, progress=progress)
 
     # ------------------------------------------------------------------ re-code
 
@@ -247,25 +152,9 @@ class Corpus:
     ) -> dict[str, int]:
         """Re-run the coding components over stored passages (after a codebook or edition
         change); segmentation and stored embeddings are kept."""
-        components = [c for c in self.pipeline.components if c.name != "segment"]
-        recoder = Pipeline(components)
-        n_docs = n_ann = 0
-        for n, document in enumerate(list(self.store.documents(filters)), 1):
-            emb = self.store.embeddings(document.id)
-            doc = AnnotatedDocument(document, self.store.passages(document.id), [], emb)
-            had_embeddings = emb is not None
-            doc = recoder(doc)
-            self.store.replace_annotations(
-                document.id,
-                CODED_LAYERS,
-                doc.annotations,
-                None if had_embeddings else doc.embeddings,
-            )
-            n_docs += 1
-            n_ann += len(doc.annotations)
-            if progress is not None:
-                progress(document.meta.title or document.id[:12], n)
-        return {"documents": n_docs, "annotations": n_ann}
+        from multivector.services.coding import code
+
+        return code(self.store, self.annotator, filters=filters, progress=progress)
 
     # ------------------------------------------------------------------ reads
 
@@ -282,9 +171,9 @@ class Corpus:
 
         A full-text query finds an actor under all its names, in every language the registry
         knows ("Россия" finds "Russia"), unless ``expand`` is false; see
-        :mod:`multivector.services.search_terms`."""
-        if not query.strip():
-            raise UsageError("empty search query", hint="give words to look for")
+        :mod:`multivector.services.search_terms`. Queries are capped (characters and terms)
+        before any expansion, so a pasted book cannot stall the search."""
+        check_query(query, semantic=semantic, limit=limit)
         if semantic:
             from multivector.pipeline.components.embed import shared_embedder
 
@@ -303,27 +192,62 @@ class Corpus:
                              expanded)
 
     def document(self, doc_id: str) -> tuple[Document, list[Passage], list[Annotation]]:
-        full = self._resolve_id(doc_id)
+        """A document by id or unique id prefix, with its passages and annotations."""
+        full = self.resolve_id(doc_id)
         return (
             self.store.document(full),
             self.store.passages(full),
             list(self.store.annotations(full)),
         )
 
-    def _resolve_id(self, doc_id: str) -> str:
-        if self.store.has_document(doc_id):
-            return doc_id
-        matches = [d.id for d in self.store.documents() if d.id.startswith(doc_id)]
+    def resolve_id(self, doc_id: str) -> str:
+        """The full id of the one stored document whose id starts with ``doc_id``."""
+        prefix = doc_id.strip().lower()
+        if len(prefix) < 4 or any(c not in "0123456789abcdef" for c in prefix):
+            raise UsageError(
+                f"{doc_id!r} is not a document id",
+                hint="give at least 4 hexadecimal characters of an id, as `search` shows them",
+            )
+        matches = self.store.document_ids(prefix, limit=6)
         if len(matches) == 1:
             return matches[0]
         if matches:
+            shown = ", ".join(m[:16] for m in matches[:5])
             raise UsageError(
-                f"document id {doc_id!r} is ambiguous ({len(matches)} documents)",
+                f"document id {doc_id!r} is ambiguous: {shown}"
+                + (" and more" if len(matches) > 5 else ""),
                 hint="give more characters of the id",
             )
         raise NotFoundError(
             f"no document {doc_id!r} in the store",
-            hint="list documents with `multivector export --what documents`",
+            hint="find ids with `multivector search` or `multivector export --what documents`",
+        )
+
+    def alignment(
+        self,
+        editions: Sequence[Edition | str],
+        *,
+        method: Method = "profile",
+        filters: Filters | None = None,
+        min_score: float = 0.0,
+        relative: bool = False,
+    ) -> AlignmentResult:
+        """Each stored document scored against each edition
+        (:func:`multivector.analysis.alignment.edition_alignment`), with the corpus's own
+        knowledge base and, for the embedding method, its own embedder."""
+        from multivector.analysis.alignment import edition_alignment
+
+        embedder = None
+        if method in ("embedding", "both"):
+            from multivector.pipeline.components.embed import shared_embedder
+
+            settings = dict(self.config.get("settings", {}).get("embed", {}))
+            kind = settings.pop("embedder", None)
+            settings.pop("enabled", None)
+            embedder = shared_embedder(self.context, kind, **settings)
+        return edition_alignment(
+            self.store, editions, method=method, embedder=embedder, knowledge=self.knowledge,
+            filters=filters, min_score=min_score, relative=relative,
         )
 
     def events(self, filters: Filters | None = None) -> EventTable:
@@ -368,6 +292,28 @@ class Corpus:
             raise UsageError(
                 f"cannot export {what!r}", hint="use documents, passages, annotations or events"
             )
+
+
+def check_query(query: str, *, semantic: bool, limit: int) -> None:
+    """Refuse queries no search should take: empty, too long, too many terms, a bad limit."""
+    if not query.strip():
+        raise UsageError("empty search query", hint="give words to look for")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"--limit: {limit} is out of range", hint=f"use 1 to {MAX_LIMIT}")
+    cap = MAX_SEMANTIC_CHARS if semantic else MAX_QUERY_CHARS
+    if len(query) > cap:
+        raise UsageError(
+            f"the query is {len(query):,} characters, above the {cap:,} a "
+            f"{'semantic' if semantic else 'full-text'} search takes",
+            hint="search a shorter passage"
+            + ("" if semantic else ", or use --semantic to search by meaning"),
+        )
+    if not semantic and len(query.split()) > MAX_QUERY_TERMS:
+        raise UsageError(
+            f"the query has {len(query.split()):,} terms, above the {MAX_QUERY_TERMS} a "
+            "full-text search takes",
+            hint="keep the words that matter, or use --semantic to search by meaning",
+        )
 
 
 def _iso(value: dt.date | None) -> str | None:

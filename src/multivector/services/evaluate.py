@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta, Genre, Layer
+from multivector.domain.knowledge import Knowledge
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL
 from multivector.errors import Problem, ValidationError
@@ -224,3 +225,20 @@ def evaluate(
         for (layer, label), c in sorted(counts.items())
     )
     return Evaluation(scores, n, tuple(errors))
+
+
+def evaluate_file(
+    gold: Path,
+    knowledge: Knowledge,
+    *,
+    config: Mapping[str, Any] | None = None,
+    edition: str | None = None,
+) -> Evaluation:
+    """The evaluate use case: read a gold file and score the pipeline of ``config`` (coding
+    against ``edition``) on it, over the codebook's leaf themes."""
+    from multivector.pipeline import Annotator
+
+    passages = read_gold(gold)
+    annotator = Annotator(knowledge, config, edition=edition)
+    leaves = frozenset(t.id for t in knowledge.codebook.leaves)
+    return evaluate(passages, annotator.pipeline, leaves=leaves)

@@ -20,7 +20,6 @@ from multivector.analysis import (
     balance,
     coverage,
     documents_frame,
-    edition_alignment,
     elements_frame,
     events_frame,
     gap,
@@ -29,7 +28,7 @@ from multivector.analysis import (
     theme_attention,
     themes_frame,
 )
-from multivector.analysis.frames import assign_period
+from multivector.analysis.periods import assign_period
 from multivector.domain.concept import Edition
 from multivector.domain.diff import diff_editions
 from multivector.report.model import (
@@ -128,7 +127,9 @@ def build_report(
     evidence["balance_index"] = evidence_from_frame(with_text(counted), "period")
 
     say("theme attention")
-    attention = theme_attention(themes, docs, period=period, level="family")
+    attention = theme_attention(
+        themes, docs, period=period, level="family", editions=editions
+    )
     heat = attention.to_frame()[["theme", "period", "share"]].copy()
     heat["period_start"] = heat["period"].map(_period_start)
     heat["period"] = heat["period"].map(label)
@@ -200,9 +201,7 @@ def build_report(
     align_frame = None
     if predecessor is not None and len(docs):
         say("alignment with the editions")
-        al = edition_alignment(
-            corpus, [predecessor, edition], method="profile", relative=True, filters=f
-        )
+        al = corpus.alignment([predecessor, edition], method="profile", relative=True, filters=f)
         t = al.to_frame()
         align_frame = pd.DataFrame(
             {

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from multivector.domain.actors import AliasKind
-from multivector.services.registry import ActorRegistry
+from multivector.domain.registry import ActorRegistry
 from multivector.store.fts import lexemes
 from multivector.text.lemmas import lemma, tokens
 from multivector.text.matcher import is_abbreviation

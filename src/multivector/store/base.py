@@ -12,15 +12,35 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from multivector.domain.corpus import Annotation, Document, Layer, Passage
-from multivector.errors import MultivectorError
+from multivector.domain.corpus import AnnotatedDocument, Annotation, Document, Layer, Passage
+from multivector.errors import MultivectorError, UsageError
 
 
 class StoreError(MultivectorError):
-    """The corpus store cannot do what was asked: a malformed search query, a database file that
-    is not a multivector corpus or is newer than this code, or data that does not fit together."""
+    """The corpus store cannot do what was asked: a database file that is not a multivector
+    corpus or is newer than this code, or data that does not fit together."""
 
     code = "MV400"
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be written at all (read-only, disk full, locked by another process):
+    a batch stops here, keeping what was stored before."""
+
+    code = "MV401"
+
+
+class QuerySyntaxError(StoreError, UsageError):
+    """A search query the full-text engine cannot parse: a usage error, not an empty result."""
+
+    code = "MV402"
+
+
+# The columns of the tables analyses read (see the ``*_table`` methods of the contract).
+META_COLUMNS = ("date", "source", "genre", "author", "country", "language")
+DOCUMENT_COLUMNS = ("doc_id", "title", *META_COLUMNS, "n_passages")
+PASSAGE_COLUMNS = ("doc_id", "passage", "start", "end", "text", "date", "country")
+ANNOTATION_COLUMNS = ("doc_id", "passage", "start", "end", "score", "label")
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,15 @@ class CorpusRepository(Protocol):
         Returns False (and changes nothing) if the document is already stored."""
         ...
 
+    def add_documents(
+        self, items: Sequence[AnnotatedDocument], *, pipeline: dict[str, str] | None = None
+    ) -> list[bool | StoreError]:
+        """Store several coded documents in one transaction: per item True (stored), False
+        (already stored) or the :class:`StoreError` that kept it out; raises
+        :class:`StoreUnavailable`, keeping nothing of the batch, when the store cannot be
+        written."""
+        ...
+
     def replace_annotations(
         self,
         doc_id: str,
@@ -115,6 +144,36 @@ class CorpusRepository(Protocol):
     def embeddings(self, doc_id: str) -> Any | None: ...
 
     def count(self) -> dict[str, int]: ...
+
+    def document_ids(self, prefix: str, limit: int = 10) -> list[str]:
+        """Ids of stored documents that start with ``prefix`` (at most ``limit``, in order)."""
+        ...
+
+    # tables for analyses: plain rows, filtered and ordered by the store -----------------
+    def document_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows of :data:`DOCUMENT_COLUMNS` for the documents matching ``filters``, by date
+        (undated last), then id; ``n_passages`` counts the passages that pass the passage-level
+        filters (actors, vectors, themes, elements, event types). Dates are ISO strings."""
+        ...
+
+    def passage_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        """Rows of :data:`PASSAGE_COLUMNS` for the passages matching ``filters``, by date
+        (undated last), document, index."""
+        ...
+
+    def annotation_table(
+        self,
+        layer: Layer,
+        attrs: Sequence[str] = (),
+        filters: Filters | None = None,
+        *,
+        evidence: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Rows of :data:`ANNOTATION_COLUMNS`, then the value of each of ``attrs`` (None when
+        absent; lists and mappings decoded), then the annotated text when ``evidence``, then
+        :data:`META_COLUMNS` of the document: the annotations of ``layer`` in passages matching
+        ``filters``, by date (undated last), document, start, end, insertion."""
+        ...
 
     # search -------------------------------------------------------------------------------
     def search(

@@ -2,7 +2,8 @@
 
 A user query is words (AND by default), ``"quoted phrases"``, ``OR``, ``NOT``, parentheses and
 ``prefix*``. Every word is lemmatised as the index is, and every term is quoted, so FTS5 never
-sees syntax the user did not mean; what cannot be parsed raises :class:`StoreError` with a hint.
+sees syntax the user did not mean; what cannot be parsed raises :class:`QuerySyntaxError`
+with a hint.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from multivector.store.base import Highlight, StoreError
+from multivector.store.base import Highlight, QuerySyntaxError
 from multivector.text.lemmas import lemma, tokens
 
 SYNTAX_HINT = (
@@ -50,7 +51,8 @@ def lexemes(query: str) -> list[str]:
 
 
 def compile_query(query: str) -> str:
-    """The FTS5 expression for ``query`` over the lemma column; :class:`StoreError` if malformed.
+    """The FTS5 expression for ``query`` over the lemma column; :class:`QuerySyntaxError` if
+    malformed.
 
     >>> compile_query('Россией "переговоры с Китаем" OR санкц*')
     '"россия" AND "переговоры с китай" OR "санкц" *'
@@ -67,10 +69,11 @@ def compile_query(query: str) -> str:
         if lex.isspace():
             continue
         if lex == '"':
-            raise StoreError(f"search query {query!r} has an unclosed quote", hint=SYNTAX_HINT)
+            raise QuerySyntaxError(f"search query {query!r} has an unclosed quote",
+                                   hint=SYNTAX_HINT)
         if lex in _OPERATORS:
             if expect_operand or (lex == "NOT" and not out):
-                raise StoreError(
+                raise QuerySyntaxError(
                     f"search query {query!r}: {lex} needs a term before and after it",
                     hint=SYNTAX_HINT,
                 )
@@ -86,7 +89,7 @@ def compile_query(query: str) -> str:
             continue
         if lex == ")":
             if depth == 0 or expect_operand:
-                raise StoreError(
+                raise QuerySyntaxError(
                     f"search query {query!r} has an unmatched or empty parenthesis",
                     hint=SYNTAX_HINT,
                 )
@@ -102,11 +105,13 @@ def compile_query(query: str) -> str:
         out.append(term)
         expect_operand = False
     if depth:
-        raise StoreError(f"search query {query!r} has an unclosed parenthesis", hint=SYNTAX_HINT)
+        raise QuerySyntaxError(f"search query {query!r} has an unclosed parenthesis",
+                               hint=SYNTAX_HINT)
     if not out:
-        raise StoreError(f"search query {query!r} has no words to search for", hint=SYNTAX_HINT)
+        raise QuerySyntaxError(f"search query {query!r} has no words to search for",
+                               hint=SYNTAX_HINT)
     if expect_operand:
-        raise StoreError(
+        raise QuerySyntaxError(
             f"search query {query!r} ends with {out[-1]}, which needs a term after it",
             hint=SYNTAX_HINT,
         )

@@ -13,11 +13,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from multivector.domain.corpus import (
+    AnnotatedDocument,
     Annotation,
     Document,
     DocumentMeta,
@@ -28,11 +30,19 @@ from multivector.domain.corpus import (
 )
 from multivector.errors import NotFoundError
 from multivector.store import fts, vectors
-from multivector.store.base import CorpusRepository, Filters, SearchHit, StoreError
+from multivector.store.base import (
+    CorpusRepository,
+    Filters,
+    QuerySyntaxError,
+    SearchHit,
+    StoreError,
+    StoreUnavailable,
+)
 from multivector.store.migrations import migration
 from multivector.text.lemmas import lemmas, tokens
 
 ENV_DB = "MULTIVECTOR_DB"
+BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before saying the database is locked
 _FETCH = 512
 
 
@@ -47,21 +57,27 @@ class SQLiteStore:
 
     ``path`` defaults to :func:`default_db_path`, read when the store is opened; ``":memory:"``
     gives a private in-memory corpus. With ``create=False`` a missing file is an error instead of
-    a new corpus. Opening applies any missing schema migrations (:mod:`.migrations`).
+    a new corpus; with ``discard_empty`` a file this store created is removed on close if no
+    document was stored in it. Opening applies any missing schema migrations (:mod:`.migrations`).
 
     >>> store = SQLiteStore(":memory:")
     >>> store.count()
     {'documents': 0, 'passages': 0, 'annotations': 0, 'embeddings': 0}
     """
 
-    def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, create: bool = True, discard_empty: bool = False
+    ) -> None:
         self.path = default_db_path() if path is None else path
         where = str(self.path)
-        if where != ":memory:" and not create and not Path(where).exists():
+        exists = where == ":memory:" or Path(where).exists()
+        if not exists and not create:
             raise StoreError(f"no corpus database at {where}",
                              hint=f"ingest documents first, or set {ENV_DB} to the database")
+        # a file this store created and nothing was stored in: removed on close (discard_empty)
+        self._discard = discard_empty and not exists
         try:
-            self._conn = sqlite3.connect(where, isolation_level=None, timeout=30.0)
+            self._conn = sqlite3.connect(where, isolation_level=None, timeout=BUSY_TIMEOUT)
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the corpus database {where}: {e}",
                              hint="check that the folder exists and is writable") from e
@@ -93,7 +109,17 @@ class SQLiteStore:
         self.close()
 
     def close(self) -> None:
+        discard = False
+        if self._discard:
+            try:
+                discard = self._conn.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is None
+            except sqlite3.Error:
+                discard = False
         self._conn.close()
+        if discard:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with suppress(OSError):
+                    Path(f"{self.path}{suffix}").unlink()
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -103,24 +129,41 @@ class SQLiteStore:
     # writes -------------------------------------------------------------------------------
     @contextmanager
     def _write(self, where: str) -> Iterator[sqlite3.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error."""
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any error.
+        A database that cannot be written raises :class:`StoreUnavailable`."""
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise StoreError(f"{where}: cannot start a write to {self.path}: {e}",
-                             hint="another process may hold the write lock; retry later") from e
+            raise self._unavailable(e, where) from e
         try:
             yield conn
             conn.execute("COMMIT")
         except BaseException as e:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with suppress(sqlite3.Error):  # SQLite may have rolled back itself (disk full)
+                    conn.execute("ROLLBACK")
             if isinstance(e, sqlite3.IntegrityError):
                 raise StoreError(f"{where}: {e}",
                                  hint="check that passages and annotations belong to the "
                                  "document and that offsets are integers") from e
+            if isinstance(e, sqlite3.OperationalError | sqlite3.DatabaseError):
+                raise self._unavailable(e, where) from e
             raise
+
+    def _unavailable(self, e: sqlite3.Error, where: str) -> StoreUnavailable:
+        """A write that failed for the database's sake, with what to do about it."""
+        text = str(e).lower()
+        if "readonly" in text or "read-only" in text or "permission" in text:
+            hint = "the database file or its folder is read-only: fix its permissions or " \
+                   "choose another --db"
+        elif "full" in text or "disk i/o" in text or "no space" in text:
+            hint = "the disk is full or failing: free some space or choose another --db"
+        elif "locked" in text or "busy" in text:
+            hint = "another process is writing to it: wait until it finishes or use another --db"
+        else:
+            hint = "check the database file, or choose another --db"
+        return StoreUnavailable(f"cannot write {where} to {self.path}: {e}", hint=hint)
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -150,39 +193,47 @@ class SQLiteStore:
     ) -> bool:
         """Store a document with its passages, annotations, index rows and embeddings, in one
         transaction. Returns False, changing nothing, if a document with its id is stored."""
-        where = f"document {document.id}"
-        _check_passages(document, passages, where)
-        indices = {p.index for p in passages}
-        rows = [_annotation_row(a, document.id, indices, len(document.text), where)
-                for a in annotations]
-        matrix = (vectors.as_matrix(embeddings, len(passages), where)
-                  if embeddings is not None else None)
-        meta = document.meta
-        doc_row = (
-            document.id, document.text, meta.title,
-            meta.date.isoformat() if meta.date else None, meta.source, meta.author,
-            meta.language, Genre(meta.genre).value if meta.genre else None, meta.country,
-            meta.path, _dumps(meta.extra, where, "meta.extra"),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            _dumps(pipeline or {}, where, "pipeline"),
-        )
-        index_rows = [(" ".join(lemmas(p.text_of(document.text))), document.id, p.index)
-                      for p in passages]
+        item = AnnotatedDocument(document, list(passages), list(annotations), embeddings)
+        result = self.add_documents([item], pipeline=pipeline)[0]
+        if isinstance(result, StoreError):
+            raise result
+        return result
+
+    def add_documents(
+        self, items: Sequence[AnnotatedDocument], *, pipeline: dict[str, str] | None = None
+    ) -> list[bool | StoreError]:
+        """Store several documents in one transaction: for each, True (stored), False (already
+        stored, or earlier in ``items``) or the :class:`StoreError` that kept it out (its data
+        do not fit together; the others are stored). A store that cannot be written raises
+        :class:`StoreUnavailable` and keeps nothing of the batch."""
+        results: list[bool | StoreError] = []
+        prepared: list[tuple[int, _Rows]] = []
+        for n, item in enumerate(items):
+            try:
+                prepared.append((n, _rows_of(item, pipeline)))
+                results.append(True)
+            except StoreError as e:
+                results.append(e)
+        if not prepared:
+            return results
+        where = f"document {items[0].document.id}" if len(items) == 1 else f"{len(items)} documents"
         with self._write(where) as conn:
-            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (document.id,)).fetchone():
-                return False
-            conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc_row)
-            conn.executemany(
-                'INSERT INTO passages (doc_id, idx, start, "end", unit) VALUES (?,?,?,?,?)',
-                [(document.id, p.index, p.start, p.end, p.unit) for p in passages],
-            )
-            conn.executemany(
-                "INSERT INTO passages_fts (lemmas, doc_id, idx) VALUES (?,?,?)", index_rows
-            )
-            _insert_annotations(conn, rows)
-            if matrix is not None:
-                _insert_embeddings(conn, document.id, [p.index for p in passages], matrix)
-        return True
+            for n, rows in prepared:
+                if conn.execute("SELECT 1 FROM documents WHERE id = ?", (rows.doc[0],)).fetchone():
+                    results[n] = False
+                    continue
+                conn.execute("INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows.doc)
+                conn.executemany(
+                    'INSERT INTO passages (doc_id, idx, start, "end", unit) VALUES (?,?,?,?,?)',
+                    rows.passages,
+                )
+                conn.executemany(
+                    "INSERT INTO passages_fts (lemmas, doc_id, idx) VALUES (?,?,?)", rows.index
+                )
+                _insert_annotations(conn, rows.annotations)
+                if rows.matrix is not None:
+                    _insert_embeddings(conn, rows.doc[0], rows.indices, rows.matrix)
+        return results
 
     def replace_annotations(
         self,
@@ -302,6 +353,70 @@ class SQLiteStore:
             for table in ("documents", "passages", "annotations", "embeddings")
         }
 
+    def document_ids(self, prefix: str, limit: int = 10) -> list[str]:
+        """Ids starting with ``prefix``, in order (an index range scan, not a pass over all)."""
+        if not prefix:
+            return []
+        rows = self._conn.execute(
+            "SELECT id FROM documents WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+            (prefix, prefix + "\U0010ffff", max(0, limit)),
+        )
+        return [i for (i,) in rows]
+
+    # tables for analyses ------------------------------------------------------------------
+    def document_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "p.doc_id", "p.idx")
+        count = "(SELECT count(*) FROM passages p WHERE p.doc_id = d.id" + "".join(
+            f" AND {c}" for c in pconds) + ")"
+        if pconds:  # documents with at least one passage that passes
+            conds.append(f"{count} > 0")
+            params = [*params, *pparams]
+        sql = (f"SELECT d.id, d.title, d.date, d.source, d.genre, d.author, d.country,"
+               f" d.language, {count} FROM documents d {_where(conds)}"
+               " ORDER BY d.date NULLS LAST, d.id")
+        yield from self._rows(sql, [*pparams, *params])
+
+    def passage_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "p.doc_id", "p.idx")
+        sql = ('SELECT p.doc_id, p.idx, p.start, p."end", substr(d.text, p.start + 1,'
+               ' p."end" - p.start), d.date, d.country FROM passages p JOIN documents d'
+               f" ON d.id = p.doc_id {_where(conds + pconds)}"
+               " ORDER BY d.date NULLS LAST, p.doc_id, p.idx")
+        yield from self._rows(sql, params + pparams)
+
+    def annotation_table(
+        self,
+        layer: Layer,
+        attrs: Sequence[str] = (),
+        filters: Filters | None = None,
+        *,
+        evidence: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "an.doc_id", "an.passage")
+        # `->` gives each value as JSON text (strings quoted), decoded below: lists stay lists
+        extracts = "".join(", an.attrs -> ?" for _ in attrs)
+        text = ', substr(d.text, an.start + 1, an."end" - an.start)' if evidence else ""
+        sql = (f'SELECT an.doc_id, an.passage, an.start, an."end", an.score, an.label{extracts}'
+               f"{text}, d.date, d.source, d.genre, d.author, d.country, d.language"
+               " FROM annotations an JOIN documents d ON d.id = an.doc_id"
+               f" {_where(['an.layer = ?', *conds, *pconds])}"
+               ' ORDER BY d.date NULLS LAST, an.doc_id, an.start, an."end", an.id')
+        paths = [f"$.{_json_key(k)}" for k in attrs]
+        first, last = 6, 6 + len(attrs)
+        loads = json.loads
+        for row in self._rows(sql, [*paths, Layer(layer).value, *params, *pparams]):
+            if first == last:
+                yield row
+            else:
+                yield (*row[:first], *(None if v is None else loads(v) for v in row[first:last]),
+                       *row[last:])
+
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         cursor = self._conn.execute(sql, params)
         while batch := cursor.fetchmany(_FETCH):
@@ -334,8 +449,8 @@ class SQLiteStore:
                     (expr, json.dumps([r for r, _ in ranked])),
                 ))
             except sqlite3.OperationalError as e:
-                raise StoreError(f"search query {query!r} failed: {e}",
-                                 hint=fts.SYNTAX_HINT) from e
+                raise QuerySyntaxError(f"search query {_clip(query)!r} failed: {e}",
+                                       hint=fts.SYNTAX_HINT) from e
             hits = []
             for rowid, rank in ranked:
                 doc_id, idx = conn.execute(
@@ -399,6 +514,47 @@ def _implements_the_contract(store: SQLiteStore) -> CorpusRepository:
 
 
 # rows and checks ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rows:
+    """Everything one document writes, checked and converted before the transaction."""
+
+    doc: tuple[Any, ...]
+    passages: list[tuple[Any, ...]]
+    index: list[tuple[str, str, int]]
+    annotations: list[tuple[Any, ...]]
+    indices: list[int]
+    matrix: vectors.Matrix | None
+
+
+def _rows_of(item: AnnotatedDocument, pipeline: dict[str, str] | None) -> _Rows:
+    document, passages = item.document, item.passages
+    where = f"document {document.id}"
+    _check_passages(document, passages, where)
+    indices = {p.index for p in passages}
+    annotations = [_annotation_row(a, document.id, indices, len(document.text), where)
+                   for a in item.annotations]
+    matrix = (vectors.as_matrix(item.embeddings, len(passages), where)
+              if item.embeddings is not None else None)
+    meta = document.meta
+    doc_row = (
+        document.id, document.text, meta.title,
+        meta.date.isoformat() if meta.date else None, meta.source, meta.author,
+        meta.language, Genre(meta.genre).value if meta.genre else None, meta.country,
+        meta.path, _dumps(meta.extra, where, "meta.extra"),
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        _dumps(pipeline or {}, where, "pipeline"),
+    )
+    return _Rows(
+        doc=doc_row,
+        passages=[(document.id, p.index, p.start, p.end, p.unit) for p in passages],
+        index=[(" ".join(lemmas(p.text_of(document.text))), document.id, p.index)
+               for p in passages],
+        annotations=annotations,
+        indices=[p.index for p in passages],
+        matrix=matrix,
+    )
+
+
 _DOC_COLUMNS = ("d.id, d.text, d.title, d.date, d.source, d.author, d.language, d.genre,"
                 " d.country, d.path, d.extra")
 
@@ -484,6 +640,15 @@ def _insert_embeddings(
 
 
 # filters -----------------------------------------------------------------------------------
+def _clip(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _json_key(key: str) -> str:
+    """A key of ``attrs`` as a JSON path step (quoted unless a plain identifier)."""
+    return key if key.isidentifier() else json.dumps(key)
+
+
 def _where(conds: list[str]) -> str:
     return "WHERE " + " AND ".join(conds) if conds else ""
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from multivector.domain.actors import ActorType, Alias
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Layer, Producer
+from multivector.domain.registry import ActorRegistry
 from multivector.domain.vectors import VectorScheme
 from multivector.pipeline import Component, Context, prepared, register
-from multivector.services.registry import ActorRegistry
 from multivector.text.matcher import PhraseMatcher
 
 

@@ -12,8 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-
-from rapidfuzz import fuzz, process
+from functools import cached_property
 
 from multivector.domain.actors import (
     KIND_CONFIDENCE,
@@ -88,13 +87,18 @@ class ActorRegistry:
                 continue
             seen.add(key)
             self._aliases.append(alias)
-        self.matcher: PhraseMatcher[Alias] = PhraseMatcher()
-        for alias in self._aliases:
-            self.matcher.add(alias.text, alias, case_sensitive=_case_sensitive(alias))
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_aliases: list[list[Alias]] = []
         # the resolutions of one alias key on one date do not change: score them once
         self._find_cache: dict[tuple[str, dt.date | None], list[Resolution]] = {}
+
+    @cached_property
+    def matcher(self) -> PhraseMatcher[Alias]:
+        """The phrase index of every alias, built on first use: lookups by id need none."""
+        matcher: PhraseMatcher[Alias] = PhraseMatcher()
+        for alias in self._aliases:
+            matcher.add(alias.text, alias, case_sensitive=_case_sensitive(alias))
+        return matcher
 
     # ------------------------------------------------------------------ lookups
 
@@ -269,6 +273,8 @@ class ActorRegistry:
             self._fuzzy_aliases = list(index.values())
         if len(text) < 5:
             return []  # short strings are too easily near something
+        from rapidfuzz import fuzz, process  # only resolution of a misspelt name needs it
+
         hits = process.extract(
             fold_key(text), self._fuzzy_keys, scorer=fuzz.ratio, limit=3, score_cutoff=88
         )

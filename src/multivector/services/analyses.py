@@ -1,0 +1,221 @@
+"""The analysis use cases over a stored corpus: balance, declared versus observed, coverage, theme
+trends and keyness. Each reads the frames it needs from the store (filtered there), passes the
+knowledge base's vectors and editions explicitly, and returns the typed result; the CLI and the
+REST API only parse arguments and render the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from multivector.domain.knowledge import Knowledge
+from multivector.errors import UsageError
+from multivector.store.base import CorpusRepository, Filters
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from multivector.analysis.balance import BalanceResult
+    from multivector.analysis.coverage import CoverageResult
+    from multivector.analysis.gap import GapResult
+    from multivector.analysis.trends import KeynessResult, ThemeAttention
+
+Period = str | list[int]
+PERIOD_HELP = (
+    "year, quarter, edition (the concept editions' validity periods), or cut years such as "
+    "1992,2001,2014,2020"
+)
+
+
+def parse_period(value: str) -> Period:
+    """``year``, ``quarter``, ``edition`` or increasing cut years ``1992,2001,2014``."""
+    text = value.strip().lower()
+    if text in ("year", "quarter", "edition"):
+        return text
+    try:
+        cuts = [int(x) for x in text.replace(" ", "").split(",") if x]
+    except ValueError:
+        raise UsageError(
+            f"--period: {value!r} is not a period", hint=f"use {PERIOD_HELP}"
+        ) from None
+    if len(cuts) < 2 or cuts != sorted(cuts) or len(set(cuts)) < len(cuts):
+        raise UsageError(
+            f"--period: {value!r}: give at least two cut years in increasing order",
+            hint="for example 1992,2001,2014,2020",
+        )
+    return cuts
+
+
+def parse_years(value: str) -> tuple[int, int]:
+    """``1992-2013`` (or one year) as (first, last)."""
+    try:
+        first, _, last = value.partition("-")
+        span = int(first), int(last or first)
+    except ValueError:
+        raise UsageError(f"{value!r} is not a year range", hint="write 1992-2013") from None
+    if span[0] > span[1]:
+        raise UsageError(f"{value!r}: the first year is after the last", hint="write 1992-2013")
+    return span
+
+
+def frames(
+    store: CorpusRepository, filters: Filters | None, *layers: str
+) -> dict[str, pd.DataFrame]:
+    """The documents frame and the frames of ``layers`` (mentions, themes, elements, events,
+    passages), all read with ``filters``."""
+    from multivector.analysis import frames as fr
+
+    readers = {
+        "mentions": fr.mentions_frame,
+        "themes": fr.themes_frame,
+        "elements": fr.elements_frame,
+        "events": fr.events_frame,
+        "passages": fr.passages_frame,
+    }
+    out = {"documents": fr.documents_frame(store, filters)}
+    for layer in layers:
+        out[layer] = readers[layer](store, filters)
+    return out
+
+
+def _editions(knowledge: Knowledge) -> dict[str, list[Any]]:
+    from multivector.analysis.periods import editions_by_country
+
+    return editions_by_country(knowledge.editions())
+
+
+def balance(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    *,
+    filters: Filters | None = None,
+    period: Period = "year",
+    by: str | None = None,
+    weighting: str = "mention",
+    multilateral: bool = False,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> BalanceResult:
+    """Multi-vector balance of the stored corpus (:func:`multivector.analysis.balance`)."""
+    from multivector.analysis.balance import balance as run
+
+    fr = frames(store, filters, "mentions")
+    return run(
+        fr["mentions"],
+        period=period,
+        by="author" if by == "speaker" else by,
+        weighting=weighting,
+        vectors=knowledge.vectors,
+        include_multilateral=multilateral,
+        editions=_editions(knowledge),
+        bootstrap=bootstrap,
+        seed=seed,
+    )
+
+
+def gap(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    edition: str,
+    *,
+    all_countries: bool = False,
+    all_dates: bool = False,
+    rule: Path | None = None,
+    bootstrap: int = 1000,
+    seed: int = 0,
+) -> GapResult:
+    """Declared versus observed for an edition (:func:`multivector.analysis.gap`)."""
+    from multivector.analysis.gap import gap as run
+
+    ed = knowledge.edition(edition)
+    fr = frames(store, None, "mentions", "themes", "elements", "events")
+    return run(
+        ed,
+        fr["mentions"],
+        knowledge.vectors,
+        themes=fr["themes"],
+        elements=fr["elements"],
+        events=fr["events"],
+        period="all" if all_dates else None,
+        all_countries=all_countries,
+        rule=rule,
+        bootstrap=bootstrap,
+        seed=seed,
+    )
+
+
+def coverage(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    edition: str,
+    *,
+    filters: Filters | None = None,
+    period: Period = "year",
+) -> CoverageResult:
+    """The coverage scorecard of an edition (:func:`multivector.analysis.coverage`)."""
+    from multivector.analysis.coverage import coverage as run
+
+    ed = knowledge.edition(edition)
+    fr = frames(store, filters, "elements", "events")
+    return run(
+        ed,
+        fr["elements"],
+        fr["events"],
+        period=period,
+        documents=fr["documents"],
+        editions=_editions(knowledge),
+    )
+
+
+def trends(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    *,
+    filters: Filters | None = None,
+    period: Period = "year",
+    level: str = "family",
+) -> ThemeAttention:
+    """Theme attention over time (:func:`multivector.analysis.theme_attention`)."""
+    from multivector.analysis.trends import theme_attention
+
+    if level not in ("leaf", "family"):
+        raise UsageError(f"--level: {level!r}", hint="use leaf or family")
+    fr = frames(store, filters, "themes")
+    return theme_attention(
+        fr["themes"],
+        fr["documents"],
+        period=period,
+        level="leaf" if level == "leaf" else "family",
+        editions=_editions(knowledge),
+    )
+
+
+def keyness(
+    store: CorpusRepository,
+    *,
+    a: str,
+    b: str,
+    by: str = "year",
+    what: str = "terms",
+    top: int = 30,
+    min_freq: int = 5,
+) -> KeynessResult:
+    """Keyness of terms or themes between two sides (:mod:`multivector.analysis.trends`)."""
+    from multivector.analysis.trends import Split, keyness_terms, keyness_themes
+
+    if by == "year":
+        split = Split.years(parse_years(a), parse_years(b))
+    elif by in ("country", "source"):
+        split = Split.values(by, a, b)
+    else:
+        raise UsageError(f"--by: {by!r}", hint="use year, country or source")
+    if what == "terms":
+        fr = frames(store, None, "passages")
+        return keyness_terms(
+            fr["passages"], split, min_freq=min_freq, top=top, documents=fr["documents"]
+        )
+    if what == "themes":
+        fr = frames(store, None, "themes")
+        return keyness_themes(fr["themes"], split, top=top)
+    raise UsageError(f"--what: {what!r}", hint="use terms or themes")

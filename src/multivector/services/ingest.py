@@ -1,0 +1,195 @@
+"""The ingest use case: read documents, code each one (the pure step of
+:func:`multivector.pipeline.annotate`), and write them to the store in batches.
+
+Reading, coding and writing are separate steps: documents are read lazily, coded one by one by an
+:class:`~multivector.pipeline.Annotator`, and written a batch at a time in one transaction, so
+that a run killed at any point leaves whole documents or none, and the same command completes it.
+A bad file, row or document becomes a failure in the report and the rest goes on; a store that
+cannot be written at all (read-only, disk full, locked) stops the run with the summary so far.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta
+from multivector.domain.results import Tabular
+from multivector.errors import MultivectorError
+from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_path
+from multivector.pipeline import Annotator
+from multivector.store.base import CorpusRepository, StoreError, StoreUnavailable
+
+Progress = Callable[[str, int], None]  # (file or document name, files done) after each file
+BATCH_DOCUMENTS = 16  # documents written per transaction ...
+BATCH_PASSAGES = 4_000  # ... or fewer when they are long
+
+
+@dataclass
+class IngestReport(Tabular):
+    """What an ingest did: documents stored, duplicates skipped, failures with their reasons,
+    and, when the store refused a write, why the run stopped."""
+
+    ingested: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    interrupted: bool = False
+    stopped: StoreUnavailable | None = None  # the store could not be written: the run stopped
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.interrupted and self.stopped is None
+
+    @property
+    def doc_ids(self) -> list[str]:
+        """Every document the sources hold that is in the store now (new or already stored)."""
+        return [r["doc_id"] for r in self.ingested + self.duplicates]
+
+    def records(self) -> list[dict[str, Any]]:
+        rows = [{"status": "ingested", **r} for r in self.ingested]
+        rows += [{"status": "duplicate", **r} for r in self.duplicates]
+        rows += [
+            {"status": "failed", "path": f.path, "row": f.row, "reason": f.reason}
+            for f in self.failures
+        ]
+        return rows
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "ingested": len(self.ingested),
+            "duplicates": len(self.duplicates),
+            "failed": len(self.failures),
+            "passages": sum(r.get("passages", 0) for r in self.ingested),
+            "annotations": sum(r.get("annotations", 0) for r in self.ingested),
+            "interrupted": self.interrupted,
+            "stopped": str(self.stopped) if self.stopped else None,
+            "seconds": round(self.seconds, 2),
+        }
+
+    def describe(self) -> str:
+        """One line: what was stored, skipped and failed."""
+        s = self.summary()
+        return (
+            f"{s['ingested']} ingested, {s['duplicates']} duplicates skipped, {s['failed']} "
+            f"failed; {s['passages']} passages, {s['annotations']} annotations in "
+            f"{s['seconds']} s"
+        )
+
+
+def read_files(
+    paths: Iterable[str | Path],
+    *,
+    overrides: DocumentMeta | None = None,
+    text_column: str | None = None,
+    max_bytes: int = 50_000_000,
+) -> Iterator[RawDocument | Failure]:
+    """The documents of files and folders (folders expanded), a failure for each problem."""
+    for item in iter_paths(Path(p) for p in paths):
+        if isinstance(item, Failure):
+            yield item
+        else:
+            yield from read_path(
+                item, max_bytes=max_bytes, text_column=text_column, overrides=overrides
+            )
+
+
+def count_files(paths: Iterable[str | Path]) -> int:
+    """How many files :func:`read_files` will read (for a progress bar)."""
+    return sum(1 for _ in iter_paths(Path(p) for p in paths))
+
+
+def ingest(
+    documents: Iterable[RawDocument | Failure],
+    *,
+    store: CorpusRepository,
+    annotator: Annotator,
+    progress: Progress | None = None,
+    batch_documents: int = BATCH_DOCUMENTS,
+    batch_passages: int = BATCH_PASSAGES,
+) -> IngestReport:
+    """Code and store ``documents`` (from :func:`read_files` or a bundled sample); a report,
+    also when interrupted (Ctrl-C: what was coded is written first) or stopped by the store."""
+    report = IngestReport()
+    started = time.perf_counter()
+    batch: list[tuple[AnnotatedDocument, RawDocument]] = []
+    pending: set[str] = set()
+    files = 0
+    current: str | None = None
+
+    def flush() -> None:
+        if not batch:
+            return
+        try:
+            results = store.add_documents([doc for doc, _ in batch], pipeline=annotator.versions())
+        finally:
+            items = list(batch)
+            batch.clear()
+            pending.clear()
+        for (doc, raw), result in zip(items, results, strict=True):
+            where = {"path": raw.origin.path, "row": raw.origin.row, "doc_id": doc.document.id}
+            if isinstance(result, StoreError):
+                report.failures.append(Failure(raw.origin.path, raw.origin.row, str(result)))
+            elif result:
+                report.ingested.append(_ingested_row(doc, where))
+            else:  # stored by a concurrent run between the check and the write
+                report.duplicates.append(where)
+
+    try:
+        for raw in documents:
+            path = raw.path if isinstance(raw, Failure) else raw.origin.path
+            if path != current:
+                if current is not None:
+                    files += 1
+                    if progress is not None:
+                        progress(current, files)
+                current = path
+            if isinstance(raw, Failure):
+                report.failures.append(raw)
+                continue
+            document = Document.create(raw.text, raw.meta)
+            if document.id in pending or store.has_document(document.id):
+                report.duplicates.append(
+                    {"path": raw.origin.path, "row": raw.origin.row, "doc_id": document.id}
+                )
+                continue
+            try:
+                coded = annotator(document)
+            except MultivectorError as exc:
+                report.failures.append(Failure(raw.origin.path, raw.origin.row, str(exc)))
+                continue
+            batch.append((coded, raw))
+            pending.add(document.id)
+            if len(batch) >= batch_documents or sum(
+                len(d.passages) for d, _ in batch
+            ) >= batch_passages:
+                flush()
+        flush()
+        if current is not None:
+            files += 1
+            if progress is not None:
+                progress(current, files)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        with suppress(StoreUnavailable, KeyboardInterrupt):
+            flush()  # keep what was coded: the same command completes the rest
+    except StoreUnavailable as exc:
+        report.stopped = exc
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingested_row(doc: AnnotatedDocument, where: dict[str, Any]) -> dict[str, Any]:
+    meta = doc.document.meta
+    return {
+        **where,
+        "title": meta.title,
+        "date": meta.date,
+        "language": meta.language,
+        "passages": len(doc.passages),
+        "annotations": len(doc.annotations),
+    }
