@@ -61,7 +61,7 @@ def _period(value: str) -> str | list[int]:
 
 
 def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    from multivector.analysis.frames import records_of
+    from multivector.services.analyses import records_of
 
     return records_of(frame)
 

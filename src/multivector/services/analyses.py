@@ -59,6 +59,14 @@ def parse_years(value: str) -> tuple[int, int]:
     return span
 
 
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a result frame as plain JSON-ready dicts (see
+    :func:`multivector.analysis.frames.records_of`)."""
+    from multivector.analysis.frames import records_of as plain
+
+    return plain(frame)
+
+
 def frames(
     store: CorpusRepository, filters: Filters | None, *layers: str
 ) -> dict[str, pd.DataFrame]:
