@@ -125,3 +125,61 @@ def test_analyze_pdf_has_pages(corpus_dir: tuple[Path, Path], tmp_path: Path) ->
     reader = PdfReader(out)
     assert len(reader.pages) >= 3
     assert "Multi-vector balance" in "".join(p.extract_text() for p in reader.pages[:4])
+
+
+def test_samples_lists_the_bundled_corpora() -> None:
+    result = CliRunner().invoke(app, ["samples", "-f", "json"])
+    assert result.exit_code == 0, result.stderr
+    rows = {r["name"]: r for r in json.loads(result.stdout)["samples"]}
+    assert rows["ungd-central-asia"]["count"] == 156
+    assert rows["ungd-central-asia"]["licence"].startswith("CC0")
+    assert "KAZ" in rows["ungd-central-asia"]["countries"] and rows["unvotes"]["kind"] == "votes"
+
+
+def test_analyze_a_sample_then_report_from_the_store(
+    corpus_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The main job on the bundled sample with no path; then `report` reads the stored corpus
+    without ingesting, filtered by country and dates."""
+    _, config = corpus_dir
+    db = tmp_path / "s.db"
+    out = tmp_path / "sample.md"
+    code, err = run("analyze", "--sample", "ungd-central-asia", "--country", "kaz",
+                    "--from", "2019", "--to", "2020", "--concept", "KAZ/2020-2030",
+                    "--report", str(out), "--db", str(db), "--config", str(config),
+                    "--bootstrap", "20", "-q")
+    assert code == 0, err
+    assert "2 documents" in out.read_text(encoding="utf-8")
+    from multivector.store.sqlite import SQLiteStore
+
+    with SQLiteStore(db, create=False) as store:
+        before = store.count()
+        assert before["documents"] == 2
+    again = tmp_path / "again.md"
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db), "--country", "KAZ",
+                    "--from", "2020", "--out", str(again), "--bootstrap", "20", "-q")
+    assert code == 0, err
+    assert "1 documents" in again.read_text(encoding="utf-8") or "1 document" in again.read_text(
+        encoding="utf-8")
+    with SQLiteStore(db, create=False) as store:
+        assert store.count() == before  # nothing ingested, nothing re-coded
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db), "--from", "2021",
+                    "--to", "2020", "--out", str(tmp_path / "x.md"))
+    assert code == 2 and "later than --to" in err
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db), "--country", "TKM",
+                    "--out", str(tmp_path / "y.md"))
+    assert code == 2 and "no stored document matches" in err
+
+
+def test_a_run_that_stores_nothing_leaves_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "never.db"
+    code, err = run("analyze", str(tmp_path / "missing"), "--concept", "kaz/2020-2030",
+                    "--report", str(tmp_path / "r.html"), "--db", str(db), "-q")
+    assert code != 0 and "no such file or folder" in err
+    assert not db.exists() and not list(tmp_path.glob("never.db*"))
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db),
+                    "--out", str(tmp_path / "r.html"))
+    assert code == 2 and "no corpus at" in err and not db.exists()
+    code, err = run("analyze", "--sample", "no-such-sample", "--concept", "kaz/2020-2030",
+                    "--report", str(tmp_path / "r.html"), "--db", str(db))
+    assert code == 1 and "ungd-central-asia" in err and not db.exists()

@@ -85,6 +85,10 @@ class KnowledgeBase:
 
     def editions(self, country: str | None = None) -> list[Edition]:
         eds = [self.edition(i) for i in self.edition_ids()]
+        if _has_supersedes_cycle(eds):  # rare: only then pay for the located problems
+            from multivector.adapters.knowledge_files import supersedes_problems
+
+            raise ValidationError(supersedes_problems((e, None) for e in eds))
         return [e for e in eds if country is None or e.country == country.upper()]
 
     def edition(self, ref: str | Path) -> Edition:
@@ -258,6 +262,20 @@ def _build_registry(files: list[tuple[str, bytes]]) -> ActorRegistry:
         actors += a
         aliases += al
     return ActorRegistry(actors, aliases)
+
+
+def _has_supersedes_cycle(editions: list[Edition]) -> bool:
+    """Whether following ``supersedes`` from some edition comes back to it."""
+    after = {e.id: e.supersedes for e in editions}
+    for start in after:
+        seen = {start}
+        current = after.get(start)
+        while current is not None and current in after:
+            if current in seen:
+                return True
+            seen.add(current)
+            current = after[current]
+    return False
 
 
 def _env_path(name: str) -> Path | None:

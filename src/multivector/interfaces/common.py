@@ -23,7 +23,7 @@ from rich.console import Console
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.output import Format, render
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json, csv, yaml or md.")

@@ -110,9 +110,11 @@ def analyze(
         raise result.stopped
     ids = result.doc_ids
     if not ids:
+        first = f": {result.failures[0]}" if result.failures else ""
+        more = f" (and {len(result.failures) - 1} more failures)" if len(result.failures) > 1 else ""
         raise UsageError(
-            "no document could be read from the sources given",
-            hint="check the paths and the failures above",
+            f"no document could be read from the sources given{first}{more}",
+            hint="check the paths; `multivector ingest` lists every failure",
         )
     say(
         f"{len(result.ingested)} new, {len(result.duplicates)} already stored, "
