@@ -13,6 +13,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 TIME_LIMIT = 30.0  # seconds; each case should answer in a few
 
 
@@ -141,11 +143,215 @@ def test_a_parent_cycle_in_an_edition_names_the_element(edition_data, write_yaml
 
 # --------------------------------------------------------------------------------------- search
 
+FAST = ('{"components": ["segment", "actors", "dates", "embed", "themes", "elements", "events"],'
+        ' "settings": {"embed": {"embedder": "hashing"}}}')
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A small corpus stored by the CLI: (database, pipeline config)."""
+    root = tmp_path_factory.mktemp("stored")
+    config = root / "fast.json"
+    config.write_text(FAST, encoding="utf-8")
+    texts = root / "texts"
+    texts.mkdir()
+    (texts / "one.txt").write_text(
+        "Kazakhstan and Russia signed a treaty on the Caspian Sea in 2018.", encoding="utf-8")
+    (texts / "two.txt").write_text(
+        "Kazakhstan hosted talks on Syria in Astana in 2017, and China took part.",
+        encoding="utf-8")
+    db = root / "corpus.db"
+    out = cli("ingest", texts, "--db", db, "--config", config, "-q")
+    assert out.code == 0, out.stderr
+    return db, config
+
+
+def test_a_huge_query_is_refused_before_any_work(stored: tuple[Path, Path]) -> None:
+    db, _ = stored
+    out = cli("search", "Kazakhstan " * 10_000, "--db", db)
+    assert out.code == 2 and out.seconds < TIME_LIMIT
+    assert_clean_failure(out, "characters")
+    many = " ".join(f"word{i}" for i in range(3_000))  # thousands of terms, under the size cap
+    out = cli("search", many[:1_999], "--db", db)
+    assert_clean_failure(out, "terms")
+    assert out.code == 2
+    out = cli("search", "x" * 30_000, "--semantic", "--db", db)
+    assert_clean_failure(out, "semantic")
+
+
+@pytest.mark.parametrize("limit", ["0", "-5", "100000000"])
+def test_a_limit_out_of_range_is_a_usage_error(stored: tuple[Path, Path], limit: str) -> None:
+    db, _ = stored
+    out = cli("search", "Kazakhstan", "--limit", limit, "--db", db)
+    assert out.code == 2
+    assert_clean_failure(out, "--limit")
+
+
+def test_a_syntax_error_exits_apart_from_no_hits(stored: tuple[Path, Path]) -> None:
+    db, _ = stored
+    bad = cli("search", '"unclosed phrase', "--db", db)
+    assert bad.code == 2
+    assert_clean_failure(bad, "unclosed quote")
+    none = cli("search", "Zanzibar", "--db", db)
+    assert none.code == 1 and "Traceback" not in none.stderr and "no passages found" in none.stderr
+    hit = cli("search", "Caspian", "--db", db)
+    assert hit.code == 0 and "Caspian" in hit.stdout
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--country", "XYZ"], "--country: unknown country 'XYZ'"),
+    (["--country", "Kazakhstan"], "did you mean KAZ"),
+    (["--actor", "Russia"], "did you mean RUS"),
+    (["--theme", "econmy"], "did you mean economy"),
+    (["--lang", "de"], "unknown language 'de'"),
+    (["--vector", "rusia"], "did you mean russia"),
+    (["--event", "visits"], "did you mean visit"),
+    (["--from", "2020", "--to", "2010"], "later than --to"),
+    (["--from", "yesterday"], "not a date"),
+])
+def test_unknown_filter_values_are_usage_errors(
+    stored: tuple[Path, Path], args: list[str], needle: str
+) -> None:
+    db, _ = stored
+    out = cli("search", "Kazakhstan", *args, "--db", db)
+    assert out.code == 2, out
+    assert_clean_failure(out, needle)
+
+
+def test_a_document_is_found_by_a_unique_prefix(stored: tuple[Path, Path]) -> None:
+    db, _ = stored
+    import json
+
+    hits = json.loads(cli("search", "Caspian", "--db", db, "-f", "json").stdout)["hits"]
+    full = hits[0]["doc_id"]
+    shown = cli("doc", full[:8], "--db", db, "-f", "json")
+    assert shown.code == 0 and json.loads(shown.stdout)["doc_id"] == full
+    assert_clean_failure(cli("doc", "zz", "--db", db), "not a document id")
+    assert_clean_failure(cli("doc", "0000000000", "--db", db), "no document")
+
+
 
 # ---------------------------------------------------------------------------------------- store
 
 
+def _count(db: Path) -> tuple[int, str]:
+    import sqlite3
+
+    with sqlite3.connect(db) as c:
+        return (c.execute("SELECT count(*) FROM documents").fetchone()[0],
+                c.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _long_text(folder: Path) -> Path:
+    path = folder / "long.txt"
+    path.write_text("\n\n".join(
+        f"Paragraph {i}: Kazakhstan discussed trade, water and energy with its neighbours in "
+        f"Central Asia, and the ministers agreed to meet again in {1990 + i % 30}." for i in
+        range(400)), encoding="utf-8")
+    return path
+
+
+def test_a_read_only_database_stops_ingest_and_keeps_what_it_holds(
+    stored: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, config = stored
+    before = _count(db)
+    out = cli("ingest", _long_text(tmp_path), "--db", f"file:{db}?mode=ro", "--config", config,
+              "-q")
+    assert out.code == 1
+    assert_clean_failure(out, "read-only", str(db))
+    assert "0 ingested" in out.stderr and "kept" in out.stderr
+    assert _count(db) == before
+
+
+def test_a_locked_database_answers_within_seconds(
+    stored: tuple[Path, Path], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    db, config = stored
+    before = _count(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        out = cli("ingest", _long_text(tmp_path), "--db", db, "--config", config, "-q",
+                  env={"MULTIVECTOR_BUSY_TIMEOUT": "1"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert out.code == 1 and out.seconds < 20
+    assert_clean_failure(out, "locked", str(db))
+    assert _count(db) == before
+
+
+def test_a_full_disk_stops_ingest_and_keeps_what_it_holds(
+    stored: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The file-size limit of the process stands in for a full disk: writes past it fail."""
+    import resource
+    import shutil
+    import signal
+
+    db, config = stored
+    copy = tmp_path / "full.db"
+    shutil.copy(db, copy)
+    before = _count(copy)
+    limit = copy.stat().st_size + 16_384
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, no kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "multivector", "ingest", str(_long_text(tmp_path)), "--db",
+         str(copy), "--config", str(config), "-q"],
+        capture_output=True, text=True, timeout=TIME_LIMIT, preexec_fn=small_files,
+    )
+    out = Outcome(proc.returncode, proc.stdout, proc.stderr, 0.0)
+    assert out.code == 1
+    assert_clean_failure(out, "disk", str(copy))
+    assert _count(copy) == before
+
+
+
 # ------------------------------------------------------------------------------ output escaping
+
+HOSTILE_TITLE = '<script>alert("title")</script> [bold]T[/bold]'
+HOSTILE_TEXT = ("Kazakhstan supports nuclear disarmament <img src=x onerror=alert(1)> | "
+                "[red]now[/red].")
+
+
+def test_markdown_and_tables_of_a_hostile_document_stay_inert(tmp_path: Path) -> None:
+    """HTML in a title and a passage comes out as text in Markdown; rich markup prints as is."""
+    import json
+
+    source = tmp_path / "hostile.jsonl"
+    source.write_text(json.dumps({"title": HOSTILE_TITLE, "text": HOSTILE_TEXT}) + "\n",
+                      encoding="utf-8")
+    db = tmp_path / "c.db"
+    ingested = cli("ingest", source, "--db", db, "--lang", "en")
+    assert ingested.code == 0, ingested.stderr
+    found = cli("search", "nuclear", "--db", db, "-f", "json")
+    assert found.code == 0, found.stderr
+    doc_id = json.loads(found.stdout)["hits"][0]["doc_id"]
+
+    for args in (("search", "nuclear"), ("doc", doc_id)):
+        md = cli(*args, "--db", db, "-f", "md")
+        assert md.code == 0 and "Traceback" not in md.stderr, md.stderr
+        assert "<script" not in md.stdout and "<img" not in md.stdout, md.stdout
+        assert "&lt;img src=x onerror=alert(1)&gt; \\| [red]now[/red]" in md.stdout, md.stdout
+    assert md.stdout.startswith('# &lt;script&gt;alert("title")&lt;/script&gt; [bold]T[/bold]')
+
+    table = cli("doc", doc_id, "--db", db)
+    assert table.code == 0, table.stderr
+    assert "[bold]T[/bold]" in table.stdout and doc_id not in table.stdout
+
+
+def test_markdown_of_a_hostile_name_stays_inert() -> None:
+    out = cli("actors", "resolve", "<script>alert(1)</script>", "-f", "md")
+    assert "Traceback" not in out.stderr, out.stderr
+    assert "- **text**: &lt;script&gt;alert(1)&lt;/script&gt;" in out.stdout, out.stdout
+    assert "<script" not in out.stdout
 
 
 # ----------------------------------------------------------------------------- files and tables

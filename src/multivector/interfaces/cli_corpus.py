@@ -149,7 +149,7 @@ def report_failures(report: IngestReport) -> None:
         err.print(f"failed: {f}", markup=False)
     if report.stopped is not None:
         err.print(f"error: {report.stopped}", markup=False)
-        err.print(f"stopped; stored before the error: {report.describe()}", markup=False)
+        err.print("stopped: every document stored before the error is kept", markup=False)
 
 
 def _write(text: str | None) -> None:

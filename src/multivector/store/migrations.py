@@ -62,10 +62,13 @@ class Migrations:
         """Apply the missing migrations (up to ``upto``) in one transaction; their versions.
 
         ``conn`` must be in autocommit mode (``isolation_level=None``)."""
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
+        if not conn.execute(  # a read first: an up-to-date corpus opens without a write
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+        ).fetchone():
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations ("
+                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
         done = self.applied(conn)
         todo = [m for m in self.steps()
                 if m.version not in done and (upto is None or m.version <= upto)]

@@ -43,6 +43,14 @@ from multivector.text.lemmas import lemmas, tokens
 
 ENV_DB = "MULTIVECTOR_DB"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before saying the database is locked
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another writer (``$MULTIVECTOR_BUSY_TIMEOUT``, default 5)."""
+    try:
+        return max(0.0, float(os.environ.get("MULTIVECTOR_BUSY_TIMEOUT", BUSY_TIMEOUT)))
+    except ValueError:
+        return BUSY_TIMEOUT
 _FETCH = 512
 
 
@@ -56,7 +64,8 @@ class SQLiteStore:
     """A corpus in one SQLite file (stdlib ``sqlite3``; WAL, foreign keys, ``synchronous=NORMAL``).
 
     ``path`` defaults to :func:`default_db_path`, read when the store is opened; ``":memory:"``
-    gives a private in-memory corpus. With ``create=False`` a missing file is an error instead of
+    gives a private in-memory corpus; an SQLite URI such as ``file:corpus.db?mode=ro`` opens
+    the file as the URI says (read-only there). With ``create=False`` a missing file is an error instead of
     a new corpus; with ``discard_empty`` a file this store created is removed on close if no
     document was stored in it. Opening applies any missing schema migrations (:mod:`.migrations`).
 
@@ -70,14 +79,17 @@ class SQLiteStore:
     ) -> None:
         self.path = default_db_path() if path is None else path
         where = str(self.path)
-        exists = where == ":memory:" or Path(where).exists()
+        uri = where.startswith("file:")
+        file = Path(where[5:].split("?", 1)[0]) if uri else Path(where)
+        exists = where == ":memory:" or file.exists()
         if not exists and not create:
             raise StoreError(f"no corpus database at {where}",
                              hint=f"ingest documents first, or set {ENV_DB} to the database")
         # a file this store created and nothing was stored in: removed on close (discard_empty)
         self._discard = discard_empty and not exists
         try:
-            self._conn = sqlite3.connect(where, isolation_level=None, timeout=BUSY_TIMEOUT)
+            self._conn = sqlite3.connect(where, isolation_level=None, timeout=busy_timeout(),
+                                         uri=uri)
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the corpus database {where}: {e}",
                              hint="check that the folder exists and is writable") from e
@@ -91,6 +103,9 @@ class SQLiteStore:
                 raise StoreError(f"{where} is an SQLite database but not a multivector corpus",
                                  hint=f"choose another file (or set {ENV_DB})")
             migration.apply(self._conn, where=where)
+        except sqlite3.OperationalError as e:  # locked by a writer, read-only, disk full
+            self._conn.close()
+            raise self._unavailable(e, "the schema") from e
         except sqlite3.DatabaseError as e:
             self._conn.close()
             raise StoreError(f"{where} is not a usable corpus database: {e}",
@@ -216,7 +231,8 @@ class SQLiteStore:
                 results.append(e)
         if not prepared:
             return results
-        where = f"document {items[0].document.id}" if len(items) == 1 else f"{len(items)} documents"
+        where = (f"document {items[0].document.id[:12]}" if len(items) == 1
+                 else f"{len(items)} documents")
         with self._write(where) as conn:
             for n, rows in prepared:
                 if conn.execute("SELECT 1 FROM documents WHERE id = ?", (rows.doc[0],)).fetchone():
