@@ -65,9 +65,10 @@ class SQLiteStore:
 
     ``path`` defaults to :func:`default_db_path`, read when the store is opened; ``":memory:"``
     gives a private in-memory corpus; an SQLite URI such as ``file:corpus.db?mode=ro`` opens
-    the file as the URI says (read-only there). With ``create=False`` a missing file is an error instead of
-    a new corpus; with ``discard_empty`` a file this store created is removed on close if no
-    document was stored in it. Opening applies any missing schema migrations (:mod:`.migrations`).
+    the file as the URI says (read-only there). With ``create=False`` a missing file is an error
+    instead of a new corpus; with ``discard_empty`` a file this store created is removed on close
+    if no document was stored in it. Opening applies any missing schema migrations
+    (:mod:`.migrations`).
 
     >>> store = SQLiteStore(":memory:")
     >>> store.count()
