@@ -140,6 +140,62 @@ def test_a_parent_cycle_in_an_edition_names_the_element(edition_data, write_yaml
 
 # ---------------------------------------------------------------------- archives and text files
 
+HUGE_CHARS = 21_000_000  # past the default cap of 20,000,000 characters, within --max-mb 50
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Outcome]:
+    """One folder of files that would hang or exhaust a careless reader, ingested once: a zip
+    bomb, a PDF stream bomb, 21 million characters of text, a link loop, a dangling link."""
+    from tests.test_ingest_readers import deflated, docx_bomb, minimal_pdf
+
+    folder = tmp_path_factory.mktemp("hostile") / "corpus"
+    (folder / "inner").mkdir(parents=True)
+    (folder / "good.txt").write_text("Kazakhstan and Uzbekistan agreed to share the water of the "
+                                     "Syr Darya in a new treaty.", encoding="utf-8")
+    (folder / "bomb.docx").write_bytes(docx_bomb(300))  # 300 MiB from some 300 KB
+    data, _, _ = deflated((b" " * (1 << 20), 120))
+    (folder / "bomb.pdf").write_bytes(minimal_pdf([], deflated=b"\x78\xda" + data + b"\0" * 4))
+    line = "The delegation spoke about water sharing and the transit corridor.\n"
+    (folder / "huge.txt").write_text(line * (HUGE_CHARS // len(line) + 1), encoding="utf-8")
+    if hasattr(os, "symlink"):
+        (folder / "inner" / "up").symlink_to("..")
+        (folder / "gone.txt").symlink_to("nowhere.txt")
+    return folder, cli("ingest", folder, "--db", folder.parent / "x.db", "-q", limit=60)
+
+
+def test_a_zip_bomb_docx_is_refused_with_the_cap(hostile_folder: tuple[Path, Outcome]) -> None:
+    folder, out = hostile_folder
+    assert_clean_failure(out, str(folder / "bomb.docx"), "unpacks to", "100,000,000-byte cap",
+                         "--max-unpacked-mb")
+
+
+def test_a_pdf_stream_bomb_is_refused(hostile_folder: tuple[Path, Outcome]) -> None:
+    if not hasattr(pytest.importorskip("pypdf.errors"), "LimitReachedError"):
+        pytest.skip("this pypdf has no limit on inflated streams")
+    folder, out = hostile_folder
+    assert_clean_failure(out, str(folder / "bomb.pdf"), "safety limit")
+
+
+def test_text_past_the_character_cap_stops_there(hostile_folder: tuple[Path, Outcome]) -> None:
+    folder, out = hostile_folder
+    assert_clean_failure(out, str(folder / "huge.txt"), "more than 20,000,000 characters",
+                         "split the file", "--max-chars")
+    assert out.seconds < 30
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_link_loops_and_dangling_links_are_reported(hostile_folder: tuple[Path, Outcome]) -> None:
+    folder, out = hostile_folder
+    up = folder / "inner" / "up"
+    assert_clean_failure(out, f"{up}: symbolic link loop at {up}", "skipped")
+    assert_clean_failure(out, str(folder / "gone.txt"), "dangling symbolic link", "skipped")
+
+
+def test_the_rest_of_a_hostile_folder_is_ingested(hostile_folder: tuple[Path, Outcome]) -> None:
+    _, out = hostile_folder
+    assert out.code == 1 and "1 ingested" in out.stderr, out.stderr
+
 
 # --------------------------------------------------------------------------------------- search
 
@@ -355,3 +411,27 @@ def test_markdown_of_a_hostile_name_stays_inert() -> None:
 
 
 # ----------------------------------------------------------------------------- files and tables
+
+
+def test_an_unterminated_quote_in_a_csv_is_named_not_a_language(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text('text,date\n"Kazakhstan joined the WTO.",2015-11-30\n'
+                    '"Russia and China signed a treaty,2016-01-01\nAnother row,2017-01-01\n',
+                    encoding="utf-8")
+    out = cli("ingest", path, "--db", tmp_path / "x.db", "-q")
+    assert_clean_failure(out, f"{path}:3: line 3: unterminated quoted field", '("")')
+    assert "language" not in out.stderr and "1 ingested" in out.stderr, out.stderr
+
+
+def test_short_english_rows_are_ingested_as_english(tmp_path: Path) -> None:
+    import json
+
+    (tmp_path / "rows.csv").write_text(
+        'text\n"Kazakhstan and Russia signed a treaty."\nTalks in Astana\n', encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(
+        json.dumps({"text": "Tokayev visits Beijing"}) + "\n", encoding="utf-8")
+    out = cli("ingest", tmp_path / "rows.csv", tmp_path / "rows.jsonl", "--db",
+              tmp_path / "x.db", "-q", "-f", "json")
+    assert out.code == 0 and "Traceback" not in out.stderr, out.stderr
+    documents = json.loads(out.stdout)["documents"]
+    assert [(d["status"], d["language"]) for d in documents] == [("ingested", "en")] * 3

@@ -6,14 +6,21 @@ All fixtures are written here: HTML by hand, DOCX with python-docx, PDFs as raw 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
+import os
 import random
+import struct
+import tracemalloc
+import zlib
 from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from multivector.domain.corpus import DocumentMeta, Genre
@@ -26,6 +33,8 @@ from multivector.ingest import (
     read_path,
     read_paths,
 )
+from multivector.ingest.encodings import decode, open_text
+from multivector.ingest.limits import MAX_PASSAGES, too_many_passages
 from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker
 
 ENGLISH = (
@@ -48,16 +57,21 @@ def failure(items: list[RawDocument | Failure]) -> Failure:
     return items[0]
 
 
-def minimal_pdf(lines: list[str], info: str = "") -> bytes:
-    """A one-page PDF written by hand: Helvetica, a BT ... Tj ET content stream, a valid xref."""
+def minimal_pdf(lines: list[str], info: str = "", *, deflated: bytes | None = None) -> bytes:
+    """A one-page PDF written by hand: Helvetica, a BT ... Tj ET content stream, a valid xref;
+    or, given ``deflated``, that FlateDecode stream as the page's content."""
     stream = ("BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({s}) Tj T*" for s in lines)
               + " ET").encode("latin-1")
+    content = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
+    if deflated is not None:
+        content = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (
+            len(deflated), deflated)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        content,
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         f"<< {info} >>".encode("latin-1"),
     ]
@@ -75,6 +89,59 @@ def minimal_pdf(lines: list[str], info: str = "") -> bytes:
 
 
 PDF_INFO = "/Title (Water and Borders) /Author (A. Writer) /CreationDate (D:20200306120000+06'00')"
+
+
+def zip_of(members: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip written by hand from members already deflated: (name, raw deflate data, CRC-32,
+    size declared). zipfile cannot store data it did not compress, nor declare a false size."""
+    out, central = bytearray(), bytearray()
+    for name, data, crc, size in members:
+        offset, encoded = len(out), name.encode()
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(data), size,
+                           len(encoded), 0) + encoded + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc,
+                               len(data), size, len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+    out += central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members),
+                                 len(central), len(out), 0)
+    return bytes(out)
+
+
+def deflated(*runs: tuple[bytes, int]) -> tuple[bytes, int, int]:
+    """Runs of (bytes, times repeated) as raw deflate data, its CRC-32 and its size, made in
+    milliseconds: a full flush makes every repetition compress to the same bytes."""
+    data, crc, size = bytearray(), 0, 0
+    for text, times in runs:
+        packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+        data += (packer.compress(text) + packer.flush(zlib.Z_FULL_FLUSH)) * times
+        for _ in range(times):
+            crc = zlib.crc32(text, crc)
+        size += len(text) * times
+    data += zlib.compressobj(9, zlib.DEFLATED, -15).flush()  # an empty last block
+    return bytes(data), crc, size
+
+
+def docx_bomb(megabytes: int, *, declared: int | None = None) -> bytes:
+    """A DOCX of a few hundred kilobytes holding one paragraph, whose document.xml unpacks to
+    ``megabytes`` MiB of whitespace more; ``declared``: the size its headers claim instead."""
+    import zipfile
+
+    document = docx.Document()
+    document.add_paragraph(ENGLISH)
+    with io.BytesIO() as buffer:
+        document.save(buffer)
+        real = buffer.getvalue()
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(real)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename != "word/document.xml":
+                parts.append((info.filename, *deflated((content, 1))))
+                continue
+            head, tail = content.split(b"<w:body>")
+            data, crc, size = deflated((head + b"<w:body>", 1), (b" " * (1 << 20), megabytes),
+                                       (tail, 1))
+            parts.append((info.filename, data, crc, size if declared is None else declared))
+    return zip_of(parts)
 
 
 # --- plain text -----------------------------------------------------------------------------
@@ -121,6 +188,78 @@ def test_a_file_over_the_size_limit_names_the_limit_and_the_option(tmp_path: Pat
     reason = failure(list(read_path(path, max_bytes=100))).reason
     assert "100" in reason and "max_bytes" in reason
     assert isinstance(one(list(read_path(path, max_bytes=10_000))), RawDocument)
+
+
+def test_a_text_over_the_character_cap_names_its_length_the_cap_and_the_option(
+    tmp_path: Path
+) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(ENGLISH * 20, encoding="utf-8")
+    reason = failure(list(read_path(path, max_chars=1_000))).reason
+    assert f"{len((ENGLISH * 20).strip()):,} characters, above the 1,000-character cap" in reason
+    assert "split the file" in reason and "--max-chars" in reason
+    assert one(list(read_path(path, max_chars=10_000))).text == (ENGLISH * 20).strip()
+
+
+def test_a_long_text_file_stops_at_the_cap_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("w", encoding="utf-8") as f:
+        for _ in range(40 * (1 << 20) // (len(ENGLISH) + 2)):
+            f.write(ENGLISH + "\n\n")  # 40 MiB
+    tracemalloc.start()
+    try:
+        items = list(read_path(path, max_bytes=100_000_000, max_chars=100_000))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    reason = failure(items).reason
+    assert "more than 100,000 characters (reading stopped at the cap)" in reason
+    assert peak < 8 * (1 << 20), f"{peak:,} bytes at the peak for a 40 MiB file"
+
+
+def test_a_long_file_is_decoded_in_chunks_as_a_whole_would_be(tmp_path: Path) -> None:
+    text = "\r\n".join([RUSSIAN, "", "Второй абзац; ещё строка.\rИ третья."] * 12_000)
+    path = tmp_path / "long-ru.txt"
+    path.write_bytes(text.encode("cp1251"))
+    assert path.stat().st_size > 2 * (1 << 20)  # longer than the part the encoding is judged on
+    doc = one(list(read_path(path)))
+    assert doc.text == text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    assert doc.meta.extra["encoding"] == "cp1251" and doc.meta.language == "ru"
+
+
+@pytest.mark.parametrize(("codec", "mark"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                             ("utf-16-le", b"\xff\xfe"), ("cp1251", b"")])
+def test_pieces_split_characters_and_line_ends_anywhere(codec: str, mark: bytes) -> None:
+    text = ("Мир и вода.\r\nПереговоры\rидут.\n" if codec == "cp1251"
+            else "Мир, water, ә, € and 😀\r\nnext\rline.\n") * 50
+    if codec == "utf-16-le":
+        text = text.replace("😀", "!")
+    data = mark + text.encode(codec)
+    for chunk in (1, 2, 3, 7):
+        opened = open_text(io.BytesIO(data), "x.txt", sniff_bytes=64, chunk_bytes=chunk)
+        assert "".join(opened.pieces) == decode(data, "x.txt").text, chunk
+
+
+@given(st.text(alphabet=st.sampled_from("ab Я жә€😀.\r\n\t"), min_size=1, max_size=300)
+       .filter(lambda t: t.strip()), st.integers(2, 40), st.integers(1, 9))
+def test_streamed_utf8_equals_the_whole_decoded(text: str, sniff: int, chunk: int) -> None:
+    data = text.encode("utf-8")
+    opened = open_text(io.BytesIO(data), "x.txt", sniff_bytes=sniff, chunk_bytes=chunk)
+    assert "".join(opened.pieces) == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_a_long_file_that_changes_encoding_is_a_failure_naming_where(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(ENGLISH.encode() * 10_000 + RUSSIAN.encode("cp1251"))
+    reason = failure(list(read_path(path))).reason
+    assert "starts as utf-8" in reason and "mixed encodings" in reason and "near byte" in reason
+
+
+def test_the_passage_cap_check_for_the_service() -> None:
+    assert too_many_passages(MAX_PASSAGES) is None
+    reason = too_many_passages(60_001, max_passages=60_000)
+    assert reason is not None
+    assert "60,001 passages, above the 60,000-passage cap" in reason and "split" in reason
 
 
 # --- HTML -----------------------------------------------------------------------------------
@@ -216,6 +355,25 @@ def test_a_password_protected_pdf_is_a_failure_an_empty_password_is_not(tmp_path
     assert one(list(read_path(tmp_path / "open.pdf"))).text == "Sealed text of the protocol."
 
 
+def test_a_pdf_stream_that_inflates_beyond_the_safety_limit_is_a_failure(tmp_path: Path) -> None:
+    errors = pytest.importorskip("pypdf.errors")
+    if not hasattr(errors, "LimitReachedError"):
+        pytest.skip("this pypdf has no limit on inflated streams")
+    path = tmp_path / "bomb.pdf"
+    data, _, _ = deflated((b" " * (1 << 20), 120))  # 120 MiB from some 130 KB
+    zlib_header, any_checksum = b"\x78\xda", b"\0\0\0\0"
+    path.write_bytes(minimal_pdf([], deflated=zlib_header + data + any_checksum))
+    reason = failure(list(read_path(path))).reason
+    assert "inflates beyond pypdf's safety limit" in reason and "bomb" in reason
+
+
+def test_a_pdf_stops_at_the_character_cap(tmp_path: Path) -> None:
+    path = tmp_path / "long.pdf"
+    path.write_bytes(minimal_pdf(["Water and borders were discussed at length."] * 30))
+    reason = failure(list(read_path(path, max_chars=200))).reason
+    assert "more than 200 characters (reading stopped at page 1 of 1)" in reason
+
+
 def test_randomly_damaged_pdfs_never_raise(tmp_path: Path) -> None:
     good = minimal_pdf(["Water and borders were discussed."], PDF_INFO)
     rng = random.Random(11)
@@ -253,6 +411,40 @@ def test_a_corrupt_docx_is_a_failure(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "memo.docx"
     path.write_bytes(data)
     assert "not a valid DOCX" in failure(list(read_path(path))).reason
+
+
+def test_a_docx_zip_bomb_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(docx_bomb(300))
+    assert path.stat().st_size < 1_000_000
+    reason = failure(list(read_path(path))).reason
+    assert "unpacks to 3" in reason and "above the 100,000,000-byte cap" in reason
+    assert "zip bomb" in reason and "--max-unpacked-mb" in reason
+
+
+def test_a_docx_that_lies_about_its_sizes_is_stopped_too(tmp_path: Path) -> None:
+    """The headers say 1,000 bytes; the data inflates to 8 MiB: reading stops, nothing grows."""
+    path = tmp_path / "liar.docx"
+    path.write_bytes(docx_bomb(8, declared=1_000))
+    reason = failure(list(read_path(path, max_unpacked_bytes=2_000_000))).reason
+    assert "damaged" in reason or "unpacking stopped" in reason
+
+
+def test_a_genuine_docx_under_a_raised_unpacked_cap_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "spaces.docx"
+    path.write_bytes(docx_bomb(3))
+    assert "above the 1,000,000-byte cap" in failure(
+        list(read_path(path, max_unpacked_bytes=1_000_000))).reason
+    assert one(list(read_path(path, max_unpacked_bytes=10_000_000))).text == ENGLISH
+
+
+def test_a_docx_over_the_character_cap_is_a_failure(tmp_path: Path) -> None:
+    document = docx.Document()
+    for _ in range(20):
+        document.add_paragraph(ENGLISH)
+    path = tmp_path / "long.docx"
+    document.save(str(path))
+    assert "above the 1,000-character cap" in failure(list(read_path(path, max_chars=1_000))).reason
 
 
 # --- JSONL and CSV --------------------------------------------------------------------------
@@ -327,6 +519,72 @@ def test_csv_without_a_text_column_fails_once(tmp_path: Path) -> None:
     path.write_text("title,summary\nOne,two\nThree,four\n")
     f = failure(list(read_path(path)))
     assert f.row == 1 and "title, summary" in f.reason and "text_column" in f.reason
+
+
+def test_an_unterminated_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text('text,date\n"Kazakhstan joined the WTO.",2015-11-30\n'
+                    '"Russia and China signed a treaty,2016-01-01\nAnother row,2017-01-01\n',
+                    encoding="utf-8")
+    items = list(read_path(path))
+    assert isinstance(items[0], RawDocument) and items[0].meta.language == "en"
+    assert isinstance(items[1], Failure) and len(items) == 2
+    assert items[1].row == 3 and items[1].reason.startswith("line 3: unterminated quoted field")
+    assert "language" not in items[1].reason and '("")' in items[1].reason
+
+
+def test_a_stray_quote_is_malformed_quoting_not_a_language(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text('text,date\n"Kazakhstan joined" the WTO,2015-11-30\n', encoding="utf-8")
+    f = failure(list(read_path(path)))
+    assert f.row == 2 and f.reason.startswith("line 2: a quoted field is followed by other text")
+
+
+def test_a_field_over_the_cap_stops_the_table_and_the_csv_limit_is_restored(
+    tmp_path: Path
+) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text(f'text,date\n"{ENGLISH}",2015-11-30\n"{ENGLISH * 50}",2016\n',
+                    encoding="utf-8")
+    before = csv.field_size_limit()
+    items = list(read_path(path, max_chars=1_000))
+    assert csv.field_size_limit() == before
+    assert isinstance(items[0], RawDocument) and isinstance(items[1], Failure)
+    assert items[1].reason.startswith("line 3: a field is longer than the 1,000-character cap")
+
+
+def test_a_long_table_is_parsed_across_chunks_and_a_line_without_end_stops(
+    tmp_path: Path
+) -> None:
+    path = tmp_path / "many.csv"
+    row = f'"{ENGLISH}\r\n\r\n{ENGLISH}",2015-11-30\r\n'
+    path.write_text("text,date\r\n" + row * 4_000, encoding="utf-8")
+    assert path.stat().st_size > 1 << 20  # longer than the part the encoding is judged on
+    items = list(read_path(path))
+    assert len(items) == 4_000 and all(isinstance(i, RawDocument) for i in items)
+    assert [i.origin.row for i in items[:3] if isinstance(i, RawDocument)] == [2, 5, 8]
+    assert {i.text for i in items if isinstance(i, RawDocument)} == {f"{ENGLISH}\n\n{ENGLISH}"}
+    path.write_text("text,date\n" + "x" * 3_000_000 + ",2015\n", encoding="utf-8")
+    f = failure(list(read_path(path, max_chars=1_000_000)))
+    assert f.row == 2 and f.reason.startswith("line 2 runs past the 1,000,000-character cap")
+
+
+def test_jsonl_rows_over_the_cap_fail_alone(tmp_path: Path) -> None:
+    path = tmp_path / "items.jsonl"
+    path.write_text(json.dumps({"text": ENGLISH * 20}) + "\n" + json.dumps({"text": ENGLISH})
+                    + "\n", encoding="utf-8")
+    big, small = list(read_path(path, max_chars=1_000))
+    assert isinstance(big, Failure) and big.row == 1 and "1,000-character cap" in big.reason
+    assert isinstance(small, RawDocument)
+
+
+@pytest.mark.parametrize("text", ["Kazakhstan and Russia signed a treaty.",
+                                  "Talks in Astana", "Tokayev visits Beijing"])
+def test_short_english_rows_are_english(tmp_path: Path, text: str) -> None:
+    (tmp_path / "rows.csv").write_text(f'text\n"{text}"\n', encoding="utf-8")
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    for name in ("rows.csv", "rows.jsonl"):
+        assert one(list(read_path(tmp_path / name))).meta.language == "en", name
 
 
 # --- metadata precedence and naming conventions --------------------------------------------
@@ -404,6 +662,29 @@ def test_folders_expand_sorted_without_hidden_or_corpus_description_files(tmp_pa
     docs = list(read_paths([tmp_path]))
     assert [d.origin.path for d in docs if isinstance(d, RawDocument)] == [
         str(tmp_path / "a/c.txt"), str(tmp_path / "b.txt")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links here")
+def test_symbolic_link_loops_and_dangling_links_are_reported_and_skipped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "inner").mkdir(parents=True)
+    (corpus / "inner" / "a.txt").write_text(ENGLISH)
+    (corpus / "b.txt").write_text(ENGLISH)
+    (corpus / "inner" / "up").symlink_to("..")  # back to corpus: a loop
+    (corpus / "itself").symlink_to("itself")  # a link to itself
+    (corpus / "gone.txt").symlink_to("nowhere.txt")
+    (corpus / "also-b.txt").symlink_to("b.txt")  # a sound link is followed
+    items = list(iter_paths([corpus]))
+    files = [i for i in items if isinstance(i, Path)]
+    failures = {Path(i.path).name: i.reason for i in items if isinstance(i, Failure)}
+    assert files == [corpus / "also-b.txt", corpus / "b.txt", corpus / "inner" / "a.txt"]
+    assert set(failures) == {"up", "itself", "gone.txt"}
+    assert failures["up"].startswith(f"symbolic link loop at {corpus / 'inner' / 'up'}")
+    assert failures["itself"].startswith(f"symbolic link loop at {corpus / 'itself'}")
+    assert failures["gone.txt"].startswith("dangling symbolic link") and "skipped" in failures[
+        "gone.txt"]
+    assert "symbolic link loop" in failure(list(read_path(corpus / "itself"))).reason
+    assert "dangling" in failure(list(iter_paths([corpus / "gone.txt"]))).reason
 
 
 # --- the real corpus (the bundled sample, written out as a folder) --------------------------

@@ -77,3 +77,32 @@ def test_only_the_beginning_is_read() -> None:
     started = time.perf_counter()
     assert detect(text) == "en"
     assert time.perf_counter() - started < 0.5
+
+
+# Short text: a table row, a headline. The script decides unless something contradicts it.
+SHORT = [
+    ("en", "Kazakhstan and Russia signed a treaty."),
+    ("en", "Talks in Astana"),
+    ("en", "Tokayev visits Beijing"),
+    ("en", "Nur-Sultan hosts summit"),
+    ("ru", "Казахстан и Россия подписали договор."),
+    ("ru", "Визит в Астану"),
+    ("ru", "Встреча в Қонаеве прошла успешно"),  # one Kazakh name in a Russian sentence
+    ("kk", "Қазақстан мен Ресей келісімге қол қойды."),
+    ("kk", "Біз келісімге келдік"),
+    (None, "Le sommet d'Astana"),  # French stopwords
+    (None, "Sommet à Astana"),  # a letter English does not use
+    (None, "Die Regierung hat das Abkommen unterzeichnet"),
+    (None, "Президент підписав закон"),  # Ukrainian і without Kazakh letters
+    (None, "Министърът посети Москва"),  # Bulgarian ъ at the end of a word
+    (None, "Өкмөт жаңы мыйзамды кабыл алды"),  # Kyrgyz ө ң without Kazakh letters
+    (None, "UN, NATO, EU"),  # acronyms say nothing
+    (None, "Astana"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), SHORT)
+def test_short_text_takes_the_language_of_its_script_unless_contradicted(
+    expected: str | None, text: str
+) -> None:
+    assert detect(text) == expected

@@ -1,7 +1,9 @@
 """The ingest layer: files (text, HTML, PDF, DOCX, JSONL, CSV) in, raw documents out.
 
 Readers never stop on a bad file: each problem becomes a :class:`Failure` naming the file (and
-row) and saying what to do. Heavy parsers (trafilatura, pypdf, python-docx) load on first use.
+row) and saying what to do, and no file can hang them or exhaust memory: the caps of
+:mod:`~multivector.ingest.limits` bound bytes, unpacked bytes, characters and passages. Heavy
+parsers (trafilatura, pypdf, python-docx) load on first use.
 """
 
 from __future__ import annotations
@@ -9,6 +11,13 @@ from __future__ import annotations
 from multivector.ingest.encodings import Decoded, decode
 from multivector.ingest.errors import IngestError
 from multivector.ingest.language import detect
+from multivector.ingest.limits import (
+    MAX_BYTES,
+    MAX_CHARS,
+    MAX_PASSAGES,
+    MAX_UNPACKED_BYTES,
+    too_many_passages,
+)
 from multivector.ingest.metadata import meta_from_fields, meta_from_name, parse_date
 from multivector.ingest.readers import (
     SUPPORTED_SUFFIXES,
@@ -21,6 +30,10 @@ from multivector.ingest.readers import (
 )
 
 __all__ = [
+    "MAX_BYTES",
+    "MAX_CHARS",
+    "MAX_PASSAGES",
+    "MAX_UNPACKED_BYTES",
     "SUPPORTED_SUFFIXES",
     "Decoded",
     "Failure",
@@ -35,4 +48,5 @@ __all__ = [
     "parse_date",
     "read_path",
     "read_paths",
+    "too_many_passages",
 ]

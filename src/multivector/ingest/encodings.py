@@ -5,14 +5,25 @@ zero-byte pattern); then the single-byte encodings. Russian single-byte text is 
 KOI8-R or cp866, whichever gives the most plausible Russian (common letters, common bigrams,
 lowercase runs); latin-1/cp1252 is chosen only for text that is plainly Latin. Binary data, empty
 files and text in no supported encoding raise :class:`IngestError`. Line endings become ``\\n``.
+
+A long file is read by :func:`open_text` a chunk at a time: the encoding is judged on its first
+mebibyte, the rest is decoded as it is read, so that a reader can stop at a cap (:func:`read_text`)
+or take the text line by line (tables) without holding the whole file twice.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import IO
 
 from multivector.ingest.errors import IngestError
+from multivector.ingest.limits import MAX_CHARS, text_over_cap
+
+SNIFF_BYTES = 1 << 20  # the encoding of a long file is judged on its first mebibyte
+CHUNK_BYTES = 1 << 22  # and the rest decoded four mebibytes at a time
 
 _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE mark starts with UTF-16's
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -22,7 +33,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (  # UTF-32 first: its LE mark starts wit
     (b"\xfe\xff", "utf-16-be"),
 )
 _CYRILLIC_CODECS = ("cp1251", "koi8-r", "cp866")
-_RUSSIAN = re.compile("[а-яёА-ЯЁ]")
+_RUSSIAN_LOWER = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_RUSSIAN_UPPER = _RUSSIAN_LOWER.upper()
 _RUSSIAN_WORD = re.compile("[а-яёА-ЯЁ]{2,}")
 _COMMON_LETTERS = frozenset("оеаинтсрОЕАИНТСР")
 _COMMON_BIGRAMS = frozenset((
@@ -37,6 +49,7 @@ _UTF8_SEQUENCE = re.compile(
 )
 _WORD_BYTES = re.compile(rb"[A-Za-z\x80-\xff]+")
 _CONTROL = frozenset(set(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D})
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -55,10 +68,122 @@ def decode(data: bytes, name: str) -> Decoded:
     decoded = _decode(data, name)
     if not decoded.text.strip():
         raise IngestError(
-            f"{name}: the file holds only whitespace", hint="remove it or give it some text"
+            f"{name}: the file is empty: it holds only whitespace",
+            hint="remove it or give it some text",
         )
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
     return Decoded(text, decoded.encoding, decoded.confidence)
+
+
+@dataclass(frozen=True)
+class TextStream:
+    """An open text file: its encoding (judged on the first ``SNIFF_BYTES``), how sure that is,
+    and its text in pieces with ``\\n`` line endings, decoded as they are taken."""
+
+    encoding: str
+    confidence: float
+    pieces: Iterator[str]
+    complete: bool  # the file was decoded whole at once: ``pieces`` is that one text
+
+
+def open_text(
+    stream: IO[bytes], name: str, *, sniff_bytes: int = SNIFF_BYTES, chunk_bytes: int = CHUNK_BYTES
+) -> TextStream:
+    """The text of the binary ``stream`` (the file ``name``), decoded a chunk at a time.
+
+    A file shorter than ``sniff_bytes`` is judged and decoded whole, exactly as :func:`decode`
+    does. A longer one is judged on its first ``sniff_bytes``; a later byte that is not valid in
+    that encoding, or a later stretch of binary data, raises :class:`IngestError` when reached.
+    """
+    prefix = stream.read(sniff_bytes)
+    if len(prefix) < sniff_bytes:
+        whole = decode(prefix, name)
+        return TextStream(whole.encoding, whole.confidence, iter((whole.text,)), True)
+    guess = _decode(prefix, name)
+    bom = next((len(mark) for mark, codec in _BOMS
+                if codec == guess.encoding and prefix.startswith(mark)), 0)
+    confidence = 0.99 if guess.encoding == "utf-8" and guess.confidence < 0.99 else (
+        guess.confidence)  # 0.9 said "cut in its last character": the prefix was cut, not the file
+    pieces = _pieces(stream, name, prefix[bom:], guess.encoding.removesuffix("-sig"),
+                     chunk_bytes, bom)
+    return TextStream(guess.encoding, confidence, pieces, False)
+
+
+def _pieces(
+    stream: IO[bytes], name: str, first: bytes, codec: str, chunk_bytes: int, offset: int
+) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    held = ""  # a final "\r" waits for the next piece, which may start with "\n"
+    data = first
+    while data:
+        try:
+            piece = held + decoder.decode(data)
+        except UnicodeDecodeError as exc:
+            raise IngestError(
+                f"{name}: the file starts as {codec}, but the bytes near byte "
+                f"{offset + max(exc.start, 0):,} are not valid {codec} (mixed encodings?)",
+                hint="repair the file or re-save all of it in one encoding, preferably UTF-8",
+            ) from None
+        held = "\r" if piece.endswith("\r") else ""
+        piece = piece[:-1] if held else piece
+        _reject_binary_text(piece, name, offset)
+        offset += len(data)
+        yield piece.replace("\r\n", "\n").replace("\r", "\n")
+        data = stream.read(chunk_bytes)
+    try:
+        tail = decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        tail = ""  # a file cut in the middle of its last character: keep everything before it
+    if held or tail:
+        yield (held + tail).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _reject_binary_text(piece: str, name: str, offset: int) -> None:
+    controls = len(_CONTROL_CHARS.findall(piece))
+    if "\x00" in piece or controls > max(2, len(piece) // 100):
+        raise IngestError(
+            f"{name}: looks like binary data from about byte {offset:,} on ({controls} control "
+            "characters in the stretch read there), not text",
+            hint="remove the binary part, or give the file the suffix of its real type",
+        )
+
+
+def read_text(stream: IO[bytes], name: str, *, max_chars: int = MAX_CHARS) -> Decoded:
+    """The whole text of ``stream``, stripped, read a chunk at a time; reading stops as soon as
+    the text passes ``max_chars`` characters (:class:`IngestError` naming the cap).
+
+    Peak memory is about twice the text (its pieces, then the joined text), never the bytes and
+    the text and their copies at once.
+    """
+    opened = open_text(stream, name)
+    parts: list[str] = []
+    chars = 0
+    for piece in opened.pieces:
+        chars += len(piece)
+        if chars > max_chars:
+            if opened.complete:
+                raise IngestError(f"{name}: " + text_over_cap(chars, max_chars))
+            raise IngestError(
+                f"{name}: " + text_over_cap(max_chars, max_chars, stopped_at="at the cap"))
+        parts.append(piece)
+    while parts and (not parts[0] or parts[0].isspace()):
+        parts.pop(0)
+    while parts and (not parts[-1] or parts[-1].isspace()):
+        parts.pop()
+    if not parts:
+        raise IngestError(
+            f"{name}: the file is empty: it holds only whitespace",
+            hint="remove it or give it some text",
+        )
+    # strip the ends before joining: stripping the joined text would copy all of it once more
+    parts[0] = parts[0].lstrip()
+    parts[-1] = parts[-1].rstrip()
+    text = "".join(parts)
+    parts.clear()
+    confidence = opened.confidence
+    if opened.encoding == "utf-8":  # as decode() says it: sure of ASCII, nearly sure otherwise
+        confidence = 1.0 if text.isascii() else 0.99
+    return Decoded(text, opened.encoding, confidence)
 
 
 def _decode(data: bytes, name: str) -> Decoded:
@@ -179,16 +304,20 @@ def russian_score(text: str) -> float:
     bigrams (the wrong codec permutes the alphabet), the share of words cased like words
     ("мир", "Мир", "МИР", never "мИР") and, weakly, the share of lowercase letters.
     """
-    non_ascii = sum(1 for c in text if ord(c) >= 0x80)
-    letters = _RUSSIAN.findall(text)
+    # counted, not collected: a list of a million one-letter strings is some 80 MB
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    lower = sum(map(text.count, _RUSSIAN_LOWER))
+    letters = lower + sum(map(text.count, _RUSSIAN_UPPER))
     if not non_ascii or not letters:
         return 0.0
-    score = 2 * len(letters) / non_ascii
-    score += sum(1 for c in letters if c in _COMMON_LETTERS) / len(letters)
-    score += 0.25 * sum(1 for c in letters if c.islower()) / len(letters)
+    score = 2 * letters / non_ascii
+    score += sum(map(text.count, _COMMON_LETTERS)) / letters
+    score += 0.25 * lower / letters
     words = _RUSSIAN_WORD.findall(text)
     if words:
-        pairs = [w[i : i + 2].lower() for w in words for i in range(len(w) - 1)]
-        score += sum(1 for p in pairs if p in _COMMON_BIGRAMS) / len(pairs)
+        pairs = sum(len(w) - 1 for w in words)
+        common = sum(1 for w in map(str.lower, words) for i in range(len(w) - 1)
+                     if w[i : i + 2] in _COMMON_BIGRAMS)
+        score += common / pairs
         score += sum(1 for w in words if w.islower() or w.isupper() or w.istitle()) / len(words)
     return score

@@ -4,7 +4,10 @@ HTML: the main text by trafilatura (no network), or the visible text of the page
 trafilatura finds no article; title, date, author and site name from its metadata. PDF: pypdf,
 the text of every page joined with blank lines, and the document info (Title, Author,
 CreationDate). DOCX: python-docx paragraphs joined with blank lines, and the core properties.
-Damaged, encrypted or image-only files raise :class:`IngestError` saying what to do.
+Damaged, encrypted or image-only files raise :class:`IngestError` saying what to do, and so do
+files that would take too much to open: a DOCX (a zip) is measured, member by member through a
+bounded stream, before python-docx unpacks it; a PDF stops being read once its text passes the
+cap, and a compressed PDF stream that inflates beyond pypdf's safety limit is refused.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ from typing import Any
 from multivector.domain.corpus import DocumentMeta
 from multivector.ingest.encodings import decode
 from multivector.ingest.errors import IngestError
+from multivector.ingest.limits import (
+    MAX_CHARS,
+    MAX_UNPACKED_BYTES,
+    MAX_ZIP_MEMBERS,
+    text_over_cap,
+    unpacked_over_cap,
+)
 from multivector.ingest.metadata import meta_from_fields
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -89,7 +99,7 @@ def _strip_tags(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def pdf(data: bytes, name: str) -> tuple[str, DocumentMeta]:
+def pdf(data: bytes, name: str, *, max_chars: int = MAX_CHARS) -> tuple[str, DocumentMeta]:
     from pypdf import PdfReader
 
     if b"%PDF-" not in data[:1024]:
@@ -103,13 +113,26 @@ def pdf(data: bytes, name: str) -> tuple[str, DocumentMeta]:
         if reader.is_encrypted and not _decrypt(reader):
             raise IngestError(f"{name}: the PDF is encrypted with a password",
                               hint="save an unprotected copy and ingest that")
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append((page.extract_text() or "").strip())
+            chars += len(pages[-1]) + 2
+            if chars > max_chars + 2:  # stop here, not after a thousand more pages
+                raise IngestError(f"{name}: " + text_over_cap(
+                    max_chars, max_chars, stopped_at=f"at page {len(pages):,} of "
+                    f"{len(reader.pages):,}"))
         info = reader.metadata
         fields = {} if info is None else {
             "title": info.title, "author": info.author, "date": _pdf_date(info)}
     except IngestError:
         raise
     except Exception as exc:  # pypdf raises many kinds of exception on damaged files
+        if type(exc).__name__ == "LimitReachedError":  # pypdf >= 6: pypdf.errors
+            raise IngestError(
+                f"{name}: a compressed stream in the PDF inflates beyond pypdf's safety limit "
+                "(a decompression bomb, or an enormous embedded image or stream)",
+                hint="if the file is genuine, print it to a new PDF or export its text") from None
         raise IngestError(f"{name}: the PDF is damaged ({type(exc).__name__}: {exc})",
                           hint="open it in a PDF viewer and save or print it to a new PDF") from exc
     text = "\n\n".join(p for p in pages if p)
@@ -136,15 +159,20 @@ def _pdf_date(info: Any) -> str | None:
     return created.date().isoformat() if created is not None else None
 
 
-def docx(data: bytes, name: str) -> tuple[str, DocumentMeta]:
+def docx(
+    data: bytes, name: str, *, max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+) -> tuple[str, DocumentMeta]:
     import docx as python_docx
 
     try:
+        check_zip(data, name, "DOCX", max_unpacked_bytes)
         document = python_docx.Document(io.BytesIO(data))
         paragraphs = [p.text.strip() for p in document.paragraphs]
         props = document.core_properties
         created = props.created.date().isoformat() if props.created else None
         fields = {"title": props.title, "author": props.author, "date": created}
+    except IngestError:
+        raise
     except zipfile.BadZipFile:
         raise IngestError(f"{name}: not a valid DOCX (its zip container is damaged)",
                           hint="open it in a word processor and save it again as .docx; an old "
@@ -153,3 +181,31 @@ def docx(data: bytes, name: str) -> tuple[str, DocumentMeta]:
         raise IngestError(f"{name}: cannot read the DOCX ({type(exc).__name__}: {exc})",
                           hint="open it in a word processor and save it again") from exc
     return "\n\n".join(p for p in paragraphs if p), meta_from_fields(fields)
+
+
+def check_zip(data: bytes, name: str, kind: str, max_unpacked_bytes: int) -> None:
+    """Refuse a zip container (``kind``: DOCX) that would unpack to more than the cap.
+
+    The sizes the archive declares are checked first; then every member is unpacked through a
+    bounded stream and counted, so that an archive lying about its sizes is stopped at the cap
+    too. Memory stays at one chunk; raises :class:`zipfile.BadZipFile` for a damaged archive.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise IngestError(
+                f"{name}: the {kind} holds {len(members):,} parts, above the {MAX_ZIP_MEMBERS:,} "
+                "a document may have (a zip bomb?)",
+                hint="open it in a word processor and save it again")
+        declared = sum(m.file_size for m in members)
+        if declared > max_unpacked_bytes:
+            raise IngestError(f"{name}: " + unpacked_over_cap(kind, declared, max_unpacked_bytes,
+                                                              stopped=False))
+        unpacked = 0
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    unpacked += len(chunk)
+                    if unpacked > max_unpacked_bytes:
+                        raise IngestError(f"{name}: " + unpacked_over_cap(
+                            kind, unpacked, max_unpacked_bytes, stopped=True))

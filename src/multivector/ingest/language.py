@@ -6,6 +6,14 @@ from Russian, and letters of other Cyrillic alphabets (Ukrainian ї є ґ, Tajik
 mean unknown. Within Latin, English must have the highest stopword ratio of a small panel of
 languages (French, German, Spanish, Turkish, Uzbek, Italian, Portuguese, Dutch) by a clear margin,
 so text in those languages is never called English.
+
+Short text (a table row, a headline: fewer than ``SHORT_WORDS`` words) has too few stopwords to
+weigh, so it gets the language of its script unless something contradicts it: Latin script is
+English unless it has letters English does not use (é, ü, ş) or more stopwords of another
+language; Cyrillic is Russian unless Kazakh letters (ә ғ қ ұ һ, or і with Kazakh stopwords) make
+it Kazakh, or letters of another Cyrillic alphabet (Ukrainian і, ї; Kyrgyz ң ө ү without Kazakh
+letters) make it unknown. Fewer than ``MIN_WORDS`` words of running text (acronyms apart) are
+unknown.
 """
 
 from __future__ import annotations
@@ -13,13 +21,16 @@ from __future__ import annotations
 import re
 
 SAMPLE = 5_000
-MIN_LETTERS = 20
+MIN_LETTERS = 20  # below this, only the short-text rules can name a language
+SHORT_WORDS = 25  # fewer words than this is short text
+MIN_WORDS = 3  # words of two letters or more, at least two of them not acronyms
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʻʼ‘][^\W\d_]+)*")
 _KAZAKH_ONLY = frozenset("әғқұһіӘҒҚҰҺІ")  # not in Russian, nor (except і) in Kyrgyz
 _KAZAKH_SHARED = frozenset("ңөүҢӨҮ")  # Kazakh, but Kyrgyz, Tatar, Bashkir too
 _OTHER_CYRILLIC = frozenset("їєґўҷӣӯҳјљњћџѓќѕЇЄҐЎҶӢӮҲЈЉЊЋЏЃЌЅ")
 _RUSSIAN_ONLY = frozenset("ыэЫЭ")  # absent from Ukrainian, Bulgarian, Serbian
+_KAZAKH_STRONG = frozenset("әғқұһӘҒҚҰҺ")  # Kazakh-only letters except і, which Ukrainian has too
 
 _STOPWORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -66,15 +77,51 @@ def detect(text: str) -> str | None:
         else:
             other += 1
     letters = latin + cyrillic + other
-    if letters < MIN_LETTERS:
+    found = _WORD.findall(sample)
+    short = len(found) < SHORT_WORDS
+    if letters < MIN_LETTERS and not short:
         return None
+    if short and not _running_text(found):
+        return None  # "Astana", "ООН, НАТО, ЕАЭС": names and acronyms say nothing
     words = [w.lower().replace("’", "'").replace("ʻ", "'").replace("ʼ", "'").replace("‘", "'")
-             for w in _WORD.findall(sample)]
+             for w in found]
     if latin >= 0.6 * letters:
-        return _latin(words)
+        if letters >= MIN_LETTERS and (lang := _latin(words)) is not None:
+            return lang
+        return _short_latin(sample, words) if short else None
     if cyrillic >= 0.6 * letters:
-        return _cyrillic(sample, words, cyrillic)
+        # stopword ratios of a few words mislead (Ukrainian і counts as Kazakh): letters decide
+        return _short_cyrillic(sample, words) if short else _cyrillic(sample, words, cyrillic)
     return None
+
+
+def _running_text(words: list[str]) -> bool:
+    """At least ``MIN_WORDS`` words, two of them of two letters or more and not acronyms."""
+    return len(words) >= MIN_WORDS and sum(len(w) >= 2 and not w.isupper() for w in words) >= 2
+
+
+def _short_latin(sample: str, words: list[str]) -> str | None:
+    """English, unless a letter English does not use or another language's stopwords say no."""
+    if any(c.isalpha() and not c.isascii() for c in sample):
+        return None  # é, ü, ş, ñ...: not English, or English quoting names we cannot weigh
+    english = _ratio(words, "en")
+    if any(_ratio(words, lang) > english for lang in _LATIN_PANEL if lang != "en"):
+        return None
+    return "en"
+
+
+def _short_cyrillic(sample: str, words: list[str]) -> str | None:
+    """Russian, unless Kazakh letters say Kazakh or another alphabet's letters say unknown."""
+    if any(c in _OTHER_CYRILLIC for c in sample) or any(w.endswith(("ъ", "ът")) for w in words):
+        return None  # Ukrainian, Tajik, Serbian...; Bulgarian ends words in ъ, Russian never
+    kazakh_words = sum(1 for w in words if any(c in _KAZAKH_STRONG for c in w))
+    ru, kk = _ratio(words, "ru"), _ratio(words, "kk")
+    kazakh_letters = kazakh_words > 0 or any(c in _KAZAKH_SHARED or c in "іІ" for c in sample)
+    if kazakh_letters and (kazakh_words * 3 >= len(words) or kk > ru):
+        return "kk"
+    if kazakh_words == 0 and kazakh_letters:
+        return None  # ң ө ү alone: Kyrgyz, Tatar; і alone: Ukrainian, Belarusian
+    return "ru" if ru >= kk else None  # a few Kazakh names (Қонаев) in a Russian sentence
 
 
 def _ratio(words: list[str], lang: str) -> float:

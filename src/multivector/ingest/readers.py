@@ -16,13 +16,20 @@ Metadata precedence, field by field (the first that sets a field wins):
 
 ``meta.extra["meta_sources"]`` records which of ``option``, ``file``, ``file name``,
 ``detected`` gave each field.
+
+No input can hang the reader or exhaust memory (see :mod:`multivector.ingest.limits`): files over
+``max_bytes`` are refused unread, a DOCX that would unpack to more than ``max_unpacked_bytes`` is
+refused before it is parsed, text files and tables are decoded a chunk at a time and a document
+stops at ``max_chars`` characters, and a symbolic link that loops or leads nowhere is reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
+import errno
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,9 +37,10 @@ from typing import Any
 
 from multivector.domain.corpus import DocumentMeta
 from multivector.ingest import formats
-from multivector.ingest.encodings import decode
+from multivector.ingest.encodings import open_text, read_text
 from multivector.ingest.errors import IngestError
 from multivector.ingest.language import detect
+from multivector.ingest.limits import MAX_BYTES, MAX_CHARS, MAX_UNPACKED_BYTES, text_over_cap
 from multivector.ingest.metadata import merge, meta_from_fields, meta_from_name
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -75,26 +83,84 @@ class Failure:
 
 def iter_paths(paths: Iterable[Path]) -> Iterator[Path | Failure]:
     """Files as given; folders expanded recursively in sorted order, skipping hidden entries and
-    the corpus's own description (README, LICENSE, speakers.csv)."""
+    the corpus's own description (README, LICENSE, speakers.csv).
+
+    Symbolic links are followed, except one that leads back to a folder being read (a loop),
+    loops on itself or leads nowhere: each of those is a Failure, and the walk goes on.
+    """
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                parts = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in parts) and not (
-                    child.name.lower() in SIDECAR_NAMES
-                    or child.name.lower().startswith(SIDECAR_PREFIXES)
-                ):
-                    yield child
+        broken = _broken_link(path)
+        if broken is not None:
+            yield Failure(str(path), None, broken)
+        elif path.is_dir():
+            yield from _walk(path, {_identity(path)})
         elif path.is_file():
             yield path
         else:
             yield Failure(str(path), None, "no such file or folder: check the path")
 
 
+def _walk(folder: Path, above: set[tuple[int, int]]) -> Iterator[Path | Failure]:
+    """The files under ``folder``; ``above`` holds the folders being read (device, inode)."""
+    try:
+        children = sorted(folder.iterdir())
+    except OSError as exc:
+        yield Failure(str(folder), None, f"cannot list the folder ({exc.strerror or exc}): "
+                      "check its permissions")
+        return
+    for child in children:
+        if child.name.startswith("."):
+            continue
+        broken = _broken_link(child)
+        if broken is not None:
+            yield Failure(str(child), None, broken)
+        elif child.is_dir():
+            identity = _identity(child)
+            if identity in above:
+                target = os.path.realpath(child)
+                yield Failure(str(child), None, f"symbolic link loop at {child} (it leads back to "
+                              f"{target}, a folder being read); skipped: remove the link if it "
+                              "is a mistake")
+            else:
+                yield from _walk(child, above | {identity})
+        elif child.is_file() and not (child.name.lower() in SIDECAR_NAMES
+                                      or child.name.lower().startswith(SIDECAR_PREFIXES)):
+            yield child
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    st = folder.stat()
+    return st.st_dev, st.st_ino
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why the symbolic link ``path`` cannot be followed, or None (a sound link, or no link)."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.stat()
+        return None
+    except OSError as exc:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        if exc.errno == errno.ELOOP:
+            return (f"symbolic link loop at {path} (it points to {target}, which leads back to "
+                    "itself); skipped: remove or fix the link")
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return (f"dangling symbolic link at {path}: its target {target} does not exist; "
+                    "skipped: fix or remove the link")
+        return (f"cannot follow the symbolic link at {path} ({exc.strerror or exc}); skipped: "
+                "check the link and its target's permissions")
+
+
 def read_paths(
     paths: Iterable[Path],
     *,
-    max_bytes: int = 50_000_000,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     text_column: str | None = None,
     overrides: DocumentMeta | None = None,
 ) -> Iterator[RawDocument | Failure]:
@@ -104,14 +170,18 @@ def read_paths(
             yield item
         else:
             yield from read_path(
-                item, max_bytes=max_bytes, text_column=text_column, overrides=overrides
+                item, max_bytes=max_bytes, max_chars=max_chars,
+                max_unpacked_bytes=max_unpacked_bytes, text_column=text_column,
+                overrides=overrides,
             )
 
 
 def read_path(
     path: Path,
     *,
-    max_bytes: int = 50_000_000,
+    max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
     text_column: str | None = None,
     overrides: DocumentMeta | None = None,
 ) -> Iterator[RawDocument | Failure]:
@@ -119,9 +189,15 @@ def read_path(
 
     ``text_column`` names the text field of .csv/.jsonl rows (default: the first of text,
     content, body). ``overrides`` win over everything the file says (see the module docstring).
+    The caps: ``max_bytes`` of file, ``max_unpacked_bytes`` unpacked from a DOCX, and
+    ``max_chars`` of text per document (per row for tables).
     """
     name = str(path)
     suffix = path.suffix.lower()
+    broken = _broken_link(path)
+    if broken is not None:
+        yield Failure(name, None, broken)
+        return
     if path.is_dir():
         yield Failure(name, None, "is a folder: read it with read_paths (it expands folders)")
         return
@@ -134,34 +210,41 @@ def read_path(
         size = path.stat().st_size
         if size > max_bytes:
             yield Failure(name, None, f"file is {size:,} bytes, over the limit of {max_bytes:,}: "
-                          "raise it with max_bytes (--max-bytes) or split the file")
+                          "raise it with max_bytes (--max-mb) or split the file")
             return
+        # Text and tables are decoded a chunk at a time, so that memory does not grow with size
         if suffix in (".jsonl", ".ndjson"):
-            # JSON Lines is UTF-8 by definition: stream it, so memory does not grow with size
-            yield from _jsonl_file(path, name, text_column, overrides)
+            yield from _jsonl_file(path, name, text_column, overrides, max_chars)
             return
-        data = path.read_bytes()
+        if suffix in TABLE_SUFFIXES:
+            yield from _csv_file(path, name, "\t" if suffix == ".tsv" else None, text_column,
+                                 overrides, max_chars)
+            return
+        if suffix in TEXT_SUFFIXES:
+            with path.open("rb") as stream:
+                decoded = read_text(stream, name, max_chars=max_chars)
+            text: str = decoded.text
+            file_meta: DocumentMeta | None = DocumentMeta(extra={
+                "encoding": decoded.encoding, "encoding_confidence": decoded.confidence})
+        else:
+            data = path.read_bytes()
+            if not data.strip():
+                yield Failure(name, None, "the file is empty: remove it or give it some text")
+                return
+            text, file_meta = _extract(suffix, data, name, max_chars, max_unpacked_bytes)
     except OSError as exc:
         yield Failure(name, None, f"cannot read the file ({exc.strerror or exc}): check the path "
                       "and its permissions")
         return
-    if not data.strip():
-        yield Failure(name, None, "the file is empty: remove it or give it some text")
-        return
-    if suffix in TABLE_SUFFIXES:
-        rows = _csv_rows(data, name, "\t" if suffix == ".tsv" else None, text_column)
-        for item in rows:
-            yield item if isinstance(item, Failure) else _row_document(name, *item, text_column,
-                                                                       overrides)
-        return
-    try:
-        text, file_meta = _extract(suffix, data, name)
     except IngestError as exc:
         yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         yield Failure(name, None, "no text found in the file: check that it has content")
+        return
+    if len(text) > max_chars:
+        yield Failure(name, None, text_over_cap(len(text), max_chars))
         return
     layers = [("option", overrides), ("file", file_meta), ("file name", meta_from_name(path))]
     yield RawDocument(text, _finish(text, layers, name), Origin(name))
@@ -173,16 +256,14 @@ def _finish(text: str, layers: list[tuple[str, DocumentMeta | None]], path: str)
     return replace(merge(layers), path=path)
 
 
-def _extract(suffix: str, data: bytes, name: str) -> tuple[str, DocumentMeta | None]:
-    if suffix in TEXT_SUFFIXES:
-        decoded = decode(data, name)
-        extra = {"encoding": decoded.encoding, "encoding_confidence": decoded.confidence}
-        return decoded.text, DocumentMeta(extra=extra)
+def _extract(
+    suffix: str, data: bytes, name: str, max_chars: int, max_unpacked_bytes: int
+) -> tuple[str, DocumentMeta | None]:
     if suffix in HTML_SUFFIXES:
         return formats.html(data, name)
     if suffix == ".pdf":
-        return formats.pdf(data, name)
-    return formats.docx(data, name)
+        return formats.pdf(data, name, max_chars=max_chars)
+    return formats.docx(data, name, max_unpacked_bytes=max_unpacked_bytes)
 
 
 def _text_key(keys: Iterable[str], text_column: str | None) -> str | None:
@@ -194,7 +275,7 @@ def _text_key(keys: Iterable[str], text_column: str | None) -> str | None:
 
 def _row_document(
     name: str, row: int, fields: Mapping[str, Any], text_column: str | None,
-    overrides: DocumentMeta | None,
+    overrides: DocumentMeta | None, max_chars: int = MAX_CHARS,
 ) -> RawDocument | Failure:
     key = _text_key(fields, text_column)
     if key is None:
@@ -207,6 +288,8 @@ def _row_document(
     if not text:
         return Failure(name, row, f"the text field {key!r} is empty or not a string: fill it "
                        "or remove the row")
+    if len(text) > max_chars:
+        return Failure(name, row, text_over_cap(len(text), max_chars))
     file_meta = meta_from_fields({k: v for k, v in fields.items() if k != key})
     file_meta = replace(file_meta, extra={**file_meta.extra, "row": row})
     return RawDocument(text, _finish(text, [("option", overrides), ("file", file_meta)], name),
@@ -214,7 +297,8 @@ def _row_document(
 
 
 def _jsonl_file(
-    path: Path, name: str, text_column: str | None, overrides: DocumentMeta | None
+    path: Path, name: str, text_column: str | None, overrides: DocumentMeta | None,
+    max_chars: int,
 ) -> Iterator[RawDocument | Failure]:
     """Rows of a JSON Lines file read one line at a time (UTF-8, an initial BOM allowed)."""
     rows = 0
@@ -233,7 +317,7 @@ def _jsonl_file(
                 continue
             for item in _jsonl_lines([(line_number, line)], name):
                 yield item if isinstance(item, Failure) else _row_document(
-                    name, *item, text_column, overrides)
+                    name, *item, text_column, overrides, max_chars)
     if rows == 0:
         yield Failure(name, None, "the file is empty: remove it or give it some text")
 
@@ -257,38 +341,124 @@ def _jsonl_lines(
         yield line_number, value
 
 
-def _csv_rows(
-    data: bytes, name: str, delimiter: str | None, text_column: str | None
-) -> Iterator[tuple[int, Mapping[str, Any]] | Failure]:
+def _csv_file(
+    path: Path, name: str, delimiter: str | None, text_column: str | None,
+    overrides: DocumentMeta | None, max_chars: int,
+) -> Iterator[RawDocument | Failure]:
+    """Rows of a CSV/TSV file, decoded and parsed a line at a time."""
+    with path.open("rb") as stream:
+        try:
+            opened = open_text(stream, name)
+        except IngestError as exc:
+            yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
+            return
+        lines = _lines(opened.pieces, name, max_chars)
+        for item in _csv_rows(lines, name, delimiter, text_column, max_chars):
+            yield item if isinstance(item, Failure) else _row_document(
+                name, *item, text_column, overrides, max_chars)
+
+
+def _lines(pieces: Iterable[str], name: str, max_chars: int) -> Iterator[str]:
+    """Lines (with their ``\\n``) out of text in pieces that may end mid-line; a line longer
+    than ``max_chars`` raises :class:`IngestError` instead of growing without end."""
+    rest, count = "", 0
+    for piece in pieces:
+        lines = (rest + piece).split("\n")
+        rest = lines.pop()
+        count += len(lines)
+        for line in lines:
+            yield line + "\n"
+        if len(rest) > max_chars:
+            raise IngestError(f"{name}: line {count + 1:,} runs past the {max_chars:,}-character "
+                              "cap without a line break: split the text or raise the cap "
+                              "(max_chars, --max-chars)")
+    if rest:
+        yield rest
+
+
+@contextlib.contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    """The csv module's field size limit is process-wide: set it for one call, then restore it."""
+    previous = csv.field_size_limit(limit)
     try:
-        text = decode(data, name).text
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(
+    lines: Iterator[str], name: str, delimiter: str | None, text_column: str | None,
+    max_chars: int,
+) -> Iterator[tuple[int, Mapping[str, Any]] | Failure]:
+    head: list[str] = []
+    try:
+        for line in lines:
+            head.append(line)
+            if line.strip():
+                break
     except IngestError as exc:
         yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
         return
-    header = next((line for line in text.split("\n") if line.strip()), "")
-    delimiter = delimiter or max(",;\t|", key=header.count)
-    # a field may be as long as the file (a whole report); the limit is process-wide
-    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    columns = reader.fieldnames or []
-    if _text_key(columns, text_column) is None:
-        looked = text_column or ", ".join(TEXT_COLUMNS)
-        yield Failure(name, 1, f"no text column ({looked}) among {', '.join(columns)}: name it "
-                      "with text_column")
-        return
-    last = reader.line_num
+    delimiter = delimiter or max(",;\t|", key=(head[-1] if head else "").count)
+    # strict: a quote left open is an error at the end of the file, not a field that silently
+    # swallows every row after it
+    reader = csv.reader(_chain(head, lines), delimiter=delimiter, strict=True)
+    columns: list[str] | None = None
+    last = 0  # the line the previous row ended on
     while True:
         try:
-            fields = next(reader)
+            with _field_limit(max_chars):
+                fields = next(reader)
         except StopIteration:
+            break
+        except IngestError as exc:  # undecodable or binary further on
+            yield Failure(name, last + 1, f"{str(exc).removeprefix(f'{name}: ')}; the rest of "
+                          "the file was not read")
             return
         except csv.Error as exc:
-            yield Failure(name, reader.line_num, f"malformed CSV ({exc}); the rest of the file "
-                          "was not read: fix the quoting there")
+            yield Failure(name, last + 1, _csv_problem(str(exc), last + 1, reader.line_num,
+                                                       max_chars))
             return
         row, last = last + 1, reader.line_num
-        if None in fields:
+        if not fields:
+            continue  # a blank line
+        if columns is None:
+            columns = fields
+            if _text_key(columns, text_column) is None:
+                looked = text_column or ", ".join(TEXT_COLUMNS)
+                yield Failure(name, row, f"no text column ({looked}) among "
+                              f"{', '.join(columns)}: name it with text_column")
+                return
+            continue
+        if len(fields) > len(columns):
             yield Failure(name, row, f"the row has more fields than the header's {len(columns)}: "
                           f"quote fields that contain the delimiter {delimiter!r}")
             continue
-        yield row, fields
+        values: list[str | None] = [*fields, *[None] * (len(columns) - len(fields))]
+        yield row, dict(zip(columns, values, strict=True))
+    if columns is None:
+        yield Failure(name, None, "the file is empty: remove it or give it some text")
+
+
+def _chain(head: list[str], lines: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from lines
+
+
+def _csv_problem(message: str, start: int, end: int, max_chars: int) -> str:
+    """What a csv.Error means for the user, and what to do."""
+    rest = "nothing from there on was read"
+    if message == "unexpected end of data":
+        return (f"line {start}: unterminated quoted field: a quote opened in the row that "
+                f"starts on line {start} is never closed, so the file ends inside it; {rest}: "
+                'close the quote, or write a quote inside a field as two ("")')
+    if message.startswith("field larger than field limit"):
+        return (f"line {start}: a field is longer than the {max_chars:,}-character cap (often a "
+                f"quote that is never closed); {rest}: check the quoting there, split the text "
+                "or raise the cap (max_chars, --max-chars)")
+    if "expected after" in message:
+        lines = f"line {start}" if start == end else f"lines {start}-{end}"
+        return (f"{lines}: a quoted field is followed by other text before the delimiter (a "
+                f"stray quote, or one never closed); {rest}: quote whole fields, and write a "
+                'quote inside a field as two ("")')
+    return (f"line {start}: malformed CSV ({message}); {rest}: fix the quoting there")
