@@ -12,8 +12,18 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+# Hypothesis: the default run is deterministic, the same examples on every machine and every run
+# (a seed fixed per test, no example database, no timing-dependent health check), so a red CI run
+# is red again locally. The "dev" profile explores new random examples and remembers failing ones
+# (HYPOTHESIS_PROFILE=dev pytest ...); a failure prints the example to pin with @example.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", derandomize=False, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # The compiled knowledge cache of the tests: one folder per checkout, never the user's own.
 os.environ.setdefault(

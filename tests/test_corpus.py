@@ -142,7 +142,8 @@ def test_events_with_roles_and_evidence(corpus: Corpus, docs: Path) -> None:
     signed = [e for e in events if e["type"] == "agreement_signed"]
     assert any("CHN" in e["counterpart"] for e in signed)
     for e in events:
-        assert e["evidence"] and e["plover"] is None or isinstance(e["plover"], str)
+        assert e["evidence"], e  # every event names the passages it comes from
+        assert e["plover"] is None or isinstance(e["plover"], str), e
 
 
 def test_document_view_explains_each_annotation(corpus: Corpus, docs: Path) -> None:

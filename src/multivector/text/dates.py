@@ -5,6 +5,11 @@ plain calendar arithmetic normalises them, so that ``06.03.2020`` is always 6 Ma
 and "last year" in a 2015 speech is 2014. A bare number counts as a year only where the text
 says it is one: after "in", "by", "since" and the like, before "год"/"г.", in a range, or in
 "the 1994 Treaty"; so "460 nuclear explosions" and "resolution 1540" are no dates.
+
+"N years ago" is a date only when it reads as one: a count of at least one, a unit that agrees
+with it ("a year", "two years"; "21 год", "2 года", "5 лет"), and at most ``MAX_AGO`` years (or
+months) back; so "460 year ago" and "more than 1.000 years ago" (history, not a dated event of
+the corpus) are no dates, while "77 years ago" in a 2022 speech is 1945.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ RU_NUMBERS = {
     "восемь": 8, "девять": 9, "десять": 10, "пятнадцать": 15, "двадцать": 20, "тридцать": 30,
     "сорок": 40, "пятьдесят": 50, "полвека": 50,
 }
+MAX_AGO = 100  # years or months back: further is history told in round figures, not a date
 RU_RELATIVE = dict(прошл=-1, прошедш=-1, следующ=1, будущ=1, эт=0, текущ=0, нынешн=0)
 EN_RELATIVE = {"last": -1, "next": 1, "this": 0, "the coming": 1, "the current": 0,
                "the present": 0}
@@ -153,6 +159,23 @@ def _count(n: str) -> int:
     return sum(EN_NUMBERS.get(w, RU_NUMBERS.get(w, 0)) for w in re.split(r"[\s-]+", n.lower()))
 
 
+def _agrees(count: int, unit: str) -> bool:
+    """Whether ``count`` agrees with ``unit``: "a year", "two years"; "21 год", "3 года", "5 лет".
+
+    A count that does not agree ("460 year ago") is likely another number followed by "year".
+    """
+    if unit in ("year", "month"):
+        return count == 1
+    if unit.endswith("s"):  # "1 years ago" is a slip, not a misreading: keep it
+        return True
+    tens, last = count % 100, count % 10
+    if unit in ("год", "месяц"):
+        return last == 1 and tens != 11
+    if unit in ("года", "месяца"):
+        return 2 <= last <= 4 and not 12 <= tens <= 14
+    return not (last == 1 and tens != 11) and not (2 <= last <= 4 and not 12 <= tens <= 14)
+
+
 def _p_relative(g: Groups, anchor: dt.date | None) -> Parsed | None:
     unit = (g["unit"] or "").lower()
     precision = "month" if unit.startswith(("month", "месяц")) else "year"
@@ -161,7 +184,10 @@ def _p_relative(g: Groups, anchor: dt.date | None) -> Parsed | None:
         n = g.get("n")
         if n is None and unit not in ("год", "месяц"):
             return None  # "несколько лет назад": how many is not said
-        delta = -_count(n) if n is not None else -1
+        count = _count(n) if n is not None else 1
+        if not 1 <= count <= MAX_AGO or not _agrees(count, unit):
+            return None
+        delta = -count
     else:
         delta = EN_RELATIVE.get(rel, RU_RELATIVE.get(rel, 0))
     if anchor is None:
@@ -180,8 +206,10 @@ def _p_yesterday(g: Groups, anchor: dt.date | None) -> Parsed:
     return ("relative", "day", (anchor - dt.timedelta(days=1)).isoformat(), None)
 
 
-_EN_NUM = rf"(?:\d{{1,3}}|{_alt(EN_NUMBERS)}|(?:twenty|thirty|forty|fifty)[\s-](?:one|two|three|four|five|six|seven|eight|nine))"  # noqa: E501
-_RU_NUM = rf"(?:\d{{1,3}}|(?:двадцать|тридцать|сорок|пятьдесят)\s+(?:{_alt(RU_NUMBERS)})|{_alt(RU_NUMBERS)})"  # noqa: E501
+# three digits that end a longer number ("1.000", "3,000", "1 100") are no count of their own
+_DIGITS = r"(?:(?<!\d[.,\s\u00a0\u202f])\d{3}|\d{1,2})"
+_EN_NUM = rf"(?:{_DIGITS}|{_alt(EN_NUMBERS)}|(?:twenty|thirty|forty|fifty)[\s-](?:one|two|three|four|five|six|seven|eight|nine))"  # noqa: E501
+_RU_NUM = rf"(?:{_DIGITS}|(?:двадцать|тридцать|сорок|пятьдесят)\s+(?:{_alt(RU_NUMBERS)})|{_alt(RU_NUMBERS)})"  # noqa: E501
 _RU_REL_END = r"(?:ом|ого|ем|его|ий|ый|ым|им|ее|ое|от)"
 _D = r"(?P<d>\d{1,2})"
 
@@ -253,12 +281,13 @@ RULES: list[DateRule] = [
           rf"(?P<s>(?P<y>{YEAR}))\b", _p_year),
     _rule("en relative", rf"(?i:\b(?P<s>(?P<rel>{_EN_REL})\s+(?P<unit>year|month))\b)"
           r"(?!\s+of\b)", _p_relative, "rel"),
-    _rule("en ago", rf"(?i:\b(?P<s>(?P<n>{_EN_NUM})\s+(?P<unit>year|month)s?\s+(?P<ago>ago))\b)",
-          _p_relative, "ago"),
+    _rule("en ago", rf"(?i:\b(?P<s>(?P<n>{_EN_NUM})\s+(?P<unit>(?:year|month)s?)\s+"
+          r"(?P<ago>ago))\b)", _p_relative, "ago"),
     _rule("ru relative", rf"(?i:\b(?:в\s+)?(?P<s>(?P<rel>{_alt(RU_RELATIVE)}){_RU_REL_END}\s+"
           r"(?P<unit>год|месяц)(?:у|а|е)?)\b)", _p_relative, "ru_rel"),
-    _rule("ru ago", rf"(?i:\b(?P<s>(?:(?P<n>{_RU_NUM})\s+)?(?P<unit>лет|года|год|месяц|месяца"
-          r"|месяцев)\s+(?P<ago>назад))\b)", _p_relative, "ru_ago"),
+    _rule("ru ago", rf"(?i:\b(?P<s>(?:(?P<n>{_RU_NUM})\s+)?"
+          r"(?P<unit>лет|года|год|месяц|месяца|месяцев)\s+(?P<ago>назад))\b)", _p_relative,
+          "ru_ago"),
     _rule("yesterday", r"(?i:\b(?P<s>yesterday|вчера)\b)", _p_yesterday, "yesterday"),
 ]
 
