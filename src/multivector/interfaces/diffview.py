@@ -1,32 +1,36 @@
 """The diff for people: grouped, one line per change, tiers with arrows, evidence beneath.
 
 ``--format table`` (the default) prints this view; json/yaml/csv/md print the documented
-document (docs/json-output.md).
+document (docs/json-output.md). Lines wrap at the console width under a hanging indent, so a
+change stays one visual block; data is never read as rich markup.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from multivector.domain.diff import ChangeType, EditionDiff, RelationChange, SourceRef
+from multivector.interfaces.output import hanging
 
 _ARROW = {
-    "up": "[green]▲[/green]",
-    "down": "[red]▼[/red]",
-    "new": "[green]+[/green]",
-    "dropped": "[red]-[/red]",
-    "reworded": "[yellow]~[/yellow]",
-    "same": "=",
+    "up": ("▲", "green"),
+    "down": ("▼", "red"),
+    "new": ("+", "green"),
+    "dropped": ("-", "red"),
+    "reworded": ("~", "yellow"),
+    "same": ("=", ""),
 }
 _MARK = {
-    ChangeType.ADDED: "[green]+[/green]",
-    ChangeType.REMOVED: "[red]-[/red]",
-    ChangeType.REWORDED: "[yellow]~[/yellow]",
-    ChangeType.RECLASSIFIED: "[magenta]↕[/magenta]",
-    ChangeType.MOVED: "[cyan]→[/cyan]",
-    ChangeType.RECODED: "[blue]#[/blue]",
+    ChangeType.ADDED: ("+", "green"),
+    ChangeType.REMOVED: ("-", "red"),
+    ChangeType.REWORDED: ("~", "yellow"),
+    ChangeType.RECLASSIFIED: ("↕", "magenta"),
+    ChangeType.MOVED: ("→", "cyan"),
+    ChangeType.RECODED: ("#", "blue"),
 }
+_PARTNER = 5  # partner codes are padded to this width, so the relations line up
 
 
 def _relation_text(r: RelationChange) -> str:
@@ -47,73 +51,94 @@ def _refs(refs: tuple[SourceRef, ...], limit: int = 3) -> str:
     return "; ".join(unique[:limit]) + more
 
 
+def _packed(items: list[str], width: int, indent: int, gap: int = 3) -> list[str]:
+    """Items side by side, ``gap`` spaces apart, a new line before one that would not fit."""
+    lines: list[str] = []
+    for item in items:
+        if lines and cell_len(lines[-1]) + gap + cell_len(item) <= width:
+            lines[-1] += " " * gap + item
+        else:
+            lines.append(" " * indent + item)
+    return lines
+
+
 def print_diff(d: EditionDiff, console: Console, *, evidence: bool = True) -> None:
-    p = console.print
-    p(f"[bold]{escape(d.a.id)} → {escape(d.b.id)}[/bold]")
+    """The diff at ``console.width``: every line that does not fit wraps under its own indent."""
+    lines: list[Text] = []
+
+    def say(text: str | Text, indent: int = 0, hang: int | None = None) -> None:
+        lines.extend(hanging(text, console, indent=indent, hang=hang))
+
+    def sources(refs: tuple[SourceRef, ...]) -> None:
+        if evidence:
+            say(Text(_refs(refs), style="dim"), indent=6, hang=8)
+
+    say(Text(f"{d.a.id} → {d.b.id}", style="bold"))
     for ed in (d.a, d.b):
         act = f", {ed.legal_act}" if ed.legal_act else ""
-        p(
-            f"  {escape(ed.id)}: {escape(ed.title)}{escape(act)} "
-            f"[dim]({len(ed)} elements, {ed.completeness.level})[/dim]"
-        )
+        say(Text.assemble(f"{ed.id}: {ed.title}{act} ",
+                          (f"({len(ed)} elements, {ed.completeness.level})", "dim")),
+            indent=2, hang=4)
     summary = ", ".join(f"{v} {k}" for k, v in d.summary().items() if v)
-    p(f"  [dim]{summary}[/dim]")
+    say(Text(summary, style="dim"), indent=2, hang=4)
     partial = [ed.id for ed in (d.a, d.b) if ed.completeness.level != "full"]
     if partial:
-        p(
-            f"  [yellow]Note:[/yellow] {', '.join(partial)} encoded from partial sources: "
-            "an element "
-            "'added' or 'removed' may reflect a gap in the sources; see each edition's "
-            "completeness statement (`multivector show EDITION`)."
-        )
-    p("")
+        say(Text.assemble(
+            ("Note:", "yellow"),
+            f" {', '.join(partial)} encoded from partial sources: an element 'added' or "
+            "'removed' may reflect a gap in the sources; see each edition's completeness "
+            "statement (`multivector show EDITION`).",
+        ), indent=2, hang=8)
+    say("")
 
-    p("[bold]Partner relations[/bold] [dim](closest tier the edition declares)[/dim]")
+    say(Text.assemble(("Partner relations", "bold"), " ",
+                      ("(closest tier the edition declares)", "dim")))
     for r in d.relations:
         if r.direction == "same":
             continue
-        p(f"  {_ARROW[r.direction]} {r.partner:<5} {escape(_relation_text(r))}")
+        mark, style = _ARROW[r.direction]
+        say(Text.assemble((mark, style), f" {r.partner:<{_PARTNER}} {_relation_text(r)}"),
+            indent=2, hang=2 + len(mark) + _PARTNER + 2)
     same = [r.partner for r in d.relations if r.direction == "same"]
     if same:
-        p(f"  = unchanged: {', '.join(same)}")
-    p("")
+        say(f"= unchanged: {', '.join(same)}", indent=2, hang=4)
+    say("")
 
     if d.claims:
-        p("[bold]Claims sources make about each edition[/bold]")
+        say(Text("Claims sources make about each edition", style="bold"))
         for claim in d.claims:
             unit = f" {claim.unit}" if claim.unit else ""
             before = "—" if claim.before is None else claim.before
             after = "—" if claim.after is None else claim.after
-            p(f"  {escape(claim.key)}: {escape(str(before))} → {escape(str(after))}{escape(unit)}")
-            if evidence:
-                p(f"      [dim]{escape(_refs(claim.sources_before + claim.sources_after))}[/dim]")
-        p("")
+            say(f"{claim.key}: {before} → {after}{unit}", indent=2, hang=4)
+            sources(claim.sources_before + claim.sources_after)
+        say("")
 
     for change_type in ChangeType:
         changes = d.of_type(change_type)
         if not changes:
             continue
-        p(f"[bold]{change_type.value.capitalize()} ({len(changes)})[/bold]")
+        say(Text(f"{change_type.value.capitalize()} ({len(changes)})", style="bold"))
+        mark, style = _MARK[change_type]
         for c in changes:
-            head = f"  {_MARK[change_type]} {escape(c.element)} [dim]{c.kind}/{c.domain}[/dim]"
+            line = Text.assemble((mark, style), f" {c.element} ", (f"{c.kind}/{c.domain}", "dim"))
             if change_type in (ChangeType.ADDED, ChangeType.REMOVED):
-                p(f"{head}: {escape(c.title)}")
+                line.append(f": {c.title}")
             elif change_type is ChangeType.REWORDED:
                 old = (c.before or "").split(":", 1)[0]
                 if old == c.title:
-                    p(f"{head}: {escape(c.title)} [dim](summary reworded)[/dim]")
+                    line.append(f": {c.title} ").append("(summary reworded)", style="dim")
                 else:
-                    p(f"{head}: {escape(old)} ⇒ {escape(c.title)}")
+                    line.append(f": {old} ⇒ {c.title}")
             else:
-                p(f"{head}: {escape(c.detail)}")
-            if evidence:
-                p(f"      [dim]{escape(_refs(c.evidence))}[/dim]")
-        p("")
+                line.append(f": {c.detail}")
+            say(line, indent=2, hang=4)
+            sources(c.evidence)
+        say("")
 
-    p("[bold]Counts by kind[/bold]")
-    rows = [r for r in d.counts if r.facet == "kind"]
-    p("  " + "   ".join(f"{r.value} {r.before}→{r.after}" for r in rows))
-    p(
-        "[dim]Sources: `multivector show EDITION --full` lists each source's URL or seed file. "
-        "Machine-readable: --format json|csv|yaml|md.[/dim]"
-    )
+    say(Text("Counts by kind", style="bold"))
+    counts = [f"{r.value} {r.before}→{r.after}" for r in d.counts if r.facet == "kind"]
+    lines += map(Text, _packed(counts, console.width, indent=2))
+    say(Text("Sources: `multivector show EDITION --full` lists each source's URL or seed file. "
+             "Machine-readable: --format json|csv|yaml|md.", style="dim"))
+    console.print(Text("\n").join(lines), soft_wrap=True)
