@@ -38,6 +38,8 @@ from multivector.store.sqlite import SQLiteStore
 
 EVIDENCE = (Evidence("text", "para 1", EvidenceLevel.OFFICIAL),)
 
+SCHEME = default_knowledge().vectors
+
 
 def element(ident: str, kind: str, partners: tuple[tuple[str, str | None], ...] = (),
             organisations: tuple[str, ...] = (), themes: tuple[str, ...] = ()) -> Element:
@@ -74,7 +76,7 @@ HAND_TOTAL = sum(HAND_WEIGHTS.values())
 
 
 def test_declared_profile_of_a_hand_made_edition() -> None:
-    scheme = default_knowledge().vectors
+    scheme = SCHEME
     profile = declared_profile(hand_edition(), scheme)
     frame = profile.to_frame().set_index("vector")
     assert list(frame.index) == list(scheme.ids)
@@ -89,7 +91,7 @@ def test_declared_profile_of_a_hand_made_edition() -> None:
 
 
 def test_declared_priorities_split_elements_over_theme_families() -> None:
-    profile = declared_profile(hand_edition(), default_knowledge().vectors)
+    profile = declared_profile(hand_edition(), SCHEME)
     fam = profile.families.set_index("family")
     # russia (1.0) -> economy; china objective (0.8) -> economy 0.4, security 0.4;
     # threat (0.3) -> security
@@ -115,14 +117,14 @@ def test_declared_profile_of_the_shipped_2020_2030_concept() -> None:
 
 def test_the_rule_can_be_overridden_by_a_mapping_or_a_file(tmp_path: Path) -> None:
     ed = hand_edition()
-    flat = declared_profile(ed, default_knowledge().vectors, rule={"tiers": {"allied": 1, "strategic partnership": 1},
+    flat = declared_profile(ed, SCHEME, rule={"tiers": {"allied": 1, "strategic partnership": 1},
                                       "kinds": {"objective": 1.0, "mechanism": 0}})
     w = flat.to_frame().set_index("vector")["weight"]
     assert (w["russia"], w["china"], w["central_asia"], w["europe"]) == (1.0, 1.0, 1.0, 0.0)
     path = tmp_path / "rule.yaml"
     path.write_text("untiered: 2\nregional:\n  priority.regional.africa: americas\n"
                     "organisations: false\n", encoding="utf-8")
-    filed = declared_profile(ed, default_knowledge().vectors, rule=path).to_frame().set_index("vector")["weight"]
+    filed = declared_profile(ed, SCHEME, rule=path).to_frame().set_index("vector")["weight"]
     assert (filed["africa"], filed["americas"], filed["europe"]) == (0.0, 2.0, 0.0)
     assert DeclaredRule.load(None) == DeclaredRule()
     assert DeclaredRule().tier_weight(None) == 1.0
@@ -167,7 +169,7 @@ def test_gap_on_hand_made_mentions_with_known_shares() -> None:
         rows += mention_rows(f"d{d}", "2012-05-01", ["russia", "china", None])
     rows += mention_rows("early", "2009-05-01", ["usa"] * 5)  # before the adoption
     rows += mention_rows("other", "2012-05-01", ["usa"] * 5, country="UZB")  # another speaker
-    result = gap(hand_edition(), pd.DataFrame(rows), default_knowledge().vectors, bootstrap=200)
+    result = gap(hand_edition(), pd.DataFrame(rows), SCHEME, bootstrap=200)
     v = result.vectors_frame().set_index("vector")
     assert result.n_documents == 4
     assert result.window == ("2010-03-01", "2019-12-31")
@@ -181,10 +183,10 @@ def test_gap_on_hand_made_mentions_with_known_shares() -> None:
     assert not v.loc["usa", "differs"]  # declared 0, observed 0
     assert v["declared_share"].sum() == pytest.approx(1.0)
     assert result.to_frame().equals(result.vectors_frame())
-    everyone = gap(hand_edition(), pd.DataFrame(rows), default_knowledge().vectors, period="all", all_countries=True,
+    everyone = gap(hand_edition(), pd.DataFrame(rows), SCHEME, period="all", all_countries=True,
                    bootstrap=0).vectors.set_index("vector")
     assert everyone.loc["usa", "observed_share"] == pytest.approx(10 / 18)
-    early = gap(hand_edition(), pd.DataFrame(rows), default_knowledge().vectors, period=(2009, 2009), bootstrap=0)
+    early = gap(hand_edition(), pd.DataFrame(rows), SCHEME, period=(2009, 2009), bootstrap=0)
     assert early.vectors.set_index("vector").loc["usa", "observed_share"] == 1.0
 
 
@@ -194,7 +196,7 @@ def test_gap_intervals_hold_the_observed_share_and_flag_clear_gaps() -> None:
     for d in range(40):
         rows += mention_rows(f"d{d}", "2015-01-01",
                              list(rng.choice(["usa", "usa", "usa", "russia"], size=5)))
-    v = gap(hand_edition(), pd.DataFrame(rows), default_knowledge().vectors, seed=4).vectors.set_index("vector")
+    v = gap(hand_edition(), pd.DataFrame(rows), SCHEME, seed=4).vectors.set_index("vector")
     for vector in ("usa", "russia"):
         row = v.loc[vector]
         assert row["observed_low"] <= row["observed_share"] <= row["observed_high"]
@@ -229,7 +231,8 @@ def test_gap_per_priority_and_events() -> None:
         {"doc_id": "d2", "passage": 0, "date": pd.Timestamp("2015-01-01"), "country": "KAZ",
          "type": "meeting", "counterpart": ["CHN", "CHN"]},
     ])
-    result = gap(ed, mentions, default_knowledge().vectors, themes=themes, elements=elements, events=events, bootstrap=100)
+    result = gap(ed, mentions, SCHEME, themes=themes, elements=elements, events=events,
+                 bootstrap=100)
     p = result.priorities_frame().set_index(["level", "priority"])
     # passages split one unit among their families: d1p0 economy 1; d1p1 security .5,
     # economy .5; d2p0 health 1 -> economy 1.5/3, security .5/3, health 1/3
@@ -273,7 +276,7 @@ def test_gap_from_a_hand_made_store() -> None:
                                                   "own_country": False}))
                 start = i + 1
         store.add_document(doc, [Passage(doc.id, 0, 0, len(text))], anns)
-    result = gap(hand_edition(), mentions_frame(store), default_knowledge().vectors, themes=themes_frame(store),
+    result = gap(hand_edition(), mentions_frame(store), SCHEME, themes=themes_frame(store),
                  elements=elements_frame(store), events=events_frame(store), bootstrap=50)
     v = result.vectors.set_index("vector")
     assert v.loc["russia", "observed_share"] == pytest.approx(2 / 3)
@@ -288,4 +291,4 @@ def test_gap_from_a_hand_made_store() -> None:
 def test_gap_refuses_bad_periods() -> None:
     frame = pd.DataFrame(mention_rows("d", "2015-01-01", ["russia"]))
     with pytest.raises(UsageError, match="period"):
-        gap(hand_edition(), frame, default_knowledge().vectors, period="recent")
+        gap(hand_edition(), frame, SCHEME, period="recent")

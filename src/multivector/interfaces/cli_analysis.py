@@ -9,6 +9,11 @@ import typer
 
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.cli_corpus import (
+    Limits,
+    MaxCharsOpt,
+    MaxMbOpt,
+    MaxPassagesOpt,
+    MaxUnpackedOpt,
     load_config,
     open_corpus,
     progress_bar,
@@ -334,6 +339,10 @@ def register(app: typer.Typer) -> None:
         config: Annotated[
             Path | None, typer.Option("--config", help="Pipeline config (YAML/JSON).")
         ] = None,
+        max_mb: MaxMbOpt = 50,
+        max_unpacked_mb: MaxUnpackedOpt = 100,
+        max_chars: MaxCharsOpt = 20_000_000,
+        max_passages: MaxPassagesOpt = 50_000,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
         db: DbOpt = None,
     ) -> None:
@@ -349,6 +358,7 @@ def register(app: typer.Typer) -> None:
         from multivector.services.reporting import check_report_path
 
         cut = _period(period)
+        limits = Limits.of(max_mb, max_unpacked_mb, max_chars, max_passages)
         try:
             check_report_path(report)
             if genre is not None and genre not in {g.value for g in Genre}:
@@ -368,8 +378,9 @@ def register(app: typer.Typer) -> None:
             first or last) else None
         overrides = DocumentMeta(genre=Genre(genre) if genre else None, language=lang)
         docs, total = sources(paths, sample, overrides=overrides, countries=country or (),
-                              years=years)
-        corpus = open_corpus(db, create=True, concept=concept, config=load_config(config))
+                              years=years, limits=limits)
+        corpus = open_corpus(db, create=True, concept=concept, config=load_config(config),
+                             max_passages=limits.max_passages)
         with corpus:
             try:
                 with progress_bar(quiet) as bar:

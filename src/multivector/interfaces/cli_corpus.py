@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -74,6 +75,7 @@ def open_corpus(
     create: bool,
     concept: str | None = None,
     config: dict[str, Any] | None = None,
+    max_passages: int | None = None,
 ) -> Corpus:
     """The corpus at ``--db``; an unknown ``--concept`` fails before any file is made."""
     from multivector.services.corpus import Corpus
@@ -82,8 +84,11 @@ def open_corpus(
     try:
         kb = knowledge()
         edition = kb.edition(concept).id if concept else None
-        return Corpus(store=open_store(db, create=create), knowledge=kb, config=config,
-                      edition=edition)
+        corpus = Corpus(store=open_store(db, create=create), knowledge=kb, config=config,
+                        edition=edition)
+        if max_passages is not None:
+            corpus.max_passages = max_passages
+        return corpus
     except MultivectorError as exc:
         fail(exc)
 
@@ -94,7 +99,7 @@ def sources(
     *,
     overrides: Any = None,
     text_column: str | None = None,
-    max_bytes: int = 50_000_000,
+    limits: Limits | None = None,
     countries: Iterable[str] = (),
     years: tuple[int, int] | None = None,
 ) -> tuple[Iterator[RawDocument | Failure], int]:
@@ -126,8 +131,39 @@ def sources(
     if countries or years:
         fail(UsageError("--country and --from/--to select documents of a --sample",
                         hint="for files, pass only the files you want"))
-    docs = read_files(paths, overrides=overrides, text_column=text_column, max_bytes=max_bytes)
+    lim = limits or Limits()
+    docs = read_files(paths, overrides=overrides, text_column=text_column,
+                      max_bytes=lim.max_bytes, max_chars=lim.max_chars,
+                      max_unpacked_bytes=lim.max_unpacked_bytes)
     return docs, count_files(paths)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps on one input, from --max-mb, --max-unpacked-mb, --max-chars, --max-passages."""
+
+    max_bytes: int = 50_000_000
+    max_unpacked_bytes: int = 100_000_000
+    max_chars: int = 20_000_000
+    max_passages: int = 50_000
+
+    @classmethod
+    def of(cls, max_mb: float, max_unpacked_mb: float, max_chars: int,
+           max_passages: int) -> Limits:
+        for name, value in (("--max-mb", max_mb), ("--max-unpacked-mb", max_unpacked_mb),
+                            ("--max-chars", max_chars), ("--max-passages", max_passages)):
+            if value <= 0:
+                fail(UsageError(f"{name}: {value} is not a positive limit",
+                                hint=f"see `multivector ingest --help` for {name}"))
+        return cls(int(max_mb * 1e6), int(max_unpacked_mb * 1e6), max_chars, max_passages)
+
+
+MaxMbOpt = Annotated[float, typer.Option(help="Skip files larger than this (MB).")]
+MaxUnpackedOpt = Annotated[
+    float, typer.Option(help="Refuse a DOCX that unpacks to more than this (MB): zip bombs.")
+]
+MaxCharsOpt = Annotated[int, typer.Option(help="Refuse a document whose text is longer.")]
+MaxPassagesOpt = Annotated[int, typer.Option(help="Refuse a document of more passages.")]
 
 
 def progress_bar(quiet: bool) -> Progress:
@@ -210,7 +246,10 @@ def register(app: typer.Typer) -> None:
         text_column: Annotated[
             str | None, typer.Option(help="Text column of CSV/JSONL files.")
         ] = None,
-        max_mb: Annotated[float, typer.Option(help="Skip files larger than this (MB).")] = 50,
+        max_mb: MaxMbOpt = 50,
+        max_unpacked_mb: MaxUnpackedOpt = 100,
+        max_chars: MaxCharsOpt = 20_000_000,
+        max_passages: MaxPassagesOpt = 50_000,
         unit: Annotated[
             str, typer.Option(help="Passage unit: paragraph or sentence.")
         ] = "paragraph",
@@ -235,8 +274,7 @@ def register(app: typer.Typer) -> None:
                             hint=f"use one of {', '.join(g.value for g in Genre)}"))
         if lang is not None and lang not in ("en", "ru", "kk"):
             fail(UsageError(f"--lang: unsupported language {lang!r}", hint="use en, ru or kk"))
-        if max_mb <= 0:
-            fail(UsageError(f"--max-mb: {max_mb} is not a size", hint="give megabytes, e.g. 50"))
+        limits = Limits.of(max_mb, max_unpacked_mb, max_chars, max_passages)
         try:
             day = dt.date.fromisoformat(date) if date else None
         except ValueError:
@@ -253,10 +291,11 @@ def register(app: typer.Typer) -> None:
             date=day,
         )
         docs, total = sources(
-            paths, sample, overrides=overrides, text_column=text_column,
-            max_bytes=int(max_mb * 1e6), countries=countries if sample else (),
+            paths, sample, overrides=overrides, text_column=text_column, limits=limits,
+            countries=countries if sample else (),
         )
-        corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit))
+        corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit),
+                             max_passages=limits.max_passages)
         with corpus:
             try:
                 with progress_bar(quiet) as bar:

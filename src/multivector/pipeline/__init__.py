@@ -209,7 +209,7 @@ class Annotator:
             raise UnsupportedDocument(
                 f"{len(doc.passages):,} passages, above the cap of {self.max_passages:,} per "
                 "document",
-                hint="split the file into smaller documents",
+                hint="split the file into smaller documents, or raise the cap (--max-passages)",
             )
 
 

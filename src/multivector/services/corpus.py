@@ -20,8 +20,9 @@ from multivector.domain.corpus import Annotation, Document, DocumentMeta, Layer,
 from multivector.domain.knowledge import Knowledge
 from multivector.domain.results import Tabular
 from multivector.errors import NotFoundError, UsageError
+from multivector.ingest.limits import MAX_BYTES, MAX_CHARS
 from multivector.ingest.readers import Failure, RawDocument
-from multivector.pipeline import DEFAULT_CONFIG, Annotator, Context, Pipeline
+from multivector.pipeline import DEFAULT_CONFIG, MAX_PASSAGES, Annotator, Context, Pipeline
 from multivector.services.ingest import IngestReport, Progress, ingest, read_files
 from multivector.services.knowledge import default_knowledge
 from multivector.services.search_terms import ExpandedQuery, NameExpander
@@ -88,8 +89,10 @@ class Corpus:
         knowledge: Knowledge | None = None,
         config: Mapping[str, Any] | None = None,
         edition: str | None = None,
+        max_passages: int = MAX_PASSAGES,
     ) -> None:
         self.store: CorpusRepository = store if store is not None else open_store(path)
+        self.max_passages = max_passages
         self.knowledge: Knowledge = knowledge or default_knowledge()
         self.config = dict(config or DEFAULT_CONFIG)
         self.edition_id = edition
@@ -111,7 +114,10 @@ class Corpus:
     def annotator(self) -> Annotator:
         """The assembled pipeline (built on first use: reads need none)."""
         if self._annotator is None:
-            self._annotator = Annotator(self.knowledge, self.config, edition=self.edition_id)
+            self._annotator = Annotator(
+                self.knowledge, self.config, edition=self.edition_id,
+                max_passages=self.max_passages,
+            )
         return self._annotator
 
     @property
@@ -130,12 +136,14 @@ class Corpus:
         *,
         overrides: DocumentMeta | None = None,
         text_column: str | None = None,
-        max_bytes: int = 50_000_000,
+        max_bytes: int = MAX_BYTES,
+        max_chars: int = MAX_CHARS,
         progress: Progress | None = None,
     ) -> IngestReport:
         """Read, code and store documents; returns a report (also when interrupted)."""
         documents = read_files(
-            paths, overrides=overrides, text_column=text_column, max_bytes=max_bytes
+            paths, overrides=overrides, text_column=text_column, max_bytes=max_bytes,
+            max_chars=max_chars,
         )
         return self.ingest_documents(documents, progress=progress)
 

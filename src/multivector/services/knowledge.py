@@ -58,9 +58,10 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate(
-    paths: Iterable[Path], *, kind: str | None = None, knowledge: KnowledgeBase | None = None
+    files: Iterable[Path], *, kind: str | None = None, knowledge: KnowledgeBase | None = None
 ) -> list[Problem]:
-    """Every problem of the data files ``paths`` (folders expanded): schema, cross references
+    """Every problem of the data files ``files`` (folders already expanded by
+    :func:`yaml_files`; a folder left in the list is reported as one): schema, cross references
     within a file, references to themes and actors of the knowledge base, and cycles of
     ``supersedes`` among the editions given and those the knowledge base holds."""
     from multivector.adapters import knowledge_files as kf
@@ -74,7 +75,7 @@ def validate(
     kb = knowledge or default_knowledge()
     problems: list[Problem] = []
     editions: list[tuple[Edition, YamlDocument | None]] = []
-    for f in yaml_files(paths):
+    for f in files:
         file_problems = validate_path(f, kind)
         if not file_problems and kind in (None, "edition"):
             doc = read_yaml(f)

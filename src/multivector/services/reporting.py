@@ -111,7 +111,8 @@ def analyze(
     ids = result.doc_ids
     if not ids:
         first = f": {result.failures[0]}" if result.failures else ""
-        more = f" (and {len(result.failures) - 1} more failures)" if len(result.failures) > 1 else ""
+        others = len(result.failures) - 1
+        more = f" (and {others} more failures)" if others > 0 else ""
         raise UsageError(
             f"no document could be read from the sources given{first}{more}",
             hint="check the paths; `multivector ingest` lists every failure",
