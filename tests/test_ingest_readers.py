@@ -15,7 +15,7 @@ import random
 import struct
 import tracemalloc
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import docx
 import pytest
@@ -30,6 +30,8 @@ from multivector.ingest import (
     iter_paths,
     meta_from_name,
     parse_date,
+    parse_speakers,
+    read_bytes,
     read_path,
     read_paths,
 )
@@ -645,6 +647,112 @@ def test_speaker_names_lose_honorifics_and_shouting() -> None:
     assert clean_speaker("Mr.  Kassymzhomart TOKAEV ") == "Kassymzhomart Tokaev"
     assert clean_speaker("H.E. Mrs. Roza OTUNBAYEVA") == "Roza Otunbayeva"
     assert clean_speaker("Nursultan A. Nazarbayev") == "Nursultan A. Nazarbayev"
+
+
+def test_speakers_are_parsed_from_text_and_a_table_given_to_meta_from_name_wins(
+    tmp_path: Path
+) -> None:
+    rows = parse_speakers(
+        "YEAR,Session,iso code,Name of Person Speaking,POST\n"
+        "2020,75,tst,Mr.  Ivan PETROV ,Minister  for Foreign Affairs \n"
+        "2020,75,TST,Someone Else,President\n"  # the first row of a country and year wins
+        "2019,74,TST,,President\n"  # no name
+        "2017,72,,Nobody,President\n"  # no country
+        "20x8,73,TST,Petrova,\n"  # no year
+        "2016,71,TST,Petrova,\n")
+    assert rows == {("TST", 2020): ("Ivan Petrov", "Mr.  Ivan PETROV",
+                                    "Minister for Foreign Affairs"),
+                    ("TST", 2016): ("Petrova", "Petrova", "")}
+    assert parse_speakers("") == {} and parse_speakers("Year,Country\n2020,TST\n") == {}
+    (tmp_path / "speakers.csv").write_text(
+        "Year,ISO Code,Name of Person Speaking,Post\n2020,TST,On Disk,\n", encoding="utf-8")
+    path = tmp_path / "TST_75_2020.txt"
+    on_disk = meta_from_name(path)
+    assert on_disk is not None and on_disk.author == "On Disk"
+    assert on_disk.extra["speakers_table"] == str(tmp_path / "speakers.csv")
+    given = meta_from_name(path, speakers=("archive:speakers.csv", rows))
+    assert given is not None and (given.author, given.country, given.date) == (
+        "Ivan Petrov", "TST", dt.date(2020, 9, 25))
+    assert {k: given.extra[k] for k in ("speakers_table", "speaker_recorded", "post")} == {
+        "speakers_table": "archive:speakers.csv", "speaker_recorded": "Mr.  Ivan PETROV",
+        "post": "Minister for Foreign Affairs"}
+    unnamed = meta_from_name(PurePosixPath("TST_74_2019.txt"), speakers=("t.csv", rows))
+    assert unnamed is not None and unnamed.author is None
+    assert "speakers_table" not in unnamed.extra and "post" not in unnamed.extra
+
+
+# --- bytes already in memory ----------------------------------------------------------------
+
+def docx_bytes() -> bytes:
+    document = docx.Document()
+    document.add_paragraph(ENGLISH)
+    document.core_properties.author = "A. Writer"
+    with io.BytesIO() as buffer:
+        document.save(buffer)
+        return buffer.getvalue()
+
+
+IN_MEMORY = {
+    "TST_56_2001.txt": ("\r\n" + RUSSIAN + "\r\n").encode("cp1251"),
+    "2020-03-06_page.html": article("Talks on water", [ENGLISH, ENGLISH]).encode(),
+    "report.pdf": minimal_pdf(["Water and borders were discussed.", "Talks go on."], PDF_INFO),
+    "memo.docx": docx_bytes(),
+    "rows.jsonl": (json.dumps({"text": ENGLISH, "date": "2020-03-06"}) + "\n{broken\n"
+                   + json.dumps({"note": "no text"}) + "\n").encode(),
+    "rows.tsv": f"date\ttext\n2020-03-06\t{ENGLISH}\n\t\n".encode(),
+    "blank.md": b"  \n\n ",
+    "binary.txt": b"\x00\x01\x02\x03binary\x00\xff" * 50,
+    "empty.html": b"  \n",
+    "slides.pptx": b"PK whatever",
+}
+
+
+@pytest.mark.parametrize("name", IN_MEMORY)
+def test_bytes_in_memory_read_as_the_same_file_on_disk(tmp_path: Path, name: str) -> None:
+    (tmp_path / "speakers.csv").write_text(
+        "Year,ISO Code,Name of Person Speaking,Post\n2001,TST,Mr. A. TESTOV,President\n",
+        encoding="utf-8")
+    path = tmp_path / name
+    path.write_bytes(IN_MEMORY[name])
+    from_disk = list(read_path(path))
+    assert from_disk == list(read_bytes(IN_MEMORY[name], str(path), name_meta=meta_from_name(path)))
+    assert from_disk and all(i.path == str(path) if isinstance(i, Failure)
+                             else i.origin.path == i.meta.path == str(path) for i in from_disk)
+
+
+def test_read_bytes_takes_its_name_and_file_name_layer_from_the_caller() -> None:
+    name = "sample:x/texts/Note.TXT"  # the suffix picks the reader, in any case
+    layer = DocumentMeta(title="From the archive", date=dt.date(2001, 9, 25))
+    doc = one(list(read_bytes(RUSSIAN.encode("cp1251"), name, name_meta=layer,
+                              overrides=DocumentMeta(date=dt.date(2002, 1, 1)))))
+    assert doc.text == RUSSIAN and doc.origin.path == doc.meta.path == name
+    assert (doc.meta.title, doc.meta.date, doc.meta.language) == (
+        "From the archive", dt.date(2002, 1, 1), "ru")
+    assert doc.meta.extra["meta_sources"] == {"title": "file name", "date": "option",
+                                              "language": "detected"}
+    assert doc.meta.extra["encoding"] == "cp1251"
+    # a table's rows ignore the file-name layer: the name says nothing about each row
+    row = one(list(read_bytes(json.dumps({"text": ENGLISH}).encode(), "a.jsonl",
+                              name_meta=layer)))
+    assert (row.meta.title, row.meta.date, row.origin.row) == (None, None, 1)
+    assert "'(no suffix)'" in failure(list(read_bytes(ENGLISH.encode(), "sample:x/README"))).reason
+
+
+def test_read_bytes_keeps_the_caps() -> None:
+    reason = failure(list(read_bytes((ENGLISH * 20).encode(), "long.txt", max_chars=1_000))).reason
+    assert f"{len((ENGLISH * 20).strip()):,} characters, above the 1,000-character cap" in reason
+    rows = list(read_bytes(
+        (json.dumps({"text": ENGLISH}) + "\n" + json.dumps({"text": "Short."})).encode(),
+        "rows.jsonl", max_chars=100))
+    assert isinstance(rows[0], Failure) and "above the 100-character cap" in rows[0].reason
+    assert isinstance(rows[1], RawDocument) and rows[1].text == "Short."
+    bomb = docx_bomb(3)
+    assert "above the 1,000,000-byte cap" in failure(
+        list(read_bytes(bomb, "spaces.docx", max_unpacked_bytes=1_000_000))).reason
+    assert one(list(read_bytes(bomb, "spaces.docx", max_unpacked_bytes=10_000_000))).text == (
+        ENGLISH)
+    assert "above the 100-character cap" in failure(
+        list(read_bytes(docx_bytes(), "memo.docx", max_chars=100))).reason
 
 
 # --- paths ----------------------------------------------------------------------------------

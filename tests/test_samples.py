@@ -171,7 +171,8 @@ def test_the_sample_is_the_shared_corpus(documents: list[RawDocument], ungd_fold
 
 def test_archive_members_read_as_files_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A hand-made sample: a Russian text in cp1251, a name with no convention, an empty file, a
-    README and a speakers table, read from the archive and from the folder alike."""
+    table of two documents, a README and a speakers table, read from the archive and from the
+    folder alike."""
     files = {
         "README.md": b"A test sample.\n",
         "speakers.csv": b"Year,ISO Code,Name of Person Speaking,Post\n2001,KAZ,Mr. A. TESTOV,\n",
@@ -179,6 +180,8 @@ def test_archive_members_read_as_files_do(tmp_path: Path, monkeypatch: pytest.Mo
                                  "Переговоры продолжатся весной.\r\n".encode("cp1251"),
         "texts/notes.txt": b"Plain notes about the water talks, in English, with no date.",
         "texts/KGZ_56_2001.txt": b"  \n",
+        "texts/rows.jsonl": b'{"text": "First row on water.", "date": "2001-05-02"}\n'
+                            b'{"note": "no text field here"}\n',
     }
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:xz") as tar:
@@ -200,11 +203,17 @@ def test_archive_members_read_as_files_do(tmp_path: Path, monkeypatch: pytest.Mo
     from_archive = list(iter_documents("tst"))
     extracted = extract_sample("tst", tmp_path / "out")
     from_folder = list(read_paths([extracted / "texts"]))
-    kaz, empty, notes = from_archive
-    assert isinstance(empty, Failure) and isinstance(from_folder[1], Failure)
-    assert (empty.path, empty.reason) == ("sample:tst/KGZ_56_2001.txt",
-                                          "the file is empty: remove it or give it some text")
-    assert [kaz, notes] == as_read_from([from_folder[0], from_folder[2]], "tst")
+    kaz, empty, notes, row, no_text = from_archive
+    assert [kaz, notes, row] == as_read_from(
+        [from_folder[0], from_folder[2], from_folder[3]], "tst")
+    assert isinstance(empty, Failure) and isinstance(no_text, Failure)
+    for got, on_disk in ((empty, from_folder[1]), (no_text, from_folder[4])):
+        assert isinstance(on_disk, Failure)
+        assert (got.row, got.reason) == (on_disk.row, on_disk.reason)
+    assert (empty.path, no_text.path) == ("sample:tst/KGZ_56_2001.txt", "sample:tst/rows.jsonl")
+    assert "the file is empty" in empty.reason and no_text.row == 2
+    assert isinstance(row, RawDocument) and (row.origin.row, row.meta.date) == (
+        1, dt.date(2001, 5, 2))
     assert isinstance(kaz, RawDocument)
     assert (kaz.meta.author, kaz.meta.language, kaz.meta.extra["encoding"]) == (
         "A. Testov", "ru", "cp1251")

@@ -9,21 +9,26 @@ extracted folder, or Parquet tables of votes, read by :func:`read_table`.
 
 from __future__ import annotations
 
-import csv
 import json
 import lzma
 import tarfile
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
-from multivector.domain.corpus import DocumentMeta
 from multivector.errors import MultivectorError, NotFoundError, UsageError
-from multivector.ingest import Failure, Origin, RawDocument, decode, detect, meta_from_name
+from multivector.ingest import (
+    Failure,
+    RawDocument,
+    decode,
+    meta_from_name,
+    parse_speakers,
+    read_bytes,
+)
 from multivector.ingest.errors import IngestError
-from multivector.ingest.metadata import clean_speaker, merge
-from multivector.ingest.readers import SIDECAR_NAMES, SIDECAR_PREFIXES, TEXT_SUFFIXES
+from multivector.ingest.metadata import Speakers
+from multivector.ingest.readers import SIDECAR_NAMES, SIDECAR_PREFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +49,6 @@ PREFIX = "sample:"  # documents read from a sample are named sample:NAME/FILE
 REINSTALL = "the installed package is damaged: reinstall multivector"
 
 Kind = Literal["documents", "votes"]
-# (ISO3, year) -> (clean name, name as recorded, post), as ingest reads a UNGDC speakers.csv
-Speakers = Mapping[tuple[str, int], tuple[str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -113,13 +116,14 @@ def iter_documents(
                          hint=f"give (first, last), e.g. {sample.years}")
     members = _read_archive(sample)
     table = f"{PREFIX}{sample.name}/speakers.csv"
-    speakers = _parse_speakers(members.get("speakers.csv"), table)
+    speakers = _speakers(members.get("speakers.csv"), table)
     for member in sorted(members):
-        base = PurePosixPath(member).name
-        if any(p.startswith(".") for p in PurePosixPath(member).parts) or (
+        path = PurePosixPath(member)
+        base = path.name
+        if any(p.startswith(".") for p in path.parts) or (
                 base.lower() in SIDECAR_NAMES or base.lower().startswith(SIDECAR_PREFIXES)):
             continue
-        meta = _meta_from_name(sample, base, (table, speakers))
+        meta = meta_from_name(path, speakers=(table, speakers))
         if (wanted is not None or years is not None) and not (
             meta is not None
             and (wanted is None or meta.country in wanted)
@@ -127,7 +131,7 @@ def iter_documents(
                                    and years[0] <= meta.date.year <= years[1]))
         ):
             continue
-        yield _read_bytes(members[member], f"{PREFIX}{sample.name}/{base}", meta)
+        yield from read_bytes(members[member], f"{PREFIX}{sample.name}/{base}", name_meta=meta)
 
 
 def extract_sample(name: str, folder: Path) -> Path:
@@ -239,68 +243,12 @@ def _read_archive(sample: Sample) -> dict[str, bytes]:
     return out
 
 
-# ------------------------------------------------------------- stand-ins for two ingest hooks
-# The readers take a Path and look for speakers.csv on disk; a sample's files live in memory.
-# These three functions do what the requested hooks will (ingest.metadata.parse_speakers,
-# meta_from_name(path, speakers=...), ingest.readers.read_bytes) with ingest's own pieces; the
-# test comparing the sample with the extracted folder keeps them equal until they are replaced.
-
-
-def _parse_speakers(data: bytes | None, name: str) -> dict[tuple[str, int], tuple[str, str, str]]:
-    """(ISO3, year) -> (clean name, name as recorded, post) from the bytes of a speakers.csv."""
+def _speakers(data: bytes | None, name: str) -> Speakers:
+    """The rows of the archive's speakers.csv (``data``, recorded as ``name``), as ingest reads
+    the file beside an extracted folder."""
     if data is None:
         return {}
     try:
-        text = decode(data, name).text
+        return parse_speakers(decode(data, name).text)
     except IngestError:
         return {}  # an unreadable sidecar only costs the speaker names, as in ingest
-    out: dict[tuple[str, int], tuple[str, str, str]] = {}
-    for raw in csv.DictReader(text.splitlines()):
-        row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()}
-        iso3, year = row.get("iso code", ""), row.get("year", "")
-        speaker = row.get("name of person speaking", "")
-        if iso3 and year.isdigit() and speaker:
-            out.setdefault((iso3.upper(), int(year)), (
-                clean_speaker(speaker), speaker, " ".join(row.get("post", "").split())))
-    return out
-
-
-def _meta_from_name(
-    sample: Sample, file_name: str, speakers: tuple[str, Speakers]
-) -> DocumentMeta | None:
-    """ingest's meta_from_name for a file of the sample, its speaker from ``speakers`` (the
-    table's name, its rows) instead of a speakers.csv on disk."""
-    # a path in the sample's package folder, where no speakers.csv lies: only the name is read
-    meta = meta_from_name(SAMPLES / sample.name / "texts" / file_name)
-    table, rows = speakers
-    if meta is None or meta.country is None or meta.date is None:
-        return meta
-    found = rows.get((meta.country, meta.date.year))
-    if found is None:
-        return meta
-    author, recorded, post = found
-    extra = {**meta.extra, "speaker_recorded": recorded, "speakers_table": table}
-    return replace(meta, author=author, extra=extra | ({"post": post} if post else {}))
-
-
-def _read_bytes(data: bytes, name: str, name_meta: DocumentMeta | None) -> RawDocument | Failure:
-    """A text file's bytes into a raw document named ``name``, as ingest's read_path does once it
-    has read a file, with ``name_meta`` as the file-name layer of the metadata."""
-    if PurePosixPath(name).suffix.lower() not in TEXT_SUFFIXES:
-        return Failure(name, None, "only text files are read from a sample archive: extract the "
-                       "sample with extract_sample and ingest the folder")
-    if not data.strip():
-        return Failure(name, None, "the file is empty: remove it or give it some text")
-    try:
-        decoded = decode(data, name)
-    except IngestError as exc:
-        return Failure(name, None, str(exc).removeprefix(f"{name}: "))
-    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        return Failure(name, None, "no text found in the file: check that it has content")
-    file_meta = DocumentMeta(extra={"encoding": decoded.encoding,
-                                    "encoding_confidence": decoded.confidence})
-    layers: list[tuple[str, DocumentMeta | None]] = [("file", file_meta), ("file name", name_meta)]
-    if all(meta is None or meta.language is None for _, meta in layers):
-        layers.append(("detected", DocumentMeta(language=detect(text))))
-    return RawDocument(text, replace(merge(layers), path=name), Origin(name))

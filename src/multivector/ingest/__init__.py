@@ -18,13 +18,19 @@ from multivector.ingest.limits import (
     MAX_UNPACKED_BYTES,
     too_many_passages,
 )
-from multivector.ingest.metadata import meta_from_fields, meta_from_name, parse_date
+from multivector.ingest.metadata import (
+    meta_from_fields,
+    meta_from_name,
+    parse_date,
+    parse_speakers,
+)
 from multivector.ingest.readers import (
     SUPPORTED_SUFFIXES,
     Failure,
     Origin,
     RawDocument,
     iter_paths,
+    read_bytes,
     read_path,
     read_paths,
 )
@@ -46,6 +52,8 @@ __all__ = [
     "meta_from_fields",
     "meta_from_name",
     "parse_date",
+    "parse_speakers",
+    "read_bytes",
     "read_path",
     "read_paths",
     "too_many_passages",

@@ -1,10 +1,11 @@
 """Document metadata from file names, sidecar files and loose fields, normalised to DocumentMeta.
 
 Naming conventions: the UN General Debate Corpus names a statement ``ISO3_SESSION_YEAR.txt``
-(``KAZ_75_2020.txt``), and a ``speakers.csv`` beside the texts (or one folder up) names the
-speaker and post; other files may start with an ISO date (``2020-03-06_title.txt``). Fields of
-tables and of HTML/PDF/DOCX properties are normalised here too (dates, genre, language, ISO3
-country), and :func:`merge` layers the sources, recording which one gave each field.
+(``KAZ_75_2020.txt``), and a ``speakers.csv`` beside the texts (or one folder up, or given as
+rows read by :func:`parse_speakers`) names the speaker and post; other files may start with an
+ISO date (``2020-03-06_title.txt``). Fields of tables and of HTML/PDF/DOCX properties are
+normalised here too (dates, genre, language, ISO3 country), and :func:`merge` layers the sources,
+recording which one gave each field.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from multivector.domain.corpus import DocumentMeta, Genre
@@ -50,6 +51,8 @@ _GENRES = {g.value: g for g in Genre} | {"official": Genre.OFFICIAL, "document":
 _FIELD_NAMES = {"title": "title", "headline": "title", "date": "date", "source": "source",
                 "author": "author", "speaker": "author", "language": "language",
                 "lang": "language", "genre": "genre", "country": "country"}
+# (ISO3, year) -> (clean name, name as recorded, post): the rows of a UNGDC speakers.csv
+Speakers = Mapping[tuple[str, int], tuple[str, str, str]]
 
 
 def parse_date(value: str) -> dt.date | None:
@@ -129,14 +132,25 @@ def meta_from_fields(values: Mapping[str, Any]) -> DocumentMeta:
     return DocumentMeta(**found, extra=extra)
 
 
-def meta_from_name(path: Path) -> DocumentMeta | None:
-    """Metadata from the file's name (and a ``speakers.csv`` nearby), or None if none applies."""
+def meta_from_name(
+    path: PurePath, *, speakers: tuple[str, Speakers] | None = None
+) -> DocumentMeta | None:
+    """Metadata from the file's name and a speakers table, or None if no convention applies.
+
+    The speakers table is ``speakers`` when given: the name to record for it (as
+    ``extra["speakers_table"]``) and its rows, from :func:`parse_speakers`; then only the name of
+    ``path`` is read, never the disk. Without it, the nearest ``speakers.csv`` on disk is used.
+    """
     stem = path.stem
     if (m := _UNGD_NAME.match(stem)) and int(m[3]) - int(m[2]) == 1945:
         iso3, session, year = m[1], int(m[2]), int(m[3])
         extra: dict[str, Any] = {"session": session, "date_precision": UNGD_DATE_PRECISION}
         author = None
-        speaker = _speaker(path, iso3, year)
+        if speakers is None:
+            speaker = _speaker(Path(path), iso3, year)
+        else:
+            found = speakers[1].get((iso3, year))
+            speaker = None if found is None else (speakers[0], found)
         if speaker is not None:
             table, (author, recorded, post) = speaker
             extra["speaker_recorded"] = recorded
@@ -173,11 +187,19 @@ def _speaker(path: Path, iso3: str, year: int) -> tuple[str, tuple[str, str, str
 
 @lru_cache(maxsize=8)
 def _speakers(table: str, mtime_ns: int, size: int) -> dict[tuple[str, int], tuple[str, str, str]]:
-    """(ISO3, year) -> (clean name, name as recorded, post), from a UNGDC ``speakers.csv``."""
+    """The rows of the ``speakers.csv`` at ``table`` (:func:`parse_speakers`), cached while the
+    file's modification time and size stay the same."""
     try:
         text = decode(Path(table).read_bytes(), table).text
     except (OSError, IngestError):
         return {}  # an unreadable sidecar only costs the speaker names
+    return parse_speakers(text)
+
+
+def parse_speakers(text: str) -> dict[tuple[str, int], tuple[str, str, str]]:
+    """(ISO3, year) -> (clean name, name as recorded, post), from the text of a UNGDC
+    ``speakers.csv``; column names in any case, the first row of a country and year wins, and
+    rows without a code, a year or a name are skipped."""
     out: dict[tuple[str, int], tuple[str, str, str]] = {}
     for raw in csv.DictReader(text.splitlines()):
         row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items()}

@@ -2,8 +2,10 @@
 
 :func:`read_path` dispatches on the suffix: plain text (.txt .md .text), HTML (.html .htm, main
 text by trafilatura), PDF (pypdf), DOCX (python-docx), and tables of documents (.jsonl, .csv, one
-document per row). Whatever goes wrong with one file or row is yielded as a :class:`Failure` that
-says what happened and what to do; the other files and rows still come through.
+document per row); :func:`read_bytes` reads a file's bytes already in memory (an archive's
+member) into the same documents. Whatever goes wrong with one file or row is yielded as a
+:class:`Failure` that says what happened and what to do; the other files and rows still come
+through.
 
 Metadata precedence, field by field (the first that sets a field wins):
 
@@ -28,12 +30,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
+import io
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import IO, Any
 
 from multivector.domain.corpus import DocumentMeta
 from multivector.ingest import formats
@@ -47,6 +50,8 @@ TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 TABLE_SUFFIXES = frozenset({".jsonl", ".ndjson", ".csv", ".tsv"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES | {".pdf", ".docx"}
+# decoded a chunk at a time from a stream, so that memory does not grow with the file's size
+STREAMED_SUFFIXES = TEXT_SUFFIXES | TABLE_SUFFIXES
 TEXT_COLUMNS = ("text", "content", "body")
 # Files that describe a corpus folder rather than belong to it: skipped when a folder is expanded
 SIDECAR_NAMES = frozenset({"speakers.csv"})
@@ -202,9 +207,7 @@ def read_path(
         yield Failure(name, None, "is a folder: read it with read_paths (it expands folders)")
         return
     if suffix not in SUPPORTED_SUFFIXES:
-        kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
-        yield Failure(name, None, f"unsupported file type {suffix or '(no suffix)'!r}: "
-                      f"supported are {kinds}; convert the file or rename it")
+        yield _unsupported(name, suffix)
         return
     try:
         size = path.stat().st_size
@@ -212,42 +215,108 @@ def read_path(
             yield Failure(name, None, f"file is {size:,} bytes, over the limit of {max_bytes:,}: "
                           "raise it with max_bytes (--max-mb) or split the file")
             return
-        # Text and tables are decoded a chunk at a time, so that memory does not grow with size
-        if suffix in (".jsonl", ".ndjson"):
-            yield from _jsonl_file(path, name, text_column, overrides, max_chars)
-            return
-        if suffix in TABLE_SUFFIXES:
-            yield from _csv_file(path, name, "\t" if suffix == ".tsv" else None, text_column,
-                                 overrides, max_chars)
-            return
-        if suffix in TEXT_SUFFIXES:
+        # a table's name says nothing about each of its rows
+        name_meta = None if suffix in TABLE_SUFFIXES else meta_from_name(path)
+        if suffix in STREAMED_SUFFIXES:
             with path.open("rb") as stream:
-                decoded = read_text(stream, name, max_chars=max_chars)
-            text: str = decoded.text
-            file_meta: DocumentMeta | None = DocumentMeta(extra={
-                "encoding": decoded.encoding, "encoding_confidence": decoded.confidence})
+                yield from _read_stream(stream, name, suffix, name_meta, max_chars, text_column,
+                                        overrides)
         else:
-            data = path.read_bytes()
-            if not data.strip():
-                yield Failure(name, None, "the file is empty: remove it or give it some text")
-                return
-            text, file_meta = _extract(suffix, data, name, max_chars, max_unpacked_bytes)
+            yield from _read_whole(path.read_bytes(), name, suffix, name_meta, max_chars,
+                                   max_unpacked_bytes, overrides)
     except OSError as exc:
         yield Failure(name, None, f"cannot read the file ({exc.strerror or exc}): check the path "
                       "and its permissions")
-        return
+
+
+def read_bytes(
+    data: bytes,
+    name: str,
+    *,
+    name_meta: DocumentMeta | None = None,
+    max_chars: int = MAX_CHARS,
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES,
+    text_column: str | None = None,
+    overrides: DocumentMeta | None = None,
+) -> Iterator[RawDocument | Failure]:
+    """The documents in ``data``, the bytes of a file called ``name``, as :func:`read_path` gives
+    them for that file on disk: for files already in memory (an archive's members).
+
+    The suffix of ``name`` picks the reader, and ``name`` becomes each document's path.
+    ``name_meta`` is the naming-convention layer of the metadata, which :func:`read_path` takes
+    from :func:`~multivector.ingest.metadata.meta_from_name` (for single-document files only:
+    a table's rows ignore it). The other arguments and the caps are those of :func:`read_path`,
+    but for ``max_bytes``: the bytes are in memory already, so their size is the caller's to
+    bound.
+    """
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield _unsupported(name, suffix)
+    elif suffix in STREAMED_SUFFIXES:
+        # through the same chunked reading as a file on disk, so that both read alike
+        yield from _read_stream(io.BytesIO(data), name, suffix, name_meta, max_chars,
+                                text_column, overrides)
+    else:
+        yield from _read_whole(data, name, suffix, name_meta, max_chars, max_unpacked_bytes,
+                               overrides)
+
+
+def _unsupported(name: str, suffix: str) -> Failure:
+    kinds = " ".join(sorted(SUPPORTED_SUFFIXES))
+    return Failure(name, None, f"unsupported file type {suffix or '(no suffix)'!r}: "
+                   f"supported are {kinds}; convert the file or rename it")
+
+
+def _read_stream(
+    stream: IO[bytes], name: str, suffix: str, name_meta: DocumentMeta | None, max_chars: int,
+    text_column: str | None, overrides: DocumentMeta | None,
+) -> Iterator[RawDocument | Failure]:
+    """A text file or a table (``suffix`` in STREAMED_SUFFIXES), decoded a chunk at a time."""
+    try:
+        if suffix in (".jsonl", ".ndjson"):
+            yield from _jsonl_file(stream, name, text_column, overrides, max_chars)
+            return
+        if suffix in TABLE_SUFFIXES:
+            yield from _csv_file(stream, name, "\t" if suffix == ".tsv" else None, text_column,
+                                 overrides, max_chars)
+            return
+        decoded = read_text(stream, name, max_chars=max_chars)
     except IngestError as exc:
         yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
         return
+    file_meta = DocumentMeta(extra={"encoding": decoded.encoding,
+                                    "encoding_confidence": decoded.confidence})
+    yield _document(decoded.text, name, overrides, file_meta, name_meta, max_chars)
+
+
+def _read_whole(
+    data: bytes, name: str, suffix: str, name_meta: DocumentMeta | None, max_chars: int,
+    max_unpacked_bytes: int, overrides: DocumentMeta | None,
+) -> Iterator[RawDocument | Failure]:
+    """An HTML, PDF or DOCX file, whose parser takes all of its bytes at once."""
+    if not data.strip():
+        yield Failure(name, None, "the file is empty: remove it or give it some text")
+        return
+    try:
+        text, file_meta = _extract(suffix, data, name, max_chars, max_unpacked_bytes)
+    except IngestError as exc:
+        yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
+        return
+    yield _document(text, name, overrides, file_meta, name_meta, max_chars)
+
+
+def _document(
+    text: str, name: str, overrides: DocumentMeta | None, file_meta: DocumentMeta | None,
+    name_meta: DocumentMeta | None, max_chars: int,
+) -> RawDocument | Failure:
+    """A single-document file's text and its metadata layers into a raw document."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
-        yield Failure(name, None, "no text found in the file: check that it has content")
-        return
+        return Failure(name, None, "no text found in the file: check that it has content")
     if len(text) > max_chars:
-        yield Failure(name, None, text_over_cap(len(text), max_chars))
-        return
-    layers = [("option", overrides), ("file", file_meta), ("file name", meta_from_name(path))]
-    yield RawDocument(text, _finish(text, layers, name), Origin(name))
+        return Failure(name, None, text_over_cap(len(text), max_chars))
+    layers = [("option", overrides), ("file", file_meta), ("file name", name_meta)]
+    return RawDocument(text, _finish(text, layers, name), Origin(name))
 
 
 def _finish(text: str, layers: list[tuple[str, DocumentMeta | None]], path: str) -> DocumentMeta:
@@ -297,27 +366,26 @@ def _row_document(
 
 
 def _jsonl_file(
-    path: Path, name: str, text_column: str | None, overrides: DocumentMeta | None,
+    stream: IO[bytes], name: str, text_column: str | None, overrides: DocumentMeta | None,
     max_chars: int,
 ) -> Iterator[RawDocument | Failure]:
     """Rows of a JSON Lines file read one line at a time (UTF-8, an initial BOM allowed)."""
     rows = 0
-    with path.open("rb") as f:
-        for line_number, raw in enumerate(f, 1):
-            if line_number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if not raw.strip():
-                continue
-            rows += 1
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                yield Failure(name, line_number, "not UTF-8 text: JSON Lines files must be "
-                              "UTF-8; re-save the file as UTF-8")
-                continue
-            for item in _jsonl_lines([(line_number, line)], name):
-                yield item if isinstance(item, Failure) else _row_document(
-                    name, *item, text_column, overrides, max_chars)
+    for line_number, raw in enumerate(stream, 1):
+        if line_number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if not raw.strip():
+            continue
+        rows += 1
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Failure(name, line_number, "not UTF-8 text: JSON Lines files must be "
+                          "UTF-8; re-save the file as UTF-8")
+            continue
+        for item in _jsonl_lines([(line_number, line)], name):
+            yield item if isinstance(item, Failure) else _row_document(
+                name, *item, text_column, overrides, max_chars)
     if rows == 0:
         yield Failure(name, None, "the file is empty: remove it or give it some text")
 
@@ -342,20 +410,19 @@ def _jsonl_lines(
 
 
 def _csv_file(
-    path: Path, name: str, delimiter: str | None, text_column: str | None,
+    stream: IO[bytes], name: str, delimiter: str | None, text_column: str | None,
     overrides: DocumentMeta | None, max_chars: int,
 ) -> Iterator[RawDocument | Failure]:
     """Rows of a CSV/TSV file, decoded and parsed a line at a time."""
-    with path.open("rb") as stream:
-        try:
-            opened = open_text(stream, name)
-        except IngestError as exc:
-            yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
-            return
-        lines = _lines(opened.pieces, name, max_chars)
-        for item in _csv_rows(lines, name, delimiter, text_column, max_chars):
-            yield item if isinstance(item, Failure) else _row_document(
-                name, *item, text_column, overrides, max_chars)
+    try:
+        opened = open_text(stream, name)
+    except IngestError as exc:
+        yield Failure(name, None, str(exc).removeprefix(f"{name}: "))
+        return
+    lines = _lines(opened.pieces, name, max_chars)
+    for item in _csv_rows(lines, name, delimiter, text_column, max_chars):
+        yield item if isinstance(item, Failure) else _row_document(
+            name, *item, text_column, overrides, max_chars)
 
 
 def _lines(pieces: Iterable[str], name: str, max_chars: int) -> Iterator[str]:
