@@ -65,6 +65,17 @@ def _period(value: str) -> str | list[int]:
         fail(exc)
 
 
+def _sections(doc: dict[str, Any], fmt: Format, section: str, tables: tuple[str, ...]
+              ) -> dict[str, Any]:
+    """JSON and YAML give every table; the terminal and Markdown the one ``--section`` names
+    (a thousand-row timeline is for a file, not a screen)."""
+    if section not in tables:
+        fail(UsageError(f"--section: unknown table {section!r}", hint=f"use {', '.join(tables)}"))
+    if fmt in (Format.table, Format.md):
+        return {k: v for k, v in doc.items() if k not in tables or k == section}
+    return doc
+
+
 def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
     from multivector.services.analyses import records_of
 
@@ -90,7 +101,8 @@ def register(app: typer.Typer) -> None:
         bootstrap: BootOpt = 1000,
         seed: SeedOpt = 0,
         section: Annotated[
-            str, typer.Option(help="With csv: index, shares or differences.")
+            str, typer.Option(help="The table to print (all of them with json/yaml): index, "
+                              "shares or differences.")
         ] = "index",
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
@@ -122,7 +134,8 @@ def register(app: typer.Typer) -> None:
             "shares": _table(res.shares_frame()),
             "differences": _table(res.differences_frame()),
         }
-        emit(doc, fmt, csv_rows=section, title="Multi-vector balance")
+        emit(_sections(doc, fmt, section, ("index", "shares", "differences")), fmt,
+             csv_rows=section, title="Multi-vector balance")
 
     @app.command("gap")
     def gap_cmd(
@@ -142,7 +155,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
         bootstrap: BootOpt = 1000,
         seed: SeedOpt = 0,
-        section: Annotated[str, typer.Option(help="With csv: vectors or priorities.")] = "vectors",
+        section: Annotated[
+            str, typer.Option(help="The table to print (both with json/yaml): vectors or "
+                              "priorities.")
+        ] = "vectors",
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
@@ -167,7 +183,8 @@ def register(app: typer.Typer) -> None:
             "vectors": _table(res.vectors_frame()),
             "priorities": _table(res.priorities_frame()),
         }
-        emit(doc, fmt, csv_rows=section, title=f"Declared versus observed: {res.edition}")
+        emit(_sections(doc, fmt, section, ("vectors", "priorities")), fmt, csv_rows=section,
+             title=f"Declared versus observed: {res.edition}")
 
     @app.command("coverage")
     @with_filters("country", "from", "to")
@@ -175,7 +192,8 @@ def register(app: typer.Typer) -> None:
         concept: ConceptReq,
         period: PeriodOpt = "year",
         section: Annotated[
-            str, typer.Option(help="With csv: scorecard, timeline or evidence.")
+            str, typer.Option(help="The table to print (all of them with json/yaml): "
+                              "scorecard, timeline or evidence.")
         ] = "scorecard",
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
@@ -203,7 +221,8 @@ def register(app: typer.Typer) -> None:
             "timeline": _table(res.timeline_frame()),
             "evidence": _table(res.evidence_frame()),
         }
-        emit(doc, fmt, csv_rows=section, title=f"Coverage of {res.edition}")
+        emit(_sections(doc, fmt, section, ("scorecard", "timeline", "evidence")), fmt,
+             csv_rows=section, title=f"Coverage of {res.edition}")
 
     @app.command("trends")
     @with_filters("country", "from", "to", "source", "genre", "lang")

@@ -445,6 +445,12 @@ def register(app: typer.Typer) -> None:
             for a in annotations
             if not layer or a.layer.value in layer
         ]
+        if fmt in (Format.table, Format.md):  # a readable subset; json/csv/yaml give every field
+            rows = [
+                {"passage": r["passage"], "layer": r["layer"], "label": r["label"],
+                 "text": r["text"], "score": r["score"], "why": r["producer"]}
+                for r in rows
+            ]
         out = {**document_row(document), "passages": len(passages), "annotations": rows}
         emit(out, fmt, csv_rows="annotations", title=document.meta.title)
 
@@ -554,40 +560,34 @@ def register(app: typer.Typer) -> None:
 
 
 def _print_hits(rows: list[dict[str, Any]]) -> None:
+    """Each hit: its short id, date, country and title; the snippet with the matched words in
+    bold (wrapped under a hanging indent); the labels coded in the passage."""
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
+
+    from multivector.interfaces.output import hanging, short_ids
 
     console = Console()
     if not rows:
         say("no passages found")
         return
+    ids = short_ids(r["doc_id"] for r in rows)
     for r in rows:
-        snippet = r["snippet"]
-        marked, last = "", 0
+        head = Text(f"{ids[r['doc_id']]}:{r['passage']}", style="cyan")
+        about = " ".join(str(x) for x in (r.get("date"), r.get("country"), r.get("title")) if x)
+        head.append(f" {about} score {r['score']}".rstrip(), style="dim")
+        snippet = Text(r["snippet"].replace("\n", " "))
         for start, end in r["highlights"]:
-            marked += escape(snippet[last:start]) + f"[bold yellow]{escape(snippet[start:end])}"
-            marked += "[/bold yellow]"
-            last = end
-        marked += escape(snippet[last:])
-        head = " ".join(
-            str(x) for x in (r.get("date") or "", r.get("country") or "", r.get("title") or "") if x
+            snippet.stylize("bold yellow", start, end)
+        labels = "; ".join(
+            f"{k}: {', '.join(r[k][:6])}" for k in ("actors", "themes", "events", "elements")
+            if r.get(k)
         )
-        console.print(
-            f"[cyan]{r['doc_id'][:12]}[/cyan]:{r['passage']} [dim]{escape(head)} "
-            f"score {r['score']}[/dim]"
-        )
-        console.print("  " + marked.replace("\n", " "))
-        labels = {
-            k: v
-            for k, v in r.items()
-            if k.endswith("s") and k in ("actors", "themes", "events", "elements")
-        }
-        if any(labels.values()):
-            console.print(
-                "  [dim]"
-                + escape("; ".join(f"{k}: {', '.join(v[:6])}" for k, v in labels.items() if v))
-                + "[/dim]"
-            )
+        lines = [*hanging(head, console, hang=4), *hanging(snippet, console, indent=2)]
+        if labels:
+            lines += hanging(Text(labels, style="dim"), console, indent=2, hang=4)
+        for line in lines:
+            console.print(line, soft_wrap=True)
 
 
 __all__ = ["register"]
