@@ -36,7 +36,6 @@ from multivector.ingest import (
     read_paths,
 )
 from multivector.ingest.encodings import decode, open_text
-from multivector.ingest.limits import MAX_PASSAGES, too_many_passages
 from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker
 
 ENGLISH = (
@@ -255,13 +254,6 @@ def test_a_long_file_that_changes_encoding_is_a_failure_naming_where(tmp_path: P
     path.write_bytes(ENGLISH.encode() * 10_000 + RUSSIAN.encode("cp1251"))
     reason = failure(list(read_path(path))).reason
     assert "starts as utf-8" in reason and "mixed encodings" in reason and "near byte" in reason
-
-
-def test_the_passage_cap_check_for_the_service() -> None:
-    assert too_many_passages(MAX_PASSAGES) is None
-    reason = too_many_passages(60_001, max_passages=60_000)
-    assert reason is not None
-    assert "60,001 passages, above the 60,000-passage cap" in reason and "split" in reason
 
 
 # --- HTML -----------------------------------------------------------------------------------

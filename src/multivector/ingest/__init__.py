@@ -2,7 +2,7 @@
 
 Readers never stop on a bad file: each problem becomes a :class:`Failure` naming the file (and
 row) and saying what to do, and no file can hang them or exhaust memory: the caps of
-:mod:`~multivector.ingest.limits` bound bytes, unpacked bytes, characters and passages. Heavy
+:mod:`~multivector.ingest.limits` bound bytes, unpacked bytes and characters. Heavy
 parsers (trafilatura, pypdf, python-docx) load on first use.
 """
 
@@ -14,9 +14,7 @@ from multivector.ingest.language import detect
 from multivector.ingest.limits import (
     MAX_BYTES,
     MAX_CHARS,
-    MAX_PASSAGES,
     MAX_UNPACKED_BYTES,
-    too_many_passages,
 )
 from multivector.ingest.metadata import (
     meta_from_fields,
@@ -38,7 +36,6 @@ from multivector.ingest.readers import (
 __all__ = [
     "MAX_BYTES",
     "MAX_CHARS",
-    "MAX_PASSAGES",
     "MAX_UNPACKED_BYTES",
     "SUPPORTED_SUFFIXES",
     "Decoded",
@@ -56,5 +53,4 @@ __all__ = [
     "read_bytes",
     "read_path",
     "read_paths",
-    "too_many_passages",
 ]

@@ -3,8 +3,9 @@
 A file is refused before it is parsed when it is too large on disk (``max_bytes``) or, for a zip
 container such as DOCX, when it would unpack to too much (``max_unpacked_bytes``); a document is
 refused when its extracted text is too long (``max_chars``, checked while text is read, so that
-reading stops at the cap) or when it splits into too many passages (``max_passages``, checked by
-the service after segmentation). Each message gives the figure, the cap and what to do.
+reading stops at the cap). The cap on passages per document belongs to the pipeline, which
+segments (:data:`multivector.pipeline.MAX_PASSAGES`). Each message gives the figure, the cap
+and what to do.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ MAX_BYTES = 50_000_000  # a file on disk
 MAX_UNPACKED_BYTES = 100_000_000  # everything a zip container (DOCX) unpacks to
 MAX_ZIP_MEMBERS = 10_000  # parts of a zip container; a long report has a few dozen
 MAX_CHARS = 20_000_000  # extracted text of one document: some 10,000 pages
-MAX_PASSAGES = 50_000  # passages of one document: beyond this a "document" is a corpus
 
 
 def text_over_cap(chars: int, max_chars: int, *, stopped_at: str | None = None) -> str:
@@ -36,16 +36,3 @@ def unpacked_over_cap(kind: str, size: int, max_unpacked_bytes: int, *, stopped:
     return (f"the {kind} unpacks to {size_text}, above the {max_unpacked_bytes:,}-byte cap on "
             "unpacked content (a zip bomb, or a huge document): if the file is genuine, save it "
             "in smaller parts or raise the cap (max_unpacked_bytes, --max-unpacked-mb)")
-
-
-def too_many_passages(count: int, max_passages: int = MAX_PASSAGES) -> str | None:
-    """The reason to refuse a document segmented into ``count`` passages, or None if it is fine.
-
-    The service calls it after segmentation and before the costly components, and reports the
-    reason as the failure of that file or row.
-    """
-    if count <= max_passages:
-        return None
-    return (f"the document splits into {count:,} passages, above the {max_passages:,}-passage "
-            "cap per document: split the file into smaller documents, or raise the cap "
-            "(max_passages, --max-passages)")
