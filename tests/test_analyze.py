@@ -183,3 +183,20 @@ def test_a_run_that_stores_nothing_leaves_no_database(tmp_path: Path) -> None:
     code, err = run("analyze", "--sample", "no-such-sample", "--concept", "kaz/2020-2030",
                     "--report", str(tmp_path / "r.html"), "--db", str(db))
     assert code == 1 and "ungd-central-asia" in err and not db.exists()
+
+
+def test_unknown_countries_are_usage_errors_before_anything_is_stored(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("Kazakhstan and Russia signed a treaty in 2018.", encoding="utf-8")
+    db = tmp_path / "c.db"
+    code, err = run("ingest", str(text), "--country", "Kazakstan", "--db", str(db))
+    assert code == 2 and "did you mean KAZ (Kazakhstan)?" in err
+    code, err = run("analyze", "--sample", "ungd-central-asia", "--country", "Uzbekistan",
+                    "--concept", "kaz/2020-2030", "--report", str(tmp_path / "r.html"),
+                    "--db", str(db))
+    assert code == 2 and "did you mean UZB (Uzbekistan)?" in err
+    code, err = run("analyze", "--sample", "ungd-central-asia", "--country", "RUS",
+                    "--concept", "kaz/2020-2030", "--report", str(tmp_path / "r.html"),
+                    "--db", str(db))
+    assert code == 2 and "holds no statements of RUS" in err
+    assert not db.exists()

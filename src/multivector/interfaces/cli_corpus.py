@@ -21,6 +21,7 @@ from multivector.interfaces.common import (
     err,
     fail,
     knowledge,
+    parse_filters,
     say,
     with_filters,
 )
@@ -108,6 +109,11 @@ def sources(
 
     if sample and paths:
         fail(UsageError("give paths or --sample, not both", hint="drop one of them"))
+    if countries:
+        try:
+            countries = parse_filters({"country": list(countries)}).countries  # checked codes
+        except MultivectorError as exc:
+            fail(exc)
     if sample:
         from multivector import samples
 
@@ -294,6 +300,11 @@ def register(app: typer.Typer) -> None:
             paths, sample, overrides=overrides, text_column=text_column, limits=limits,
             countries=countries if sample else (),
         )
+        if countries and not sample:  # the country of every document: a known ISO3 code
+            try:
+                parse_filters({"country": countries})
+            except MultivectorError as exc:
+                fail(exc)
         corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit),
                              max_passages=limits.max_passages)
         with corpus:
