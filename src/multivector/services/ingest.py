@@ -21,7 +21,7 @@ from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta
 from multivector.domain.results import Tabular
 from multivector.errors import MultivectorError
 from multivector.ingest.limits import MAX_BYTES, MAX_CHARS, MAX_UNPACKED_BYTES
-from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_path
+from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_paths
 from multivector.pipeline import Annotator
 from multivector.store.base import CorpusRepository, StoreError, StoreUnavailable
 
@@ -93,15 +93,10 @@ def read_files(
 ) -> Iterator[RawDocument | Failure]:
     """The documents of files and folders (folders expanded), a failure for each problem; the
     caps bound each file's size on disk, unpacked (DOCX) and as text."""
-    for item in iter_paths(Path(p) for p in paths):
-        if isinstance(item, Failure):
-            yield item
-        else:
-            yield from read_path(
-                item, max_bytes=max_bytes, max_chars=max_chars,
-                max_unpacked_bytes=max_unpacked_bytes, text_column=text_column,
-                overrides=overrides,
-            )
+    return read_paths(
+        (Path(p) for p in paths), max_bytes=max_bytes, max_chars=max_chars,
+        max_unpacked_bytes=max_unpacked_bytes, text_column=text_column, overrides=overrides,
+    )
 
 
 def count_files(paths: Iterable[str | Path]) -> int:
