@@ -4,6 +4,7 @@ ingest readers make of the extracted folder, filtered, and the vote tables read 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import tarfile
@@ -160,13 +161,21 @@ def test_the_sample_reads_as_its_extracted_folder_does(
     assert documents == as_read_from(read_paths([ungd_folder / "texts"]), UNGD)
 
 
-def test_the_sample_is_the_shared_corpus(documents: list[RawDocument], ungd_folder: Path) -> None:
-    shared = SHARED / "corpora" / UNGD
-    if not shared.is_dir():
-        pytest.skip("shared/corpora/ungd-central-asia is not beside this checkout")
-    for name in ("README.md", "speakers.csv"):
-        assert (ungd_folder / name).read_bytes() == (shared / name).read_bytes()
-    assert documents == as_read_from(read_paths([shared / "texts"]), UNGD)
+CHECKSUMS = json.loads((Path(__file__).parent / "data" / "sample_checksums.json").read_text(
+    encoding="utf-8"))
+
+
+def test_the_sample_is_the_published_corpus(ungd_folder: Path) -> None:
+    """Every file of the archive is byte for byte the published one (checksums recorded from
+    the published files); where those sit beside the checkout, they are compared too."""
+    expected = CHECKSUMS[UNGD]
+    got = {str(p.relative_to(ungd_folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+           for p in sorted(ungd_folder.rglob("*")) if p.is_file()}
+    assert got == expected and len(got) == 158
+    published = SHARED / "corpora" / UNGD
+    if published.is_dir():
+        assert {name: hashlib.sha256((published / name).read_bytes()).hexdigest()
+                for name in expected} == expected
 
 
 def test_archive_members_read_as_files_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,16 +257,23 @@ def test_an_unknown_table_names_the_tables() -> None:
     assert raised.value.hint == "its tables are un_votes, un_roll_calls, un_roll_call_issues"
 
 
-def test_the_vote_tables_are_the_shared_csv_files(tmp_path: Path) -> None:
-    shared = SHARED / "corpora" / "unvotes"
-    if not shared.is_dir():
-        pytest.skip("shared/corpora/unvotes is not beside this checkout")
+def test_the_vote_tables_are_the_published_tables(tmp_path: Path) -> None:
+    """Each Parquet table holds the published CSV table (same rows, same values), checked by
+    the checksum recorded from the CSV; where the CSV files sit beside the checkout, against
+    them too."""
+    published = SHARED / "corpora" / "unvotes"
     for table in get_sample("unvotes").tables:
-        csv = pd.read_csv(shared / f"{table}.csv.gz", keep_default_na=False, na_values=[""])
-        if table == "un_roll_calls":
-            csv["session"] = csv["session"].astype("int64")
-            csv["date"] = pd.to_datetime(csv["date"], format="%Y-%m-%d")
-        pd.testing.assert_frame_equal(read_table("unvotes", table), csv)
+        frame = read_table("unvotes", table)
+        text = frame.to_csv(index=False, lineterminator="\n")
+        assert len(frame) == CHECKSUMS["unvotes"][table]["rows"]
+        assert hashlib.sha256(text.encode()).hexdigest() == CHECKSUMS["unvotes"][table]["sha256"]
+        if published.is_dir():
+            csv = pd.read_csv(published / f"{table}.csv.gz", keep_default_na=False,
+                              na_values=[""])
+            if table == "un_roll_calls":
+                csv["session"] = csv["session"].astype("int64")
+                csv["date"] = pd.to_datetime(csv["date"], format="%Y-%m-%d")
+            pd.testing.assert_frame_equal(frame, csv)
     extracted = extract_sample("unvotes", tmp_path)
     assert sorted(p.name for p in extracted.iterdir()) == [
         "README.md", "un_roll_call_issues.parquet", "un_roll_calls.parquet", "un_votes.parquet"]
