@@ -234,7 +234,10 @@ def shares_chart(
     periods = df.drop_duplicates("period").sort_values("x")["period"].astype(str).tolist()
     if len(periods) <= 8:
         chart = alt.Chart(_values(df)).mark_bar().encode(
-            x=alt.X("period:N", title="Period", sort=periods, axis=alt.Axis(labelAngle=0)),
+            # long labels (edition ids, "before kaz/1995") run into each other level: tilt them
+            x=alt.X("period:N", title="Period", sort=periods, axis=alt.Axis(
+                labelAngle=-30 if max(map(len, periods), default=0) > 8 else 0,
+                labelAlign="right" if max(map(len, periods), default=0) > 8 else "center")),
             y=y, color=colour, order=alt.Order("order:Q"), tooltip=tooltip, href=_href(df),
         )
     else:
