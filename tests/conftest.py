@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
-import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -25,12 +26,12 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None, 
 settings.register_profile("dev", derandomize=False, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# The compiled knowledge cache of the tests: one folder per checkout, never the user's own.
-os.environ.setdefault(
-    "MULTIVECTOR_CACHE_DIR",
-    str(Path(tempfile.gettempdir())
-        / f"multivector-tests-{hashlib.sha256(str(Path(__file__)).encode()).hexdigest()[:12]}"),
-)
+# The compiled knowledge cache of the tests: a private folder per session (never the user's own,
+# never a predictable shared path), removed at exit; CLI subprocesses inherit it.
+if "MULTIVECTOR_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="multivector-tests-")
+    os.environ["MULTIVECTOR_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def base_edition(**overrides: Any) -> dict[str, Any]:

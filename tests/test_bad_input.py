@@ -318,6 +318,9 @@ def test_a_read_only_database_stops_ingest_and_keeps_what_it_holds(
     assert_clean_failure(out, "read-only", str(db))
     assert "0 ingested" in out.stderr and "kept" in out.stderr
     assert _count(db) == before
+    # read commands work on the read-only database (an SQLite URI as --db)
+    found = cli("search", "Caspian", "--db", f"file:{db}?mode=ro")
+    assert found.code == 0 and "Caspian" in found.stdout
 
 
 def test_a_locked_database_answers_within_seconds(

@@ -364,9 +364,6 @@ def main() -> None:
     except MultivectorError as exc:  # anything a command did not translate itself
         err.print(f"error: {exc}", markup=False)
         sys.exit(2 if isinstance(exc, UsageError) else 1)
-    except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
-        sys.exit(130)
 
 
 COMMANDS = [

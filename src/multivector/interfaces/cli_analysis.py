@@ -9,7 +9,6 @@ import typer
 
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.cli_corpus import (
-    Limits,
     MaxCharsOpt,
     MaxMbOpt,
     MaxPassagesOpt,
@@ -17,8 +16,8 @@ from multivector.interfaces.cli_corpus import (
     load_config,
     open_corpus,
     progress_bar,
+    read_limits,
     report_failures,
-    sources,
 )
 from multivector.interfaces.common import (
     ConceptReq,
@@ -28,8 +27,8 @@ from multivector.interfaces.common import (
     emit,
     fail,
     knowledge,
-    parse_date,
     say,
+    selection,
     with_filters,
 )
 from multivector.interfaces.output import Format
@@ -215,6 +214,8 @@ def register(app: typer.Typer) -> None:
                 )
             except MultivectorError as exc:
                 fail(exc)
+        for warning in res.warnings:
+            say(f"warning: {warning}")
         doc = {
             "edition": res.edition,
             "scorecard": _table(res.scorecard_frame()),
@@ -358,10 +359,10 @@ def register(app: typer.Typer) -> None:
         config: Annotated[
             Path | None, typer.Option("--config", help="Pipeline config (YAML/JSON).")
         ] = None,
-        max_mb: MaxMbOpt = 50,
-        max_unpacked_mb: MaxUnpackedOpt = 100,
-        max_chars: MaxCharsOpt = 20_000_000,
-        max_passages: MaxPassagesOpt = 50_000,
+        max_mb: MaxMbOpt = None,
+        max_unpacked_mb: MaxUnpackedOpt = None,
+        max_chars: MaxCharsOpt = None,
+        max_passages: MaxPassagesOpt = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
         db: DbOpt = None,
     ) -> None:
@@ -372,32 +373,20 @@ def register(app: typer.Typer) -> None:
         Example: multivector analyze --sample ungd-central-asia --country KAZ --concept
         kaz/2020-2030 --report report.html
         """
-        from multivector.domain.corpus import DocumentMeta, Genre
+        from multivector.services.ingest import documents_from
         from multivector.services.reporting import analyze as run
         from multivector.services.reporting import check_report_path
 
         cut = _period(period)
-        limits = Limits.of(max_mb, max_unpacked_mb, max_chars, max_passages)
+        limits = read_limits(max_mb, max_unpacked_mb, max_chars, max_passages)
         try:
             check_report_path(report)
-            if genre is not None and genre not in {g.value for g in Genre}:
-                raise UsageError(f"--genre: unknown genre {genre!r}",
-                                 hint=f"use one of {', '.join(g.value for g in Genre)}")
-            if lang is not None and lang not in ("en", "ru", "kk"):
-                raise UsageError(f"--lang: unsupported language {lang!r}", hint="use en, ru or kk")
-            first = parse_date(date_from, "--from")
-            last = parse_date(date_to, "--to", end=True)
-            if first and last and first > last:
-                raise UsageError(f"--from {date_from} is later than --to {date_to}",
-                                 hint="swap them, or drop one")
             knowledge().edition(concept)
+            chosen = selection(paths, sample, countries=country, date_from=date_from,
+                               date_to=date_to, genre=genre, lang=lang)
+            docs, total = documents_from(chosen, limits)
         except MultivectorError as exc:
             fail(exc)
-        years = (first.year if first else 0, last.year if last else 9999) if (
-            first or last) else None
-        overrides = DocumentMeta(genre=Genre(genre) if genre else None, language=lang)
-        docs, total = sources(paths, sample, overrides=overrides, countries=country or (),
-                              years=years, limits=limits)
         corpus = open_corpus(db, create=True, concept=concept, config=load_config(config),
                              max_passages=limits.max_passages)
         with corpus:
@@ -411,6 +400,10 @@ def register(app: typer.Typer) -> None:
                             task, completed=n, description=Path(name).name[:40]
                         ),
                     )
+            except KeyboardInterrupt:
+                say("interrupted: what was stored is complete; run the same command again to "
+                    "finish")
+                raise typer.Exit(130) from None
             except MultivectorError as exc:
                 fail(exc)
         report_failures(result.ingest)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,8 +18,8 @@ from multivector.interfaces.common import (
     err,
     fail,
     knowledge,
-    parse_filters,
     say,
+    selection,
     with_filters,
 )
 from multivector.interfaces.output import Format
@@ -30,44 +27,19 @@ from multivector.interfaces.output import Format
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from multivector.ingest.readers import Failure, RawDocument
     from multivector.services.corpus import Corpus
-    from multivector.services.ingest import IngestReport
+    from multivector.services.ingest import IngestReport, Limits
     from multivector.store.base import Filters
 
 
 def load_config(path: Path | None, unit: str = "paragraph") -> dict[str, Any] | None:
-    """A pipeline config from a YAML/JSON file, with the passage unit applied."""
-    from multivector.pipeline import DEFAULT_CONFIG
+    """A pipeline config from a YAML/JSON file (``--config``), with the passage unit applied."""
+    from multivector.services.config import pipeline_config
 
-    if unit not in ("paragraph", "sentence"):
-        fail(UsageError(f"--unit: unknown unit {unit!r}", hint="use paragraph or sentence"))
-    if path is None and unit == "paragraph":
-        return None
-    config: dict[str, Any] = {"components": list(DEFAULT_CONFIG["components"]), "settings": {}}
-    if path is not None:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError) as exc:
-            fail(
-                UsageError(
-                    f"--config: cannot read {path}: {exc}",
-                    hint="give a YAML or JSON file with `components` and `settings`",
-                )
-            )
-        if not isinstance(loaded, dict) or not set(loaded) <= {"components", "settings"}:
-            fail(
-                UsageError(
-                    f"--config: {path} must be a mapping with `components` and/or `settings`",
-                    hint="see docs/pipeline.md",
-                )
-            )
-        config.update(loaded)
-    if unit != "paragraph":
-        config.setdefault("settings", {}).setdefault("segment", {})["unit"] = unit
-    return config
+    try:
+        return pipeline_config(path, unit)
+    except MultivectorError as exc:
+        fail(exc)
 
 
 def open_corpus(
@@ -94,82 +66,41 @@ def open_corpus(
         fail(exc)
 
 
-def sources(
-    paths: list[Path] | None,
-    sample: str | None,
-    *,
-    overrides: Any = None,
-    text_column: str | None = None,
-    limits: Limits | None = None,
-    countries: Iterable[str] = (),
-    years: tuple[int, int] | None = None,
-) -> tuple[Iterator[RawDocument | Failure], int]:
-    """The documents to ingest, from paths or a bundled sample, and how many files they are."""
-    from multivector.services.ingest import count_files, read_files
+def read_limits(max_mb: float | None, max_unpacked_mb: float | None, max_chars: int | None,
+                max_passages: int | None) -> Limits:
+    """The caps from their options (megabytes to bytes; None: the default), each checked."""
+    from multivector.services.ingest import Limits
 
-    if sample and paths:
-        fail(UsageError("give paths or --sample, not both", hint="drop one of them"))
-    if countries:
-        try:
-            countries = parse_filters({"country": list(countries)}).countries  # checked codes
-        except MultivectorError as exc:
-            fail(exc)
-    if sample:
-        from multivector import samples
-
-        try:
-            s = samples.get_sample(sample)
-            wanted = [c.upper() for c in countries]
-            unknown = [c for c in wanted if c not in s.countries]
-            if unknown:
-                raise UsageError(
-                    f"--country: the sample {s.name} holds no statements of {', '.join(unknown)}",
-                    hint=f"it holds {', '.join(s.countries)}",
-                )
-            docs = samples.iter_documents(s.name, countries=wanted or None, years=years)
-        except MultivectorError as exc:
-            fail(exc)
-        total = s.count
-        return docs, total
-    if not paths:
-        fail(UsageError("nothing to ingest", hint="give files or folders, or --sample NAME "
-                        "(list them with `multivector samples`)"))
-    if countries or years:
-        fail(UsageError("--country and --from/--to select documents of a --sample",
-                        hint="for files, pass only the files you want"))
-    lim = limits or Limits()
-    docs = read_files(paths, overrides=overrides, text_column=text_column,
-                      max_bytes=lim.max_bytes, max_chars=lim.max_chars,
-                      max_unpacked_bytes=lim.max_unpacked_bytes)
-    return docs, count_files(paths)
+    given: dict[str, int] = {}
+    if max_mb is not None:
+        given["max_bytes"] = int(max_mb * MB)
+    if max_unpacked_mb is not None:
+        given["max_unpacked_bytes"] = int(max_unpacked_mb * MB)
+    if max_chars is not None:
+        given["max_chars"] = max_chars
+    if max_passages is not None:
+        given["max_passages"] = max_passages
+    try:
+        return Limits(**given)
+    except MultivectorError as exc:
+        fail(exc)
 
 
-@dataclass(frozen=True)
-class Limits:
-    """The caps on one input, from --max-mb, --max-unpacked-mb, --max-chars, --max-passages."""
-
-    max_bytes: int = 50_000_000
-    max_unpacked_bytes: int = 100_000_000
-    max_chars: int = 20_000_000
-    max_passages: int = 50_000
-
-    @classmethod
-    def of(cls, max_mb: float, max_unpacked_mb: float, max_chars: int,
-           max_passages: int) -> Limits:
-        for name, value in (("--max-mb", max_mb), ("--max-unpacked-mb", max_unpacked_mb),
-                            ("--max-chars", max_chars), ("--max-passages", max_passages)):
-            if value <= 0:
-                fail(UsageError(f"{name}: {value} is not a positive limit",
-                                hint=f"see `multivector ingest --help` for {name}"))
-        return cls(int(max_mb * 1e6), int(max_unpacked_mb * 1e6), max_chars, max_passages)
-
-
-MaxMbOpt = Annotated[float, typer.Option(help="Skip files larger than this (MB).")]
-MaxUnpackedOpt = Annotated[
-    float, typer.Option(help="Refuse a DOCX that unpacks to more than this (MB): zip bombs.")
+MB = 1e6
+MaxMbOpt = Annotated[
+    float | None, typer.Option(help="Skip files larger than this (MB; default 50).")
 ]
-MaxCharsOpt = Annotated[int, typer.Option(help="Refuse a document whose text is longer.")]
-MaxPassagesOpt = Annotated[int, typer.Option(help="Refuse a document of more passages.")]
+MaxUnpackedOpt = Annotated[
+    float | None,
+    typer.Option(help="Refuse a DOCX that unpacks to more than this (MB; default 100): zip "
+                 "bombs."),
+]
+MaxCharsOpt = Annotated[
+    int | None, typer.Option(help="Refuse a document whose text is longer (default 20000000).")
+]
+MaxPassagesOpt = Annotated[
+    int | None, typer.Option(help="Refuse a document of more passages (default 50000).")
+]
 
 
 def progress_bar(quiet: bool) -> Progress:
@@ -210,7 +141,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector analyze --sample ungd-central-asia --country KAZ --concept
         kaz/2020-2030 --report report.html
         """
-        from multivector import samples as bundled
+        from multivector.services.ingest import bundled_samples
 
         rows = [
             {
@@ -224,7 +155,7 @@ def register(app: typer.Typer) -> None:
                 "licence": s.licence,
                 "cite": s.citation,
             }
-            for s in bundled.list_samples()
+            for s in bundled_samples()
         ]
         emit({"samples": rows}, fmt, csv_rows="samples", title="Bundled samples")
 
@@ -249,13 +180,19 @@ def register(app: typer.Typer) -> None:
         date: Annotated[
             str | None, typer.Option(help="Date of every document (YYYY-MM-DD).")
         ] = None,
+        date_from: Annotated[
+            str | None, typer.Option("--from", help="With --sample: from this year.")
+        ] = None,
+        date_to: Annotated[
+            str | None, typer.Option("--to", help="With --sample: up to this year.")
+        ] = None,
         text_column: Annotated[
             str | None, typer.Option(help="Text column of CSV/JSONL files.")
         ] = None,
-        max_mb: MaxMbOpt = 50,
-        max_unpacked_mb: MaxUnpackedOpt = 100,
-        max_chars: MaxCharsOpt = 20_000_000,
-        max_passages: MaxPassagesOpt = 50_000,
+        max_mb: MaxMbOpt = None,
+        max_unpacked_mb: MaxUnpackedOpt = None,
+        max_chars: MaxCharsOpt = None,
+        max_passages: MaxPassagesOpt = None,
         unit: Annotated[
             str, typer.Option(help="Passage unit: paragraph or sentence.")
         ] = "paragraph",
@@ -273,38 +210,16 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector ingest speeches/ --concept kaz/2020-2030 --genre speech
         """
-        from multivector.domain.corpus import DocumentMeta, Genre
+        from multivector.services.ingest import documents_from
 
-        if genre is not None and genre not in {g.value for g in Genre}:
-            fail(UsageError(f"--genre: unknown genre {genre!r}",
-                            hint=f"use one of {', '.join(g.value for g in Genre)}"))
-        if lang is not None and lang not in ("en", "ru", "kk"):
-            fail(UsageError(f"--lang: unsupported language {lang!r}", hint="use en, ru or kk"))
-        limits = Limits.of(max_mb, max_unpacked_mb, max_chars, max_passages)
+        limits = read_limits(max_mb, max_unpacked_mb, max_chars, max_passages)
         try:
-            day = dt.date.fromisoformat(date) if date else None
-        except ValueError:
-            fail(UsageError(f"--date: {date!r} is not a date", hint="use YYYY-MM-DD"))
-        countries = [c.upper() for c in country or []]
-        if not sample and len(countries) > 1:
-            fail(UsageError("--country: give one country for files",
-                            hint="each document has one speaker's country"))
-        overrides = DocumentMeta(
-            source=source,
-            genre=Genre(genre) if genre else None,
-            language=lang,
-            country=countries[0] if countries and not sample else None,
-            date=day,
-        )
-        docs, total = sources(
-            paths, sample, overrides=overrides, text_column=text_column, limits=limits,
-            countries=countries if sample else (),
-        )
-        if countries and not sample:  # the country of every document: a known ISO3 code
-            try:
-                parse_filters({"country": countries})
-            except MultivectorError as exc:
-                fail(exc)
+            chosen = selection(paths, sample, countries=country, date_from=date_from,
+                               date_to=date_to, source=source, genre=genre, lang=lang,
+                               date=date, text_column=text_column)
+            docs, total = documents_from(chosen, limits)
+        except MultivectorError as exc:
+            fail(exc)
         corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit),
                              max_passages=limits.max_passages)
         with corpus:

@@ -24,6 +24,7 @@ from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.output import Format, render
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
+LANGUAGES = ("en", "ru", "kk")  # the languages the pipeline codes
 
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json, csv, yaml or md.")
@@ -242,8 +243,8 @@ def parse_filters(values: Mapping[str, Any]) -> Any:
                           hint="use " + ", ".join(x.value for x in Genre))
     langs = [x.lower() for x in many("lang")]
     for x in langs:
-        if x not in ("en", "ru", "kk"):
-            raise suggest(x, ["en", "ru", "kk"], "language", hint="use en, ru or kk")
+        if x not in LANGUAGES:
+            raise suggest(x, LANGUAGES, "language", hint="use en, ru or kk")
     date_from = parse_date(values.get("from"), "--from")
     date_to = parse_date(values.get("to"), "--to", end=True)
     if date_from and date_to and date_from > date_to:
@@ -263,4 +264,57 @@ def parse_filters(values: Mapping[str, Any]) -> Any:
         genres=tuple(genres),
         languages=tuple(langs),
         countries=tuple(countries),
+    )
+
+
+def selection(
+    paths: list[Path] | None,
+    sample: str | None,
+    *,
+    countries: list[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    source: str | None = None,
+    genre: str | None = None,
+    lang: str | None = None,
+    date: str | None = None,
+    text_column: str | None = None,
+) -> Any:
+    """What ``ingest`` and ``analyze`` read, from their options, each checked once here: with
+    ``--sample``, ``--country`` and ``--from``/``--to`` choose its documents; with files,
+    ``--country`` is the speaker's country of every document."""
+    from multivector.domain.corpus import DocumentMeta, Genre
+    from multivector.services.ingest import Selection
+
+    genres = [g.value for g in Genre]
+    if genre is not None and genre not in genres:
+        raise suggest(genre, genres, "genre", hint=f"use one of {', '.join(genres)}")
+    language = lang.lower() if lang else None
+    if language is not None and language not in LANGUAGES:
+        raise suggest(language, LANGUAGES, "language", hint="use en, ru or kk")
+    codes = parse_filters({"country": countries or []}).countries
+    if not sample and len(codes) > 1:
+        raise UsageError("--country: give one country for files",
+                         hint="each document has one speaker's country")
+    first = parse_date(date_from, "--from")
+    last = parse_date(date_to, "--to", end=True)
+    if first and last and first > last:
+        raise UsageError(f"--from {date_from} is later than --to {date_to}",
+                         hint="swap them, or drop one")
+    day = parse_date(date, "--date")
+    overrides = DocumentMeta(
+        source=source,
+        genre=Genre(genre) if genre else None,
+        language=language,
+        country=codes[0] if codes and not sample else None,
+        date=day,
+    )
+    return Selection(
+        paths=tuple(paths or ()),
+        sample=sample,
+        countries=tuple(codes) if sample else (),
+        years=(first.year if first else 0, last.year if last else 9999) if first or last
+        else None,
+        overrides=overrides,
+        text_column=text_column,
     )

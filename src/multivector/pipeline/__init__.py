@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import gc
 import json
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -213,7 +212,8 @@ class Annotator:
             )
 
 
-_ANNOTATORS: weakref.WeakKeyDictionary[Any, dict[str, Annotator]] = weakref.WeakKeyDictionary()
+_ANNOTATORS: dict[tuple[int, str], Annotator] = {}  # the last few assembled pipelines
+_KEEP = 4
 
 
 def annotate(
@@ -225,14 +225,18 @@ def annotate(
 ) -> AnnotatedDocument:
     """Code one document: passages, annotations and embeddings, with no store and no I/O.
 
-    The pipeline for a knowledge base, config and edition is assembled on first use and kept
-    while the knowledge base lives, so calling this per document costs no rebuild.
-    Raises :class:`UnsupportedDocument` for a language the pipeline does not read."""
-    key = json.dumps([dict(config or DEFAULT_CONFIG), edition], sort_keys=True, default=str)
-    per_kb = _ANNOTATORS.setdefault(knowledge, {})
-    annotator = per_kb.get(key)
-    if annotator is None:
-        annotator = per_kb[key] = Annotator(knowledge, config, edition=edition)
+    The last few pipelines assembled (per knowledge base, config and edition) are kept, so
+    calling this per document costs no rebuild, and memory stays bounded however many
+    configurations a long-running process sees. Raises :class:`UnsupportedDocument` for a
+    language the pipeline does not read."""
+    key = (id(knowledge),  # safe: a kept annotator holds its knowledge base, so the id stays
+           json.dumps([dict(config or DEFAULT_CONFIG), edition], sort_keys=True, default=str))
+    annotator = _ANNOTATORS.pop(key, None)
+    if annotator is None or annotator.context.knowledge is not knowledge:
+        annotator = Annotator(knowledge, config, edition=edition)
+    _ANNOTATORS[key] = annotator  # most recently used last
+    while len(_ANNOTATORS) > _KEEP:
+        del _ANNOTATORS[next(iter(_ANNOTATORS))]
     return annotator(document)
 
 

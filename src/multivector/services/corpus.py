@@ -108,6 +108,20 @@ class Corpus:
     def close(self) -> None:
         self.store.close()
 
+    def __str__(self) -> str:
+        return str(self.store)
+
+    def for_edition(self, edition: str) -> Corpus:
+        """This corpus coding against ``edition``: itself, or one sharing its store, knowledge
+        base and config."""
+        if self.edition_id is not None and (
+            self.knowledge.edition(self.edition_id).id == self.knowledge.edition(edition).id
+        ):
+            return self
+        return Corpus(store=self.store, knowledge=self.knowledge, config=self.config,
+                      edition=self.knowledge.edition(edition).id,
+                      max_passages=self.max_passages)
+
     # ------------------------------------------------------------------ pipeline
 
     @property
@@ -182,6 +196,10 @@ class Corpus:
         :mod:`multivector.services.search_terms`. Queries are capped (characters and terms)
         before any expansion, so a pasted book cannot stall the search."""
         check_query(query, semantic=semantic, limit=limit)
+        if not semantic:
+            from multivector.store.fts import compile_query
+
+            compile_query(query)  # a syntax error names the query as typed, not as expanded
         if semantic:
             from multivector.pipeline.components.embed import shared_embedder
 

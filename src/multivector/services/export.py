@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from multivector.errors import UsageError
+from multivector.errors import MultivectorError, UsageError
 
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -23,12 +23,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def check_out(out: Path) -> None:
+    """Refuse, before any work, an output path that cannot be a file: a folder, or a folder
+    that does not exist."""
+    if out.is_dir():
+        raise UsageError(f"--out: {out} is a folder", hint="name a file inside it")
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: the folder {out.parent} does not exist",
+                         hint="create the folder first, or write elsewhere")
+
+
 def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | None) -> int:
     """Write ``rows`` to ``out`` (standard output if None); returns the number of rows."""
     if fmt not in FORMATS:
         raise UsageError(
             f"--format: unknown export format {fmt!r}", hint="use csv, jsonl or parquet"
         )
+    if out is not None:
+        check_out(out)
+    try:
+        return _write(rows, fmt, out)
+    except OSError as exc:
+        raise MultivectorError(f"cannot write {out or 'the output'}: {exc.strerror or exc}",
+                               hint="check the folder's permissions and free space") from exc
+
+
+def _write(rows: Iterable[dict[str, Any]], fmt: str, out: Path | None) -> int:
     if fmt == "parquet":
         if out is None:
             raise UsageError("parquet is binary: give a file with --out")

@@ -13,17 +13,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta
 from multivector.domain.results import Tabular
-from multivector.errors import MultivectorError
+from multivector.errors import MultivectorError, NotFoundError, UsageError
 from multivector.ingest.limits import MAX_BYTES, MAX_CHARS, MAX_UNPACKED_BYTES
 from multivector.ingest.readers import Failure, RawDocument, iter_paths, read_paths
-from multivector.pipeline import Annotator
+from multivector.pipeline import MAX_PASSAGES, Annotator
 from multivector.store.base import CorpusRepository, StoreError, StoreUnavailable
+
+if TYPE_CHECKING:
+    from multivector.samples import Sample
 
 Progress = Callable[[str, int], None]  # (file or document name, files done) after each file
 BATCH_DOCUMENTS = 16  # documents written per transaction ...
@@ -80,6 +83,111 @@ class IngestReport(Tabular):
             f"failed; {s['passages']} passages, {s['annotations']} annotations in "
             f"{s['seconds']} s"
         )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps on one input: bytes on disk, bytes a DOCX unpacks to, characters of text,
+    passages of one document. Each must be positive."""
+
+    max_bytes: int = MAX_BYTES
+    max_unpacked_bytes: int = MAX_UNPACKED_BYTES
+    max_chars: int = MAX_CHARS
+    max_passages: int = MAX_PASSAGES
+
+    def __post_init__(self) -> None:
+        for option, value in (("--max-mb", self.max_bytes),
+                              ("--max-unpacked-mb", self.max_unpacked_bytes),
+                              ("--max-chars", self.max_chars),
+                              ("--max-passages", self.max_passages)):
+            if value <= 0:
+                raise UsageError(f"{option}: {value} is not a positive limit",
+                                 hint=f"see `multivector ingest --help` for {option}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to ingest: files and folders, or a bundled sample (part of it: ``countries``,
+    ``years``); ``overrides`` set metadata of every document, ``text_column`` the text field of
+    CSV and JSON Lines files."""
+
+    paths: tuple[Path, ...] = ()
+    sample: str | None = None
+    countries: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    overrides: DocumentMeta | None = None
+    text_column: str | None = None
+
+
+def bundled_samples() -> list[Sample]:
+    """The samples bundled in the package (:mod:`multivector.samples`)."""
+    from multivector.samples import list_samples
+
+    return list_samples()
+
+
+def documents_from(
+    selection: Selection, limits: Limits | None = None
+) -> tuple[Iterable[RawDocument | Failure], int]:
+    """The documents a selection names, read lazily from files (or from the sample's archive),
+    and how many files they come from (for progress)."""
+    lim = limits or Limits()
+    if selection.sample and selection.paths:
+        raise UsageError("give paths or --sample, not both", hint="drop one of them")
+    if selection.sample:
+        return _sample_documents(selection)
+    if not selection.paths:
+        raise UsageError("nothing to ingest", hint="give files or folders, or --sample NAME "
+                         "(list them with `multivector samples`)")
+    if selection.countries or selection.years:
+        raise UsageError("--country and --from/--to select documents of a --sample",
+                         hint="for files, pass only the files you want")
+    docs = read_files(
+        selection.paths, overrides=selection.overrides, text_column=selection.text_column,
+        max_bytes=lim.max_bytes, max_chars=lim.max_chars,
+        max_unpacked_bytes=lim.max_unpacked_bytes,
+    )
+    return docs, count_files(selection.paths)
+
+
+def _sample_documents(selection: Selection) -> tuple[list[RawDocument | Failure], int]:
+    from multivector import samples
+
+    assert selection.sample is not None
+    if selection.text_column:
+        raise UsageError("--text-column reads CSV and JSON Lines files, not a sample",
+                         hint="drop --text-column")
+    try:
+        sample = samples.get_sample(selection.sample)
+    except NotFoundError as exc:  # an unknown value of an option: a usage error
+        raise UsageError(exc.message, hint=exc.hint) from None
+    unknown = [c for c in selection.countries if c not in sample.countries]
+    if unknown:
+        raise UsageError(
+            f"--country: the sample {sample.name} holds no statements of {', '.join(unknown)}",
+            hint=f"it holds {', '.join(sample.countries)}",
+        )
+    # a bundled sample is small (hundreds of documents): read it whole to count what is chosen
+    docs = [
+        _override(raw, selection.overrides)
+        for raw in samples.iter_documents(
+            sample.name, countries=selection.countries or None, years=selection.years
+        )
+    ]
+    return docs, len(docs)
+
+
+def _override(raw: RawDocument | Failure, overrides: DocumentMeta | None) -> RawDocument | Failure:
+    """``raw`` with the fields ``overrides`` sets (what the user said wins, as for files)."""
+    if overrides is None or isinstance(raw, Failure):
+        return raw
+    changed = {f.name: getattr(overrides, f.name) for f in fields(DocumentMeta)
+               if f.name not in ("extra", "path") and getattr(overrides, f.name) is not None}
+    if not changed:
+        return raw
+    sources = {**raw.meta.extra.get("meta_sources", {}), **dict.fromkeys(changed, "option")}
+    meta = replace(raw.meta, **changed, extra={**raw.meta.extra, "meta_sources": sources})
+    return replace(raw, meta=meta)
 
 
 def read_files(

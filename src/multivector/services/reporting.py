@@ -7,13 +7,14 @@ and plain values, and return what they did; the command line only parses and pri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from multivector.domain.concept import Edition
 from multivector.domain.corpus import Layer
-from multivector.errors import UsageError
+from multivector.errors import MultivectorError, UsageError
 from multivector.ingest.readers import Failure, RawDocument
 from multivector.services.analyses import Period
 from multivector.services.corpus import Corpus
@@ -28,12 +29,54 @@ REPORT_SUFFIXES = (".html", ".htm", ".pdf", ".md")
 
 
 def check_report_path(out: Path) -> None:
-    """Refuse a report file name whose format cannot be told, before any work is done."""
+    """Refuse, before any work is done, a report path that cannot be written: a format that
+    cannot be told from the suffix, a folder, or a folder that does not exist."""
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise UsageError(
             f"--out: cannot write {out.suffix or 'a file without a suffix'}",
             hint="name a .html, .pdf or .md file",
         )
+    if out.is_dir():
+        raise UsageError(f"--out: {out} is a folder", hint="name a file inside it")
+    parent = out.parent
+    if not parent.is_dir():
+        raise UsageError(
+            f"--out: the folder {parent} does not exist" if not parent.exists()
+            else f"--out: {parent} is not a folder",
+            hint="create the folder first, or write the report elsewhere",
+        )
+    if out.suffix.lower() == ".md" and (parent / f"{out.stem}_files").is_file():
+        raise UsageError(
+            f"--out: a Markdown report keeps its charts in {parent / (out.stem + '_files')}, "
+            "which is a file", hint="move that file, or name the report otherwise")
+
+
+def _write_report(data: ReportData, out: Path) -> None:
+    from multivector.report import render_report
+
+    try:
+        render_report(data, out)
+    except OSError as exc:
+        raise MultivectorError(
+            f"cannot write the report {out}: {exc.strerror or exc}",
+            hint="check the folder's permissions and free space",
+        ) from exc
+
+
+def code_for(corpus: Corpus, edition: Edition, doc_ids: Sequence[str], step: Step) -> int:
+    """Re-code the documents of ``doc_ids`` that were not coded against ``edition`` (their
+    concept elements belong to another edition); how many were."""
+    chosen = Filters(doc_ids=tuple(doc_ids))
+    coded = {
+        a.doc_id
+        for a in corpus.store.annotations(layers=[Layer.ELEMENT], filters=chosen)
+        if a.attrs.get("edition") == edition.id
+    }
+    stale = [d for d in doc_ids if d not in coded]
+    if stale:
+        step(f"coding {len(stale)} documents against {edition.id}")
+        corpus.for_edition(edition.id).code(filters=replace(chosen, doc_ids=tuple(stale)))
+    return len(stale)
 
 
 def report(
@@ -48,8 +91,9 @@ def report(
     step: Step | None = None,
 ) -> ReportData:
     """Write the report of the stored corpus (the documents matching ``filters``) against
-    ``edition`` to ``out``; nothing is ingested or re-coded. Returns the report's data."""
-    from multivector.report import render_report
+    ``edition`` to ``out``. Nothing is ingested; documents coded against another edition are
+    coded against this one first (the elements of one edition cannot be found with another's
+    coding). Returns the report's data."""
     from multivector.services.report_builder import build_report
 
     check_report_path(out)
@@ -60,16 +104,18 @@ def report(
             f"the corpus at {corpus.store} holds no documents",
             hint="ingest some first, or run `multivector analyze`",
         )
-    doc_ids = [row[0] for row in corpus.store.document_table(filters)] if filters else None
-    if doc_ids is not None and not doc_ids:
+    doc_ids = [row[0] for row in corpus.store.document_table(filters)]
+    if not doc_ids:
         raise UsageError(
             "no stored document matches the filters", hint="widen --country, --from or --to"
         )
+    code_for(corpus, ed, doc_ids, say)
     data = build_report(
-        corpus, ed, doc_ids=doc_ids, period=period, bootstrap=bootstrap, seed=seed, step=say
+        corpus, ed, doc_ids=doc_ids if filters else None, period=period, bootstrap=bootstrap,
+        seed=seed, step=say,
     )
     say(f"rendering {out}")
-    render_report(data, out)
+    _write_report(data, out)
     return data
 
 
@@ -100,20 +146,19 @@ def analyze(
     check_report_path(out)
     say = step or (lambda _m: None)
     ed = corpus.knowledge.edition(edition)
-    if corpus.edition_id is None or corpus.knowledge.edition(corpus.edition_id).id != ed.id:
-        corpus = Corpus(
-            store=corpus.store, knowledge=corpus.knowledge, config=corpus.config, edition=ed.id
-        )
+    corpus = corpus.for_edition(ed.id)
     say(f"ingesting into {corpus.store}")
     result = corpus.ingest_documents(documents, progress=progress)
     if result.stopped is not None:
         raise result.stopped
+    if result.interrupted:
+        raise KeyboardInterrupt  # what was stored is kept; the same command completes it
     ids = result.doc_ids
     if not ids:
         first = f": {result.failures[0]}" if result.failures else ""
         others = len(result.failures) - 1
         more = f" (and {others} more failures)" if others > 0 else ""
-        raise UsageError(
+        raise MultivectorError(
             f"no document could be read from the sources given{first}{more}",
             hint="check the paths; `multivector ingest` lists every failure",
         )
@@ -121,22 +166,12 @@ def analyze(
         f"{len(result.ingested)} new, {len(result.duplicates)} already stored, "
         f"{len(result.failures)} failed"
     )
-    chosen = Filters(doc_ids=tuple(ids))
-    coded = {
-        a.doc_id
-        for a in corpus.store.annotations(layers=[Layer.ELEMENT], filters=chosen)
-        if a.attrs.get("edition") == ed.id
-    }
-    stale = [d for d in ids if d not in coded]
-    if stale:
-        say(f"coding {len(stale)} documents against {ed.id}")
-        corpus.code(filters=replace(chosen, doc_ids=tuple(stale)))
-    from multivector.report import render_report
+    recoded = code_for(corpus, ed, ids, say)
     from multivector.services.report_builder import build_report
 
     data = build_report(
         corpus, ed, doc_ids=ids, period=period, bootstrap=bootstrap, seed=seed, step=say
     )
     say(f"rendering {out}")
-    render_report(data, out)
-    return AnalyzeResult(result, len(stale), data, out)
+    _write_report(data, out)
+    return AnalyzeResult(result, recoded, data, out)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from multivector.errors import UsageError
 from multivector.store.base import CorpusRepository
-from multivector.store.sqlite import ENV_DB, SQLiteStore, default_db_path
+from multivector.store.sqlite import ENV_DB, SQLiteStore, database_file, default_db_path
 
 
 def store_location(db: str | Path | None) -> str:
@@ -23,7 +23,7 @@ def open_store(db: str | Path | None = None, *, create: bool = True) -> CorpusRe
     stored in it, so that a run that fails before storing anything leaves no empty file behind.
     Without ``create`` a missing database is an error that says how to make one."""
     where = store_location(db)
-    if not create and where != ":memory:" and not Path(where).exists():
+    if not create and where != ":memory:" and not database_file(where).exists():
         raise UsageError(
             f"no corpus at {where}",
             hint="ingest documents first (`multivector ingest PATH` or `multivector analyze "

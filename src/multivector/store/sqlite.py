@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from multivector.domain.corpus import (
     AnnotatedDocument,
@@ -43,6 +44,14 @@ from multivector.text.lemmas import lemmas, tokens
 
 ENV_DB = "MULTIVECTOR_DB"
 BUSY_TIMEOUT = 5.0  # seconds to wait for another writer before saying the database is locked
+
+
+def database_file(where: str | Path) -> Path:
+    """The file a database name or SQLite URI (``file:corpus.db?mode=ro``) names."""
+    text = str(where)
+    if text.startswith("file:"):
+        return Path(unquote(text[5:].split("?", 1)[0]))
+    return Path(text)
 
 
 def busy_timeout() -> float:
@@ -81,8 +90,8 @@ class SQLiteStore:
         self.path = default_db_path() if path is None else path
         where = str(self.path)
         uri = where.startswith("file:")
-        file = Path(where[5:].split("?", 1)[0]) if uri else Path(where)
-        exists = where == ":memory:" or file.exists()
+        self.file = database_file(where)
+        exists = where == ":memory:" or self.file.exists()
         if not exists and not create:
             raise StoreError(f"no corpus database at {where}",
                              hint=f"ingest documents first, or set {ENV_DB} to the database")
@@ -118,6 +127,9 @@ class SQLiteStore:
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
 
+    def __str__(self) -> str:
+        return str(self.path)
+
     def __enter__(self) -> SQLiteStore:
         return self
 
@@ -135,7 +147,7 @@ class SQLiteStore:
         if discard:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with suppress(OSError):
-                    Path(f"{self.path}{suffix}").unlink()
+                    Path(f"{self.file}{suffix}").unlink()
 
     @property
     def connection(self) -> sqlite3.Connection:
