@@ -296,7 +296,7 @@ def test_markdown_makes_html_inert_everywhere() -> None:
     assert md.startswith("# &lt;b&gt;Report&lt;/b&gt;\n")
     assert "- **title**: &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in md
     row = next(line for line in md.splitlines() if line.startswith("| p1"))
-    assert row == "| p1 | a &lt;img src=x onerror=alert(1)&gt; \\| b c [bold]d |"
+    assert row == "| p1 | a &lt;img src=x onerror=alert(1)&gt; \\| b c \\[bold\\]d |"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -378,3 +378,13 @@ def test_any_document_fits_the_console_without_folded_words(
 
 def _num(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+
+def test_markdown_shows_links_and_images_in_data_as_written() -> None:
+    from multivector.interfaces.output import to_markdown
+
+    doc = {"title": "![pixel](http://tracker.example/p.gif)",
+           "rows": [{"text": "see [here](javascript:alert(1)) and *this*"}]}
+    md = to_markdown(doc)
+    assert "![pixel](" not in md and "[here](" not in md and "*this*" not in md
+    assert r"\!\[pixel\](http://tracker.example/p.gif)" in md

@@ -241,8 +241,6 @@ def register(app: typer.Typer) -> None:
         from multivector.services import analyses
 
         cut = _period(period)
-        if level not in ("leaf", "family"):
-            fail(UsageError(f"--level: {level!r}", hint="use leaf or family"))
         corpus = open_corpus(db, create=False)
         with corpus:
             try:

@@ -15,13 +15,18 @@ import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.output import Format, render
+
+if TYPE_CHECKING:
+    from multivector.services.ingest import Selection
+    from multivector.adapters.knowledge import KnowledgeBase
+    from multivector.store.base import Filters
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
 LANGUAGES = ("en", "ru", "kk")  # the languages the pipeline codes
@@ -70,7 +75,7 @@ def emit(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def knowledge() -> Any:
+def knowledge() -> KnowledgeBase:
     """The knowledge base the commands share (read lazily, from the compiled cache)."""
     from multivector.services.knowledge import default_knowledge
 
@@ -179,7 +184,7 @@ def parse_date(value: str | None, option: str, *, end: bool = False) -> dt.date 
         ) from None
 
 
-def parse_filters(values: Mapping[str, Any]) -> Any:
+def parse_filters(values: Mapping[str, Any]) -> Filters:
     """Filters from option values, every value checked against what the knowledge base knows:
     an unknown one is a usage error with the nearest known values, never an empty result."""
     from multivector.domain.corpus import Genre
@@ -279,7 +284,7 @@ def selection(
     lang: str | None = None,
     date: str | None = None,
     text_column: str | None = None,
-) -> Any:
+) -> Selection:
     """What ``ingest`` and ``analyze`` read, from their options, each checked once here: with
     ``--sample``, ``--country`` and ``--from``/``--to`` choose its documents; with files,
     ``--country`` is the speaker's country of every document."""

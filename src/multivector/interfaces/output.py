@@ -81,9 +81,13 @@ def to_csv(rows: Sequence[Row]) -> str:
     return buf.getvalue()
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]!])")
+
+
 def _md(text: str) -> str:
-    """Inline Markdown text: HTML inert (``<script>`` shows as text), one line."""
-    return html.escape(" ".join(text.split()), quote=False)
+    """Inline Markdown text: HTML inert (``<script>`` shows as text), links, images and
+    emphasis in data shown as written (``![](http://...)`` loads nothing), one line."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
 
 
 def to_markdown(doc: Mapping[str, Any], title: str | None = None) -> str:
