@@ -69,12 +69,20 @@ def check(doc: YamlDocument, model: type[M]) -> M:
 
 def validate_path(path: Path, kind: str | None = None) -> list[Problem]:
     """All problems of one file (empty when it is valid), including cross-references."""
+    return validate_file(path, kind)[0]
+
+
+def validate_file(
+    path: Path, kind: str | None = None
+) -> tuple[list[Problem], YamlDocument | None, pydantic.BaseModel | None]:
+    """All problems of one file, with the document and the validated model when it parses
+    (read once, for callers that go on to check more)."""
     try:
         doc = read_yaml(path)
         model = SCHEMAS[kind or detect_kind(doc)]
         parsed = check(doc, model)
     except ValidationError as exc:
-        return exc.problems
+        return exc.problems, None, None
     from multivector.adapters.knowledge_files import cross_check
 
-    return cross_check(doc, parsed)
+    return cross_check(doc, parsed), doc, parsed

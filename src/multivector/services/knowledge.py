@@ -1,7 +1,8 @@
-"""The knowledge base the interfaces use unless they are given one.
+"""The knowledge base the interfaces use unless they are given one, and the use cases over the
+data files: validating them, and the JSON Schema of each kind.
 
-Below the services nothing reaches for it: pipeline components, analyses and stores receive a
-knowledge base as an argument. The command line and the top-level Python API
+Below the services nothing reaches for the default knowledge base: pipeline components, analyses
+and stores receive one as an argument. The command line and the top-level Python API
 (``multivector.load_edition``) share this one so that a process reads each data file once.
 """
 
@@ -27,8 +28,6 @@ def default_knowledge() -> KnowledgeBase:
     if _DEFAULT is None:
         _DEFAULT = KnowledgeBase()
     return _DEFAULT
-
-
 
 
 SCHEMA_NAMES = (
@@ -65,8 +64,8 @@ def validate(
     within a file, references to themes and actors of the knowledge base, and cycles of
     ``supersedes`` among the editions given and those the knowledge base holds."""
     from multivector.adapters import knowledge_files as kf
-    from multivector.adapters.validation import detect_kind, validate_path
-    from multivector.adapters.yamlfile import read_yaml
+    from multivector.adapters.schemas import EditionModel
+    from multivector.adapters.validation import validate_file
 
     if kind is not None and kind not in SCHEMA_NAMES:
         from multivector.errors import UsageError
@@ -76,13 +75,11 @@ def validate(
     problems: list[Problem] = []
     editions: list[tuple[Edition, YamlDocument | None]] = []
     for f in files:
-        file_problems = validate_path(f, kind)
-        if not file_problems and kind in (None, "edition"):
-            doc = read_yaml(f)
-            if detect_kind(doc) == "edition":
-                edition = kf.load_edition_document(doc)
-                file_problems = kb.check_edition_references(edition, doc)
-                editions.append((edition, doc))
+        file_problems, doc, parsed = validate_file(f, kind)
+        if not file_problems and isinstance(parsed, EditionModel) and doc is not None:
+            edition = kf.edition_from_model(parsed)  # the model validated above: no re-read
+            file_problems = kb.check_edition_references(edition, doc)
+            editions.append((edition, doc))
         problems += file_problems
     if editions:
         given = {e.id for e, _ in editions}
