@@ -103,8 +103,32 @@ def test_partner_tiers_of_2020_2030(kb: KnowledgeBase) -> None:
     assert tiers["RUS"] is Tier.ALLIED
     assert tiers["CHN"] is Tier.COMPREHENSIVE_STRATEGIC_PARTNERSHIP
     assert tiers["USA"] is Tier.EXPANDED_STRATEGIC_PARTNERSHIP
-    assert tiers["EU"] is Tier.EXPANDED_PARTNERSHIP_AND_COOPERATION
+    assert tiers["EU"] is None  # the name of the 2015 agreement is no tier
     assert all(tiers[c] is Tier.STRATEGIC_PARTNERSHIP for c in ("UZB", "KGZ", "TJK", "TKM"))
+
+
+def test_the_diff_of_the_two_last_editions_reads_as_the_sources_do(kb: KnowledgeBase) -> None:
+    """China from 'strategic cooperation' (no tier) to comprehensive strategic partnership is up;
+    so are the Central Asian states (to strategic relations) and the USA; the EU's wording changed
+    but no tier was declared in either edition; Russia stays allied."""
+    from multivector.domain.diff import diff_editions
+
+    d = diff_editions(kb.edition("kaz/2014-2020"), kb.edition("kaz/2020-2030"))
+    directions = {r.partner: r.direction for r in d.relations}
+    assert {p: directions[p] for p in ("CHN", "USA", "UZB", "KGZ", "TJK", "TKM")} == dict.fromkeys(
+        ("CHN", "USA", "UZB", "KGZ", "TJK", "TKM"), "up")
+    assert directions["EU"] == "reworded" and directions["RUS"] == "reworded"
+    assert d.relation("CHN").steps == int(Tier.COMPREHENSIVE_STRATEGIC_PARTNERSHIP)
+
+
+def test_observers_are_not_members(kb: KnowledgeBase) -> None:
+    import datetime as dt
+
+    eaeu = kb.registry.get("EAEU")
+    on = dt.date(2022, 1, 1)
+    assert set(eaeu.members_on(on)) == {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+    observers = {m.member for m in eaeu.members if m.role == "observer"}
+    assert {"MDA", "UZB", "CUB"} <= observers
 
 
 def test_diff_shows_what_the_seeds_report(kaz_diff) -> None:  # type: ignore[no-untyped-def]

@@ -71,8 +71,10 @@ class Tier(IntEnum):
     allied > comprehensive strategic partnership > expanded strategic partnership >
     strategic partnership > expanded partnership and cooperation > partnership and cooperation >
     cooperation. ``expanded_partnership_and_cooperation`` sits between strategic partnership and
-    partnership and cooperation: it names the EU's Enhanced Partnership and Cooperation Agreement
-    level, closer than plain partnership but not called strategic.
+    partnership and cooperation: closer than plain partnership but not called strategic. Tiers
+    are read from the phrases a concept uses for a relation, never from the names of agreements
+    or organisations (the EU's 2015 Enhanced Partnership and Cooperation Agreement is not a tier).
+    A partner named without a tier has none: gaining one reads as a move up.
     """
 
     COOPERATION = 1

@@ -77,22 +77,27 @@ class RelationChange:
 
     @property
     def direction(self) -> str:
-        """up, down, same, new, dropped, or reworded (same tier, other words)."""
+        """up, down, same, new, dropped, or reworded (same tier, other words).
+
+        A partner named without a tier that gains one moves up (China from "strategic
+        cooperation" to a comprehensive strategic partnership); one that loses its tier moves
+        down."""
         if self.before is None:
             return "new"
         if self.after is None:
             return "dropped"
         tb, ta = self.before.tier, self.after.tier
-        if tb is not None and ta is not None and tb != ta:
-            return "up" if ta > tb else "down"
+        if tb != ta:
+            return "up" if (ta or 0) > (tb or 0) else "down"
         if self.before.wording.strip().lower() != self.after.wording.strip().lower():
             return "reworded"
         return "same"
 
     @property
     def steps(self) -> int:
-        if self.before and self.after and self.before.tier and self.after.tier:
-            return int(self.after.tier) - int(self.before.tier)
+        """Tiers moved (an untiered relation counts as tier 0)."""
+        if self.before and self.after:
+            return int(self.after.tier or 0) - int(self.before.tier or 0)
         return 0
 
 

@@ -340,7 +340,11 @@ def actors_show(
     except MultivectorError as exc:
         fail(exc)
     doc = docs.actor_document(a)
-    doc["members"] = [m.member for m in a.members]
+    # members only: observers and partners are listed apart, with their role and dates
+    doc["members"] = sorted({m.member for m in a.members if m.role == "member"})
+    doc["observers"] = sorted({m.member for m in a.members if m.role == "observer"})
+    doc["partners"] = sorted({m.member for m in a.members if m.role == "partner"})
+    doc["membership"] = docs.membership_rows(a)
     doc["aliases"] = [
         {
             "text": x.text,

@@ -198,6 +198,19 @@ def actor_document(a: Actor, on: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def membership_rows(a: Actor) -> list[dict[str, Any]]:
+    """An organisation's members, observers and partners, each with its role and dates."""
+    order = {"member": 0, "observer": 1, "partner": 2}
+    return [
+        {
+            "member": m.member,
+            "role": m.role,
+            "valid": str(m.valid) if m.valid.start or m.valid.end else "",
+        }
+        for m in sorted(a.members, key=lambda m: (order.get(m.role, 3), m.role, m.member))
+    ]
+
+
 def resolution_document(text: str, on: dt.date | None, res: list[Resolution]) -> dict[str, Any]:
     return {
         "text": text,
