@@ -24,8 +24,8 @@ from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.output import Format, render
 
 if TYPE_CHECKING:
-    from multivector.services.ingest import Selection
     from multivector.adapters.knowledge import KnowledgeBase
+    from multivector.services.ingest import Selection
     from multivector.store.base import Filters
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)  # one message, one line
