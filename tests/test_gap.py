@@ -20,6 +20,7 @@ from multivector.analysis.gap import (
     gap,
     theme_family,
 )
+from multivector.analysis.stats import EvidenceRule, Intervals
 from multivector.domain.concept import (
     Completeness,
     Domain,
@@ -39,6 +40,9 @@ from multivector.store.sqlite import SQLiteStore
 EVIDENCE = (Evidence("text", "para 1", EvidenceLevel.OFFICIAL),)
 
 SCHEME = default_knowledge().vectors
+ANY = EvidenceRule(0, 0)  # every share gets its number: for tests of the arithmetic
+NONE = Intervals(draws=0)
+BOOT = Intervals(method="bootstrap", draws=200)
 
 
 def element(ident: str, kind: str, partners: tuple[tuple[str, str | None], ...] = (),
@@ -169,7 +173,7 @@ def test_gap_on_hand_made_mentions_with_known_shares() -> None:
         rows += mention_rows(f"d{d}", "2012-05-01", ["russia", "china", None])
     rows += mention_rows("early", "2009-05-01", ["usa"] * 5)  # before the adoption
     rows += mention_rows("other", "2012-05-01", ["usa"] * 5, country="UZB")  # another speaker
-    result = gap(hand_edition(), pd.DataFrame(rows), SCHEME, bootstrap=200)
+    result = gap(hand_edition(), pd.DataFrame(rows), SCHEME, intervals=BOOT, evidence_rule=ANY)
     v = result.vectors_frame().set_index("vector")
     assert result.n_documents == 4
     assert result.window == ("2010-03-01", "2019-12-31")
@@ -184,9 +188,10 @@ def test_gap_on_hand_made_mentions_with_known_shares() -> None:
     assert v["declared_share"].sum() == pytest.approx(1.0)
     assert result.to_frame().equals(result.vectors_frame())
     everyone = gap(hand_edition(), pd.DataFrame(rows), SCHEME, period="all", all_countries=True,
-                   bootstrap=0).vectors.set_index("vector")
+                   intervals=NONE, evidence_rule=ANY).vectors.set_index("vector")
     assert everyone.loc["usa", "observed_share"] == pytest.approx(10 / 18)
-    early = gap(hand_edition(), pd.DataFrame(rows), SCHEME, period=(2009, 2009), bootstrap=0)
+    early = gap(hand_edition(), pd.DataFrame(rows), SCHEME, period=(2009, 2009), intervals=NONE,
+                evidence_rule=ANY)
     assert early.vectors.set_index("vector").loc["usa", "observed_share"] == 1.0
 
 
@@ -196,7 +201,8 @@ def test_gap_intervals_hold_the_observed_share_and_flag_clear_gaps() -> None:
     for d in range(40):
         rows += mention_rows(f"d{d}", "2015-01-01",
                              list(rng.choice(["usa", "usa", "usa", "russia"], size=5)))
-    v = gap(hand_edition(), pd.DataFrame(rows), SCHEME, seed=4).vectors.set_index("vector")
+    v = gap(hand_edition(), pd.DataFrame(rows), SCHEME,
+            intervals=Intervals(seed=4)).vectors.set_index("vector")
     for vector in ("usa", "russia"):
         row = v.loc[vector]
         assert row["observed_low"] <= row["observed_share"] <= row["observed_high"]
@@ -232,7 +238,7 @@ def test_gap_per_priority_and_events() -> None:
          "type": "meeting", "counterpart": ["CHN", "CHN"]},
     ])
     result = gap(ed, mentions, SCHEME, themes=themes, elements=elements, events=events,
-                 bootstrap=100)
+                 intervals=Intervals(draws=100), evidence_rule=ANY)
     p = result.priorities_frame().set_index(["level", "priority"])
     # passages split one unit among their families: d1p0 economy 1; d1p1 security .5,
     # economy .5; d2p0 health 1 -> economy 1.5/3, security .5/3, health 1/3
@@ -277,7 +283,8 @@ def test_gap_from_a_hand_made_store() -> None:
                 start = i + 1
         store.add_document(doc, [Passage(doc.id, 0, 0, len(text))], anns)
     result = gap(hand_edition(), mentions_frame(store), SCHEME, themes=themes_frame(store),
-                 elements=elements_frame(store), events=events_frame(store), bootstrap=50)
+                 elements=elements_frame(store), events=events_frame(store),
+                 intervals=Intervals(method="bootstrap", draws=50), evidence_rule=ANY)
     v = result.vectors.set_index("vector")
     assert v.loc["russia", "observed_share"] == pytest.approx(2 / 3)
     assert v.loc["china", "observed_share"] == pytest.approx(1 / 3)
@@ -292,3 +299,17 @@ def test_gap_refuses_bad_periods() -> None:
     frame = pd.DataFrame(mention_rows("d", "2015-01-01", ["russia"]))
     with pytest.raises(UsageError, match="period"):
         gap(hand_edition(), frame, SCHEME, period="recent")
+
+
+def test_a_thin_window_gives_intervals_and_flags_nothing() -> None:
+    rows = mention_rows("d0", "2012-05-01", ["russia", "russia", "china"])
+    rows += mention_rows("d1", "2012-06-01", ["russia"])
+    v = gap(hand_edition(), pd.DataFrame(rows), SCHEME,
+            intervals=Intervals(seed=2)).vectors.set_index("vector")
+    assert (v["evidence"] == "insufficient").all()
+    assert v["observed_share"].isna().all() and not v["differs"].any()
+    # never mentioned, yet not certainly zero: the posterior leaves room
+    assert v.loc["usa", "observed_low"] == 0.0 or v.loc["usa", "observed_low"] < 0.01
+    assert v.loc["usa", "observed_high"] > 0.05
+    assert v.loc["russia", "actors"] == "RUS 3"
+

@@ -23,19 +23,25 @@ periods: 1 is even attention over all K vectors, 0 attention to one vector only.
 (one minus the sum of squared shares; at most ``1 - 1/K``) is reported beside it. Both are
 rounded to 12 decimals so that the exact cases are exact.
 
-Intervals: percentile bootstrap. Within each period (and group) the documents that carry at
-least one counted mention are resampled with replacement (``bootstrap`` times, a multinomial
-draw of document multiplicities, vectorised), the shares and indexes recomputed, and the
-``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles taken. Cells of one document get no
-interval; a share that is 0 (or 1) in every document has a zero-width interval, so read
-intervals together with ``n_documents``. The plug-in entropy is biased low in small samples, so
-the percentile interval covers a little less than ``level``: in the simulation of
-``tests/test_balance.py`` (corpora of 40 documents) about 0.90-0.94 for 0.95.
+Evidence: a period (cell) whose counts come from fewer than 3 documents or fewer than 10
+effective units (units over the design effect of their clustering in documents; see
+:class:`~multivector.analysis.stats.Evidence`) is marked ``insufficient``: it gets intervals,
+never a point estimate (share, index, top vector), and takes no part in period differences.
+Each share lists the actors behind it ("AFG 15, PAK 3 of 20"), and each period the sources and
+genres of its documents, with a caveat when they are all of one kind (a period resting on UN
+General Debate speeches says so: that genre rarely names bilateral partners).
 
-Two periods *differ* when the bootstrap interval of the difference of their indexes
-(independent resamples of each period) excludes 0; whether the two periods' own intervals
-overlap is reported beside it, but non-overlap is a stricter (conservative) test and is not the
-flag.
+Intervals (:class:`~multivector.analysis.stats.Intervals`): by default draws of the shares
+from a Dirichlet posterior whose counts are the period's counts shrunk by the design effect, with
+Jeffreys' prior (1/2 for each vector of the scheme); the index is computed on each draw and
+the ``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles taken. A vector never mentioned
+keeps a small but non-zero upper bound, and few or internally uniform documents give wide
+intervals. ``Intervals(method="bootstrap")`` resamples documents instead (percentile
+bootstrap: zero-width intervals for zero counts, none for one document).
+
+Two periods *differ* when the interval of the difference of their indexes (independent draws
+of each period) excludes 0; whether the two periods' own intervals overlap is reported beside
+it, but non-overlap is a stricter (conservative) test and is not the flag.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -58,8 +64,10 @@ from multivector.analysis.frames import records_of
 from multivector.analysis.periods import UNDATED, Editions, assign_period, period_order
 from multivector.analysis.stats import (
     DECIMALS,
+    EvidenceRule,
     Floats,
-    bootstrap_totals,
+    Intervals,
+    evidence_of,
     interval,
     normalised_entropy,
     one_minus_hhi,
@@ -160,7 +168,8 @@ class AttentionResult(Tabular):
     def wide(self) -> pd.DataFrame:
         """Shares with one column per vector, one row per period (and group)."""
         keys = [
-            c for c in self.shares.columns if c not in ("vector", "weight", "share", "n_documents")
+            c for c in self.shares.columns
+            if c not in ("vector", "weight", "share", "n_documents", "evidence", "actors")
         ]
         wide = self.shares.pivot(index=keys, columns="vector", values="share")
         wide = wide.reindex(columns=list(self.vectors))
@@ -177,13 +186,15 @@ def attention(
     vectors: VectorScheme | Sequence[str],
     include_multilateral: bool = False,
     editions: Editions | None = None,
+    rule: EvidenceRule | None = None,
 ) -> AttentionResult:
     """Attention shares across vectors per period (and per ``by`` group).
 
     ``mentions`` is a :func:`~multivector.analysis.frames.mentions_frame`; ``period`` as in
     :func:`~multivector.analysis.frames.assign_period` (None: use the frame's ``period``
     column); ``by`` one of source, genre, author (or speaker), country; ``weighting`` mention,
-    passage or document (see the module docstring)."""
+    passage or document (see the module docstring); ``rule`` when a share is given (see
+    :func:`balance`)."""
     result = balance(
         mentions,
         period=period,
@@ -192,7 +203,8 @@ def attention(
         vectors=vectors,
         include_multilateral=include_multilateral,
         editions=editions,
-        bootstrap=0,
+        intervals=Intervals(draws=0),
+        rule=rule,
     )
     shares = result.shares.drop(columns=["share_low", "share_high"])
     return AttentionResult(result.period, by, weighting, result.vectors, shares)
@@ -209,21 +221,22 @@ class BalanceResult(Tabular):
     by: str | None
     weighting: str
     vectors: tuple[str, ...]
-    bootstrap: int
-    seed: int
-    level: float
+    intervals: Intervals
     shares: pd.DataFrame = field(compare=False, repr=False)
     index: pd.DataFrame = field(compare=False, repr=False)
     differences: pd.DataFrame = field(compare=False, repr=False)
     mentions: pd.DataFrame = field(compare=False, repr=False)
 
     def shares_frame(self) -> pd.DataFrame:
-        """[group], period, vector, weight, share, share_low, share_high, n_documents."""
+        """[group], period, vector, weight, share, share_low, share_high, n_documents,
+        evidence (sufficient or insufficient: then no share, only its interval), actors (the
+        actors behind the weight, "AFG 15, PAK 3 of 20")."""
         return self.shares.copy()
 
     def index_frame(self) -> pd.DataFrame:
-        """[group], period, n_documents, n_mentions, weight, entropy (+ low, high),
-        one_minus_hhi (+ low, high), top_vector, top_share."""
+        """[group], period, n_documents, n_mentions, weight, effective (units over the design
+        effect), evidence, entropy (+ low, high), one_minus_hhi (+ low, high), top_vector,
+        top_share, sources (sources and genres of the documents), caveat."""
         return self.index.copy()
 
     def differences_frame(self) -> pd.DataFrame:
@@ -259,30 +272,29 @@ def balance(
     vectors: VectorScheme | Sequence[str],
     include_multilateral: bool = False,
     editions: Editions | None = None,
-    bootstrap: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
+    intervals: Intervals | None = None,
+    rule: EvidenceRule | None = None,
     all_pairs: bool = False,
 ) -> BalanceResult:
-    """Shares, the balance index (normalised entropy, 1 - HHI) with bootstrap intervals, and
-    the differences between consecutive periods (every pair with ``all_pairs``) per group.
+    """Shares, the balance index (normalised entropy, 1 - HHI) with intervals, how much
+    evidence each period holds, the actors behind each share, and the differences between
+    consecutive periods (every pair with ``all_pairs``) per group.
 
-    Arguments as in :func:`attention`; ``bootstrap`` resamples (0 for none), ``seed`` for the
-    random generator, ``level`` of the intervals. See the module docstring for the rules."""
-    if bootstrap < 0:
-        raise UsageError(f"bootstrap must be 0 or more, got {bootstrap}", hint="use e.g. 1000")
-    if not 0.0 < level < 1.0:
-        raise UsageError(f"level must be between 0 and 1, got {level}", hint="use e.g. 0.95")
+    Arguments as in :func:`attention`; ``intervals`` say how intervals are drawn (default: a
+    Dirichlet posterior, 2000 draws, seed 0, 95%); ``rule`` when a period is given a number
+    (default: 3 documents, 10 effective mentions). See the module docstring for the rules."""
+    iv = intervals or Intervals()
     ids = scheme_vectors(vectors, include_multilateral)
     frame, keys = _prepare(mentions, period, by, editions)
     counted = counted_mentions(frame, ids)
     weights = document_weights(counted, weighting, keys)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(iv.seed)
     k = len(ids)
     share_rows: list[dict[str, Any]] = []
     index_rows: list[dict[str, Any]] = []
     replicates: dict[tuple[Any, ...], Floats] = {}
     parts = _by_cell(weights, keys)
+    cells = _ordered_cells(counted, keys) if len(counted) else []
     n_mentions = (
         {
             (c if isinstance(c, tuple) else (c,)): int(n)
@@ -291,58 +303,69 @@ def balance(
         if len(counted)
         else {}
     )
-    for cell in _ordered_cells(counted, keys) if len(counted) else []:
+    behind = _actors_behind(counted, keys)
+    sources = _sources_behind(counted, keys)
+    nan = float("nan")
+    for cell in cells:
         matrix = _cell_matrix(parts.get(cell), ids)
-        n_docs = matrix.shape[0]
+        ev = evidence_of(matrix, rule)
         totals = matrix.sum(axis=0)
         p = shares_of(totals[None, :])[0]
-        entropy = float(normalised_entropy(p, k))
-        hhi = float(one_minus_hhi(p))
         label = dict(zip(keys, cell, strict=True))
-        if bootstrap and n_docs >= 2:
-            boot = shares_of(bootstrap_totals(matrix, bootstrap, rng))
-            boot_entropy = normalised_entropy(boot, k)
-            replicates[cell] = boot_entropy
-            e_low, e_high = interval(boot_entropy[:, None], level)
-            h_low, h_high = interval(one_minus_hhi(boot)[:, None], level)
-            s_low, s_high = interval(boot, level)
+        draws = iv.share_draws(matrix, rng)
+        if draws is not None:
+            boot_entropy = normalised_entropy(draws, k)
+            if ev.sufficient:
+                replicates[cell] = boot_entropy
+            e_low, e_high = interval(boot_entropy[:, None], iv.level)
+            h_low, h_high = interval(one_minus_hhi(draws)[:, None], iv.level)
+            s_low, s_high = interval(draws, iv.level)
             bounds = (float(e_low[0]), float(e_high[0]), float(h_low[0]), float(h_high[0]))
         else:
             s_low = s_high = np.full(k, np.nan)
-            bounds = (np.nan,) * 4
+            bounds = (nan,) * 4
+        shown = ev.sufficient  # too little evidence: the interval, never a point estimate
         for j, v in enumerate(ids):
             share_rows.append(
                 {
                     **label,
                     "vector": v,
                     "weight": float(totals[j]),
-                    "share": float(p[j]),
+                    "share": float(p[j]) if shown else nan,
                     "share_low": float(s_low[j]),
                     "share_high": float(s_high[j]),
-                    "n_documents": n_docs,
+                    "n_documents": ev.documents,
+                    "evidence": ev.label,
+                    "actors": behind.get((*cell, v), ""),
                 }
             )
         top = int(np.argmax(p))
+        source, caveat = sources.get(cell, ("", None))
         index_rows.append(
             {
                 **label,
-                "n_documents": n_docs,
+                "n_documents": ev.documents,
                 "n_mentions": n_mentions.get(cell, 0),
                 "weight": float(totals.sum()),
-                "entropy": entropy,
+                "effective": round(ev.effective, 2),
+                "evidence": ev.label,
+                "entropy": float(normalised_entropy(p, k)) if shown else nan,
                 "entropy_low": bounds[0],
                 "entropy_high": bounds[1],
-                "one_minus_hhi": hhi,
+                "one_minus_hhi": float(one_minus_hhi(p)) if shown else nan,
                 "one_minus_hhi_low": bounds[2],
                 "one_minus_hhi_high": bounds[3],
-                "top_vector": ids[top],
-                "top_share": float(p[top]),
+                "top_vector": ids[top] if shown else None,
+                "top_share": float(p[top]) if shown else nan,
+                "sources": source,
+                "caveat": caveat,
             }
         )
     group_cols = keys[:-1]
     shares = pd.DataFrame(
         share_rows,
-        columns=[*keys, "vector", "weight", "share", "share_low", "share_high", "n_documents"],
+        columns=[*keys, "vector", "weight", "share", "share_low", "share_high", "n_documents",
+                 "evidence", "actors"],
     )
     index = pd.DataFrame(
         index_rows,
@@ -351,6 +374,8 @@ def balance(
             "n_documents",
             "n_mentions",
             "weight",
+            "effective",
+            "evidence",
             "entropy",
             "entropy_low",
             "entropy_high",
@@ -359,23 +384,71 @@ def balance(
             "one_minus_hhi_high",
             "top_vector",
             "top_share",
+            "sources",
+            "caveat",
         ],
     )
-    differences = _differences(index, group_cols, replicates, level, all_pairs)
+    differences = _differences(index, group_cols, replicates, iv.level, all_pairs)
     period_param = tuple(period) if period is not None and not isinstance(period, str) else period
     return BalanceResult(
         period_param,
         by,
         weighting,
         ids,
-        bootstrap,
-        seed,
-        level,
+        iv,
         shares,
         index,
         differences,
         counted,
     )
+
+
+def _actors_behind(
+    counted: pd.DataFrame, keys: list[str], top: int = 5
+) -> dict[tuple[Any, ...], str]:
+    """Per (cell..., vector): the actors whose mentions make the vector's count, most first
+    ("AFG 15, PAK 3 of 20")."""
+    if counted.empty:
+        return {}
+    out: dict[tuple[Any, ...], str] = {}
+    sizes = counted.groupby([*keys, "vector", "actor"], dropna=False, sort=False).size()
+    for key, part in sizes.groupby(level=[*range(len(keys) + 1)], sort=False):
+        ordered = part.sort_values(ascending=False, kind="stable")
+        total = int(ordered.sum())
+        named = [f"{cast(tuple[Any, ...], idx)[-1]} {int(n)}"
+                 for idx, n in ordered.head(top).items()]
+        more = " ..." if len(ordered) > top else ""
+        out[key if isinstance(key, tuple) else (key,)] = f"{', '.join(named)}{more} of {total}"
+    return out
+
+
+def _sources_behind(
+    counted: pd.DataFrame, keys: list[str]
+) -> dict[tuple[Any, ...], tuple[str, str | None]]:
+    """Per cell: the sources and genres of its documents ("UN General Debate, speech: 5") and a
+    caveat when they are all of one kind."""
+    if counted.empty:
+        return {}
+    docs = counted.drop_duplicates([*keys, "doc_id"])
+    kinds = docs.assign(
+        kind=[
+            ", ".join(str(x) for x in (s, g) if x is not None and x == x) or "unknown"
+            for s, g in zip(docs["source"], docs["genre"], strict=True)
+        ]
+    )
+    out: dict[tuple[Any, ...], tuple[str, str | None]] = {}
+    for cell, part in kinds.groupby(keys, dropna=False, sort=False):
+        key = cell if isinstance(cell, tuple) else (cell,)
+        counts = part["kind"].value_counts()
+        text = "; ".join(f"{kind}: {int(n)}" for kind, n in counts.items())
+        caveat = (
+            f"one kind of source only ({counts.index[0]}): other genres may weigh partners "
+            "otherwise"
+            if len(counts) == 1
+            else None
+        )
+        out[key] = (text, caveat)
+    return out
 
 
 def _differences(
@@ -389,9 +462,10 @@ def _differences(
     groups = index.groupby(group_cols, sort=False) if group_cols else [((), index)]
     for group, part in groups:
         g = group if isinstance(group, tuple) else (group,)
-        dated: list[dict[str, Any]] = [
+        dated: list[dict[str, Any]] = [  # thin periods are compared with nothing
             {str(k): v for k, v in r.items()}
-            for r in part[part["period"] != UNDATED].to_dict("records")
+            for r in part[(part["period"] != UNDATED) & (part["evidence"] == "sufficient")]
+            .to_dict("records")
         ]
         pairs = itertools.combinations(dated, 2) if all_pairs else itertools.pairwise(dated)
         for a, b in pairs:

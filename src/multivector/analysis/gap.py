@@ -1,5 +1,5 @@
 """Declared versus observed: the attention a concept edition declares for each vector and each
-priority, against the attention a corpus gives them, with bootstrap intervals of the gap.
+priority, against the attention a corpus gives them, with intervals of the gap.
 
 The declared profile (:func:`declared_profile`) follows a documented, user-overridable rule
 (:class:`DeclaredRule`; pass a mapping or a YAML file with any of its keys to change it):
@@ -29,11 +29,15 @@ of the edition's country: vector shares as in :mod:`multivector.analysis.balance
 by default), theme families as shares of theme-coded passages (a passage splits one unit
 equally among the families coded in it), elements as shares of element-coded passages (split
 the same way), and events as shares of events per counterpart vector (an event counts 1 for
-each distinct vector among its counterparts). Documents are resampled with replacement for the
-percentile bootstrap interval of each observed share; the declared share is fixed, so the gap's
+each distinct vector among its counterparts). Each observed share has an interval
+(:class:`~multivector.analysis.stats.Intervals`: by default a Dirichlet posterior over the counts
+shrunk by the design effect of documents, so that a vector never mentioned still has a non-zero
+upper bound and few documents give wide intervals); the declared share is fixed, so the gap's
 interval is the observed interval minus the declared share, and ``differs`` flags gaps whose
-interval excludes 0. A vector never mentioned in the window has the zero-width interval [0, 0]
-and is flagged whenever it is declared: read the flags together with ``n_documents``.
+interval excludes 0. When the window holds too little evidence (the rule of
+:class:`~multivector.analysis.stats.Evidence`: fewer than 3 documents or 10 effective units)
+the observed shares are not given, only their intervals, and nothing is flagged; ``evidence``
+says which.
 """
 
 from __future__ import annotations
@@ -50,7 +54,14 @@ import pandas as pd
 from multivector.analysis.counting import counted_mentions, document_weights, scheme_vectors
 from multivector.analysis.evidence import strongest_passages
 from multivector.analysis.frames import records_of
-from multivector.analysis.stats import Floats, bootstrap_totals, interval, shares_of
+from multivector.analysis.stats import (
+    EvidenceRule,
+    Floats,
+    Intervals,
+    evidence_of,
+    interval,
+    shares_of,
+)
 from multivector.domain.concept import Edition, ElementKind, Tier
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL, REGIONAL_ELEMENTS, VectorScheme
@@ -290,9 +301,7 @@ class GapResult(Tabular):
     scheme: str
     window: tuple[str | None, str | None]
     weighting: str
-    bootstrap: int
-    seed: int
-    level: float
+    intervals: Intervals
     n_documents: int
     declared: DeclaredProfile = field(compare=False, repr=False)
     vectors: pd.DataFrame = field(compare=False, repr=False)
@@ -301,14 +310,14 @@ class GapResult(Tabular):
 
     def vectors_frame(self) -> pd.DataFrame:
         """vector, declared_weight, declared_share, observed_weight, observed_share,
-        observed_low, observed_high, gap, gap_low, gap_high, differs, and with events:
-        events, event_share, event_low, event_high."""
+        observed_low, observed_high, evidence, gap, gap_low, gap_high, differs, actors (behind
+        the observed weight), and with events: events, event_share, event_low, event_high."""
         return self.vectors.copy()
 
     def priorities_frame(self) -> pd.DataFrame:
         """level (family or element), priority, declared_weight, declared_share,
-        observed_weight, observed_share, observed_low, observed_high, gap, gap_low, gap_high,
-        differs."""
+        observed_weight, observed_share, observed_low, observed_high, evidence, gap, gap_low,
+        gap_high, differs."""
         return self.priorities.copy()
 
     def to_frame(self) -> pd.DataFrame:
@@ -350,9 +359,8 @@ def gap(
     all_countries: bool = False,
     weighting: str = "mention",
     rule: DeclaredRule | Mapping[str, Any] | str | Path | None = None,
-    bootstrap: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
+    intervals: Intervals | None = None,
+    evidence_rule: EvidenceRule | None = None,
 ) -> GapResult:
     """Declared versus observed attention for ``edition``.
 
@@ -361,11 +369,7 @@ def gap(
     ``"all"`` for every date, or ``(start, end)`` years or dates (either may be None).
     Documents of the edition's country are used (and those without a country), or all with
     ``all_countries``. See the module docstring for the rules."""
-    if bootstrap < 0 or not 0.0 < level < 1.0:
-        raise UsageError(
-            "bootstrap must be >= 0 and level between 0 and 1",
-            hint="use e.g. bootstrap=1000, level=0.95",
-        )
+    iv = intervals or Intervals()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
     start, end = _window(edition, period)
@@ -392,12 +396,12 @@ def gap(
     frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events) if f is not None]
     docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
     position = {d: i for i, d in enumerate(docs)}
-    resample = _Resampler(len(docs), bootstrap, seed)
+    resample = _Draws(iv, evidence_rule)
 
     # vectors
     vweights = document_weights(counted, weighting, [])
     vmatrix = _matrix(vweights, "vector", ids, position)
-    vobs = _observed(vmatrix, resample, level)
+    vobs = _observed(vmatrix, resample)
     dshares = declared.vectors.set_index("vector")
     vectors = pd.DataFrame(
         {
@@ -408,9 +412,10 @@ def gap(
         }
     )
     _add_gap(vectors)
+    vectors["actors"] = [_actors_of(counted, v) for v in ids]
     if chosen_events is not None:
         ematrix = _event_matrix(chosen_events, chosen_mentions, scheme, ids, position)
-        eobs = _observed(ematrix, resample, level)
+        eobs = _observed(ematrix, resample)
         vectors["events"] = eobs["observed_weight"]
         vectors["event_share"] = eobs["observed_share"]
         vectors["event_low"] = eobs["observed_low"]
@@ -430,7 +435,6 @@ def gap(
                 declared_fam,
                 _split_matrix(theme_rows, "family", families, position),
                 resample,
-                level,
             )
         )
     element_rows = pd.DataFrame(columns=["doc_id", "passage", "element", "score"])
@@ -445,7 +449,6 @@ def gap(
                 declared_el,
                 _split_matrix(element_rows, "element", ordered, position),
                 resample,
-                level,
             )
         )
     priorities = (
@@ -461,6 +464,7 @@ def gap(
                 "observed_share",
                 "observed_low",
                 "observed_high",
+                "evidence",
                 "gap",
                 "gap_low",
                 "gap_high",
@@ -475,15 +479,21 @@ def gap(
         scheme.id,
         window,
         weighting,
-        bootstrap,
-        seed,
-        level,
+        iv,
         len(docs),
         declared,
         vectors,
         priorities,
         sources,
     )
+
+
+def _actors_of(counted: pd.DataFrame, vector: str, top: int = 5) -> str:
+    """The actors behind a vector's observed weight, most mentioned first ("AFG 15, PAK 3")."""
+    if counted.empty:
+        return ""
+    sizes = counted.loc[counted["vector"] == vector, "actor"].value_counts()
+    return ", ".join(f"{a} {int(n)}" for a, n in sizes.head(top).items())
 
 
 def _window(
@@ -506,18 +516,17 @@ def _window(
     return first, last
 
 
-class _Resampler:
-    """The document resamples of a gap: every observed share (vectors, priorities, events) is
-    recomputed on the same resamples, drawn again from the seed for each, so that memory stays
-    bounded however many documents there are."""
+class _Draws:
+    """The interval draws of a gap: each observed share (vectors, priorities, events) drawn
+    from its own generator seeded alike, so that a figure does not depend on which others were
+    computed before it."""
 
-    def __init__(self, n: int, bootstrap: int, seed: int) -> None:
-        self.n = n
-        self.bootstrap = bootstrap if n >= 2 else 0
-        self.seed = seed
+    def __init__(self, intervals: Intervals, rule: EvidenceRule | None) -> None:
+        self.intervals = intervals
+        self.rule = rule
 
-    def totals(self, matrix: Floats) -> Floats:
-        return bootstrap_totals(matrix, self.bootstrap, np.random.default_rng(self.seed))
+    def shares(self, matrix: Floats) -> Floats | None:
+        return self.intervals.share_draws(matrix, np.random.default_rng(self.intervals.seed))
 
 
 def _matrix(
@@ -582,19 +591,21 @@ def _event_matrix(
     return out
 
 
-def _observed(matrix: Floats, resample: _Resampler, level: float) -> dict[str, Floats]:
+def _observed(matrix: Floats, draws: _Draws) -> dict[str, Any]:
     totals = matrix.sum(axis=0)
+    ev = evidence_of(matrix, draws.rule)
     share = shares_of(totals[None, :])[0] if totals.sum() > 0 else np.zeros_like(totals)
-    if resample.bootstrap:
-        boot = shares_of(resample.totals(matrix))
-        low, high = interval(boot, level)
+    drawn = draws.shares(matrix)
+    if drawn is not None:
+        low, high = interval(drawn, draws.intervals.level)
     else:
         low = high = np.full(len(totals), np.nan)
     return {
         "observed_weight": totals,
-        "observed_share": share,
+        "observed_share": share if ev.sufficient else np.full(len(totals), np.nan),
         "observed_low": low,
         "observed_high": high,
+        "evidence": ev.label,
     }
 
 
@@ -602,7 +613,8 @@ def _add_gap(frame: pd.DataFrame) -> None:
     frame["gap"] = frame["observed_share"] - frame["declared_share"]
     frame["gap_low"] = frame["observed_low"] - frame["declared_share"]
     frame["gap_high"] = frame["observed_high"] - frame["declared_share"]
-    frame["differs"] = (frame["gap_low"] > 0) | (frame["gap_high"] < 0)
+    frame["differs"] = ((frame["gap_low"] > 0) | (frame["gap_high"] < 0)) & (
+        frame["evidence"] == "sufficient")
 
 
 def _priority_table(
@@ -610,8 +622,7 @@ def _priority_table(
     categories: Sequence[str],
     declared_weights: pd.Series,
     matrix: Floats,
-    resample: _Resampler,
-    level: float,
+    resample: _Draws,
 ) -> pd.DataFrame:
     dw = np.array([float(declared_weights.get(c, 0.0)) for c in categories])
     total = dw.sum()
@@ -621,7 +632,7 @@ def _priority_table(
             "priority": list(categories),
             "declared_weight": dw,
             "declared_share": dw / total if total > 0 else np.zeros_like(dw),
-            **_observed(matrix, resample, level),
+            **_observed(matrix, resample),
         }
     )
     _add_gap(table)

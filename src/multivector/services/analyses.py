@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from multivector.analysis.balance import BalanceResult
     from multivector.analysis.coverage import CoverageResult
     from multivector.analysis.gap import GapResult
+    from multivector.analysis.stats import Intervals
     from multivector.analysis.trends import KeynessResult, ThemeAttention
 
 Period = str | list[int]
@@ -26,6 +27,13 @@ PERIOD_HELP = (
     "year, quarter, edition (the concept editions' validity periods), or cut years such as "
     "1992,2001,2014,2020"
 )
+
+
+def intervals(method: str = "posterior", draws: int = 2000, seed: int = 0) -> Intervals:
+    """How the analyses draw their intervals (see :class:`multivector.analysis.stats.Intervals`)."""
+    from multivector.analysis.stats import Intervals
+
+    return Intervals(method=method.strip().lower(), draws=draws, seed=seed)
 
 
 def parse_period(value: str) -> Period:
@@ -102,8 +110,7 @@ def balance(
     by: str | None = None,
     weighting: str = "mention",
     multilateral: bool = False,
-    bootstrap: int = 1000,
-    seed: int = 0,
+    intervals: Intervals | None = None,
 ) -> BalanceResult:
     """Multi-vector balance of the stored corpus (:func:`multivector.analysis.balance`)."""
     from multivector.analysis.balance import balance as run
@@ -117,8 +124,7 @@ def balance(
         vectors=knowledge.vectors,
         include_multilateral=multilateral,
         editions=_editions(knowledge),
-        bootstrap=bootstrap,
-        seed=seed,
+        intervals=intervals,
     )
 
 
@@ -130,8 +136,7 @@ def gap(
     all_countries: bool = False,
     all_dates: bool = False,
     rule: Path | None = None,
-    bootstrap: int = 1000,
-    seed: int = 0,
+    intervals: Intervals | None = None,
 ) -> GapResult:
     """Declared versus observed for an edition (:func:`multivector.analysis.gap`)."""
     from multivector.analysis.gap import gap as run
@@ -148,8 +153,7 @@ def gap(
         period="all" if all_dates else None,
         all_countries=all_countries,
         rule=rule,
-        bootstrap=bootstrap,
-        seed=seed,
+        intervals=intervals,
     )
 
 

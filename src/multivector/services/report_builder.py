@@ -29,6 +29,7 @@ from multivector.analysis import (
     themes_frame,
 )
 from multivector.analysis.periods import assign_period
+from multivector.analysis.stats import Intervals
 from multivector.domain.concept import Edition
 from multivector.domain.diff import diff_editions
 from multivector.report.model import (
@@ -66,11 +67,11 @@ def build_report(
     *,
     doc_ids: Sequence[str] | None = None,
     period: str | list[int] = "edition",
-    bootstrap: int = 1000,
-    seed: int = 0,
+    intervals: Intervals | None = None,
     step: Step | None = None,
 ) -> ReportData:
     say = step or (lambda _m: None)
+    iv = intervals or Intervals()
     kb = corpus.knowledge
     store = corpus.store
     f = Filters(doc_ids=tuple(doc_ids)) if doc_ids else None
@@ -104,8 +105,7 @@ def build_report(
         period=period,
         vectors=kb.vectors,
         editions=editions,
-        bootstrap=bootstrap,
-        seed=seed,
+        intervals=iv,
     )
     index = bal.index_frame().rename(
         columns={"entropy_low": "entropy_lo", "entropy_high": "entropy_hi"}
@@ -157,8 +157,7 @@ def build_report(
         themes=themes,
         elements=elements,
         events=events,
-        bootstrap=bootstrap,
-        seed=seed,
+        intervals=iv,
     )
     gv = gp.vectors_frame()
     gap_frame = pd.DataFrame(
@@ -254,7 +253,7 @@ def build_report(
             "Periods": str(period),
             "Attention weighting": "per actor mention",
             "Balance index": "normalised Shannon entropy over all vectors; 1 - HHI beside it",
-            "Intervals": f"percentile bootstrap, {bootstrap} resamples of documents, seed {seed}",
+            "Intervals": iv.describe(),
             "Declared profile": "partner tiers x element kind (docs/analysis.md)",
             "Coverage": "element annotations per year (best per passage)",
         },
@@ -295,7 +294,7 @@ def _findings(
         flagged = [str(p) for p in valid.loc[valid["flag"], "period"]]
         if flagged:
             out.append(
-                "The balance index changed beyond its bootstrap interval entering: "
+                "The balance index changed beyond its interval entering: "
                 + ", ".join(flagged)
                 + "."
             )

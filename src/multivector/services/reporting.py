@@ -22,6 +22,7 @@ from multivector.services.ingest import IngestReport, Progress
 from multivector.store.base import Filters
 
 if TYPE_CHECKING:
+    from multivector.analysis.stats import Intervals
     from multivector.report.model import ReportData
 
 Step = Callable[[str], None]
@@ -86,8 +87,7 @@ def report(
     *,
     filters: Filters | None = None,
     period: Period = "edition",
-    bootstrap: int = 1000,
-    seed: int = 0,
+    intervals: Intervals | None = None,
     step: Step | None = None,
 ) -> ReportData:
     """Write the report of the stored corpus (the documents matching ``filters``) against
@@ -111,8 +111,8 @@ def report(
         )
     code_for(corpus, ed, doc_ids, say)
     data = build_report(
-        corpus, ed, doc_ids=doc_ids if filters else None, period=period, bootstrap=bootstrap,
-        seed=seed, step=say,
+        corpus, ed, doc_ids=doc_ids if filters else None, period=period, intervals=intervals,
+        step=say,
     )
     say(f"rendering {out}")
     _write_report(data, out)
@@ -136,8 +136,7 @@ def analyze(
     out: Path,
     *,
     period: Period = "edition",
-    bootstrap: int = 1000,
-    seed: int = 0,
+    intervals: Intervals | None = None,
     step: Step | None = None,
     progress: Progress | None = None,
 ) -> AnalyzeResult:
@@ -170,7 +169,7 @@ def analyze(
     from multivector.services.report_builder import build_report
 
     data = build_report(
-        corpus, ed, doc_ids=ids, period=period, bootstrap=bootstrap, seed=seed, step=say
+        corpus, ed, doc_ids=ids, period=period, intervals=intervals, step=say
     )
     say(f"rendering {out}")
     _write_report(data, out)
