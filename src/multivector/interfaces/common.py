@@ -105,7 +105,7 @@ _FILTERS: dict[str, tuple[str, str]] = {
     "source": ("Source name (repeatable).", "many"),
     "genre": ("speech, statement, news, analysis, official_document, other.", "many"),
     "lang": ("Language: en, ru or kk (repeatable).", "many"),
-    "country": ("Speaker's ISO3 country such as KAZ (repeatable).", "many"),
+    "country": ("Speaker's ISO3 country such as KAZ (repeatable, or KAZ,UZB,KGZ).", "many"),
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -192,7 +192,9 @@ def parse_filters(values: Mapping[str, Any]) -> Filters:
     from multivector.text.event_rules import EVENT_TYPES
 
     def many(name: str) -> list[str]:
-        return [v.strip() for v in values.get(name) or [] if v.strip()]
+        """The values of a repeatable option, commas splitting them too (--country KAZ,UZB)."""
+        return [x.strip() for v in values.get(name) or [] for x in str(v).split(",")
+                if x.strip()]
 
     kb = knowledge()  # read lazily: a filter that needs no knowledge loads none of it
     actors = many("actor")

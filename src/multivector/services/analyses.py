@@ -112,9 +112,12 @@ def balance(
     multilateral: bool = False,
     intervals: Intervals | None = None,
 ) -> BalanceResult:
-    """Multi-vector balance of the stored corpus (:func:`multivector.analysis.balance`)."""
+    """Multi-vector balance of the stored corpus (:func:`multivector.analysis.balance`); with
+    several countries in ``filters`` and no ``by``, side by side per country."""
     from multivector.analysis.balance import balance as run
 
+    if by is None and filters is not None and len(filters.countries) > 1:
+        by = "country"
     fr = frames(store, filters, "mentions")
     return run(
         fr["mentions"],
