@@ -18,7 +18,7 @@ import typer
 
 from multivector import __version__
 from multivector.errors import MultivectorError, UsageError
-from multivector.interfaces import cli_analysis, cli_corpus
+from multivector.interfaces import cli_analysis, cli_corpus, cli_votes
 from multivector.interfaces.common import FormatOpt, emit, err, fail, knowledge, parse_date
 from multivector.interfaces.output import Format
 
@@ -359,6 +359,7 @@ def actors_show(
 
 cli_corpus.register(app)
 cli_analysis.register(app)
+cli_votes.register(app)
 
 
 def main() -> None:
@@ -373,5 +374,5 @@ def main() -> None:
 COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "samples", "ingest", "code", "search", "doc", "events", "export", "evaluate",
-    "balance", "gap", "coverage", "trends", "keyness", "report", "analyze",
+    "balance", "gap", "coverage", "trends", "keyness", "report", "analyze", "votes",
 ]
