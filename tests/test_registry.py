@@ -199,3 +199,16 @@ def test_no_two_countries_share_a_translated_name() -> None:
 def test_the_central_african_republic_in_kazakh(reg) -> None:  # type: ignore[no-untyped-def]
     assert [r.actor.id for r in reg.resolve("Орталық Африка Республикасы")][:1] == ["CAF"]
     assert all(a.lang != "kk" or "Африка" not in a.text for a in reg.aliases_of("NPL"))
+
+
+def test_an_id_naming_two_kinds_of_actor_is_refused() -> None:
+    from multivector.domain.actors import Actor, ActorType
+    from multivector.domain.registry import ActorRegistry
+    from multivector.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="'NAM' names both a country"):
+        ActorRegistry([Actor("NAM", ActorType.COUNTRY, "Namibia"),
+                       Actor("NAM", ActorType.ORGANISATION, "Non-Aligned Movement")], [])
+    kb = KnowledgeBase()
+    assert kb.registry.get("NAM").name == "Namibia"
+    assert kb.registry.get("NONALIGNED").type is ActorType.ORGANISATION

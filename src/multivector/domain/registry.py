@@ -22,7 +22,7 @@ from multivector.domain.actors import (
     AliasKind,
     Resolution,
 )
-from multivector.errors import NotFoundError
+from multivector.errors import NotFoundError, Problem, ValidationError
 from multivector.text.matcher import PhraseMatcher
 from multivector.text.normalize import Prepared, fold_key
 
@@ -73,6 +73,11 @@ class ActorRegistry:
         self._actors: dict[str, Actor] = {}
         for actor in actors:
             current = self._actors.get(actor.id)
+            if current is not None and current.type is not actor.type:
+                raise ValidationError([Problem(
+                    "actors", None, "id",
+                    f"{actor.id!r} names both a {current.type.value} ({current.name}) and a "
+                    f"{actor.type.value} ({actor.name}); give one of them another id")])
             self._actors[actor.id] = actor if current is None else _merge(current, actor)
         self._aliases: list[Alias] = []
         seen: set[tuple[str, str, str]] = set()
