@@ -374,5 +374,5 @@ def main() -> None:
 COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "samples", "ingest", "code", "search", "doc", "events", "export", "evaluate",
-    "balance", "gap", "coverage", "trends", "keyness", "report", "analyze", "votes",
+    "balance", "gap", "coverage", "channels", "trends", "keyness", "report", "analyze", "votes",
 ]

@@ -278,6 +278,49 @@ def register(app: typer.Typer) -> None:
             title="Theme attention over time",
         )
 
+    @app.command("channels")
+    def channels_cmd(
+        country: Annotated[
+            list[str] | None,
+            typer.Option("--country", help="ISO3 countries (KAZ, or KAZ,UZB,KGZ,TJK,TKM)."),
+        ] = None,
+        draws: DrawsOpt = 2000,
+        interval: IntervalOpt = "posterior",
+        seed: SeedOpt = 0,
+        db: DbOpt = None,
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        """Channels side by side per edition period: the tier and share each concept edition
+        declares for Russia, China, the USA, the EU and Central Asia, the attention the
+        statements give them, the events that happened with them, and UN General Assembly
+        agreement (votes 1946-2019), each with its interval; then where they agree and part.
+
+        Example: multivector channels --country KAZ,UZB
+        """
+        from multivector.interfaces.common import parse_filters
+        from multivector.services import analyses
+
+        try:
+            codes = parse_filters({"country": country or ["KAZ"]}).countries
+        except MultivectorError as exc:
+            fail(exc)
+        corpus = open_corpus(db, create=False)
+        with corpus:
+            try:
+                res = analyses.channels(corpus.store, corpus.knowledge, countries=codes,
+                                        intervals=_intervals(interval, draws, seed))
+            except MultivectorError as exc:
+                fail(exc)
+        if fmt in (Format.json, Format.yaml):
+            emit({"findings": list(res.findings), "channels": res.records()}, fmt,
+                 csv_rows="channels")
+            return
+        emit({"channels": res.records()}, fmt, csv_rows="channels",
+             title="Channels side by side")
+        if fmt is not Format.csv:
+            for line in res.findings:
+                typer.echo(f"- {line}")
+
     @app.command("keyness")
     def keyness_cmd(
         a: Annotated[

@@ -6,6 +6,7 @@ REST API only parse arguments and render the result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from multivector.analysis.balance import BalanceResult
+    from multivector.analysis.channels import ChannelsResult
     from multivector.analysis.coverage import CoverageResult
     from multivector.analysis.gap import GapResult
     from multivector.analysis.stats import Intervals
@@ -234,3 +236,39 @@ def keyness(
         fr = frames(store, None, "themes")
         return keyness_themes(fr["themes"], split, top=top)
     raise UsageError(f"--what: {what!r}", hint="use terms or themes")
+
+
+def channels(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    *,
+    countries: Sequence[str] = ("KAZ",),
+    filters: Filters | None = None,
+    intervals: Intervals | None = None,
+) -> ChannelsResult:
+    """Declared tiers and shares, attention, events and UN votes side by side per country and
+    edition period (:mod:`multivector.analysis.channels`). Votes come from the bundled unvotes
+    tables (1946-2019): periods after 2019 have none, and say so."""
+    from dataclasses import replace
+
+    from multivector.analysis.channels import VOTE_PARTNERS
+    from multivector.analysis.channels import channels as run
+    from multivector.analysis.counting import counted_mentions
+    from multivector.analysis.gap import declared_profile
+    from multivector.errors import MultivectorError
+    from multivector.services import votes as vote_service
+
+    codes = [c.upper() for c in countries]
+    f = replace(filters or Filters(), countries=tuple(codes))
+    scheme = knowledge.vectors
+    fr = frames(store, f, "mentions", "events")
+    mentions = counted_mentions(fr["mentions"], scheme.ids)
+    editions = [e for c in codes for e in knowledge.editions(c)]
+    declared = {e.id: declared_profile(e, scheme).shares() for e in editions}
+    try:
+        votes = vote_service.agreement(codes, list(VOTE_PARTNERS.values()), by="edition",
+                                       knowledge=knowledge).to_frame()
+    except MultivectorError:
+        votes = None  # e.g. a country that cast no recorded vote
+    return run(mentions, fr["events"], votes, scheme=scheme, editions=editions,
+               declared=declared, intervals=intervals)
