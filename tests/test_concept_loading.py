@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from multivector.adapters import knowledge_files as kf
 from multivector.adapters.validation import validate_path
 from multivector.adapters.yamlfile import parse_yaml
-from multivector.domain.concept import ElementKind, EvidenceLevel, Tier
+from multivector.domain.concept import Cue, ElementKind, EvidenceLevel, Tier
 from multivector.errors import ValidationError
 from multivector.services.knowledge import KnowledgeBase
 
@@ -92,6 +92,40 @@ def test_duplicate_element_ids(edition_data, write_yaml) -> None:
     data["elements"].append(dict(data["elements"][0]))
     problems = validate_path(write_yaml("e.yaml", data))
     assert any("duplicate element ids" in p.message for p in problems)
+
+
+def test_cues_per_language_and_older_labels_become_cues(edition_data, write_yaml) -> None:
+    data = edition_data()
+    data["elements"][0]["cues"] = {"en": ["balanced relations", "multi-vector"],
+                                   "ru": ["сбалансированные отношения"]}
+    data["elements"][1]["labels"] = ["strategic partnership", "стратегическое партнерство"]
+    ed = load(write_yaml("e.yaml", data))
+    assert ed.element("principle.balance").cues == (
+        Cue("balanced relations", "en"), Cue("multi-vector", "en"),
+        Cue("сбалансированные отношения", "ru"))
+    # a file written before cues existed still loads: each label in the language of its script
+    assert ed.element("priority.bilateral.russia").cues == (
+        Cue("strategic partnership", "en"), Cue("стратегическое партнерство", "ru"))
+    assert ed.element("goal.citizens").cues == ()
+
+
+@pytest.mark.parametrize("cues, message, at", [
+    ({"en": ["союзнические отношения"]}, "move it to cues.ru", "cues:"),
+    ({"ru": ["allied relations"]}, "move it to cues.en", "cues:"),
+    ({"en": ["UN hub", "UN hub"]}, "listed twice", "cues:"),
+    ({"en": ["  "]}, "an empty cue", "cues:"),
+    ({"de": ["Partnerschaft"]}, "'en', 'ru' or 'kk'", "de:"),
+    ({"en": "UN hub"}, "valid list", "en:"),
+])
+def test_a_bad_cue_is_a_located_problem(edition_data, write_yaml, cues, message, at) -> None:
+    data = edition_data()
+    data["elements"][2]["cues"] = cues
+    path = write_yaml("e.yaml", data)
+    problems = validate_path(path)
+    assert len(problems) == 1, problems
+    assert problems[0].field.startswith("elements[2].cues")
+    assert message in problems[0].message
+    assert at in path.read_text().splitlines()[problems[0].line - 1]
 
 
 def test_yaml_syntax_error_names_the_line(write_yaml) -> None:

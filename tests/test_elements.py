@@ -1,4 +1,5 @@
-"""The `elements` component: concept elements found by lexicon, themes (+ partner) and semantics."""
+"""The `elements` component: concept elements found by their cues (strong) and by themes
+(+ partner), region and semantics (weak, scored below any cue)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from multivector.domain.concept import (
     Completeness,
+    Cue,
     Domain,
     Edition,
     Element,
@@ -29,7 +33,13 @@ from multivector.domain.corpus import (
 )
 from multivector.errors import UsageError
 from multivector.pipeline import Context, Pipeline
-from multivector.pipeline.components.elements import ElementCoder
+from multivector.pipeline.components.elements import (
+    STRONG_SCORES,
+    WEAK_CAP,
+    WEAK_SCORES,
+    ElementCoder,
+    weak_score,
+)
 from multivector.pipeline.components.segment import Segmenter
 from multivector.pipeline.components.themes import ThemeCoder
 from multivector.services.knowledge import KnowledgeBase
@@ -57,7 +67,7 @@ def edition(*elements: Element) -> Edition:
 RUSSIA = element("priority.russia", "Allied relations with Russia",
                  themes=("economy.integration",),
                  partners=(PartnerRelation("RUS", "allied relations"),),
-                 labels=("allied relations", "союзнические отношения"))
+                 cues=(Cue("allied relations", "en"), Cue("союзнические отношения", "ru")))
 TRADE = element("priority.trade", "Economic diplomacy", themes=("economy",))
 CHINA = element("priority.china", "China", partners=(PartnerRelation("CHN", "partner"),))
 SCO = element("priority.sco", "Work in the SCO", themes=("multilateral.organisations",),
@@ -112,34 +122,41 @@ def elements_of(doc: AnnotatedDocument) -> list[tuple[str, str, str]]:
 # ------------------------------------------------------------------ routes
 
 
-def test_lexicon_label_in_english_and_russian_case_forms(themes: ThemeCoder) -> None:
+def test_cue_in_english_and_russian_case_forms(themes: ThemeCoder) -> None:
     doc = coded("We value our allied relations. Мы ценим союзнические отношения.", themes)
     assert [(e, r, t) for e, r, t in elements_of(doc)] == [
-        ("priority.russia", "lexicon", "allied relations"),
-        ("priority.russia", "lexicon", "союзнические отношения"),
+        ("priority.russia", "cue", "allied relations"),
+        ("priority.russia", "cue", "союзнические отношения"),
     ]
     doc = coded("Верность союзническим отношениям.", themes)
     [ann] = doc.layer(Layer.ELEMENT)
-    assert ann.score == 1.0 and ann.producer.rule == "label 'союзнические отношения'"
-    assert ann.attrs == {"edition": "tst/2030", "kind": "priority", "route": "lexicon",
-                         "routes": ["lexicon"]}
+    assert ann.score == 1.0 and ann.producer.rule == "cue ru 'союзнические отношения'"
+    assert ann.attrs == {"edition": "tst/2030", "kind": "priority", "route": "cue",
+                         "strength": "strong", "routes": ["cue"]}
 
 
-def test_title_is_a_weaker_lexicon_route(themes: ThemeCoder) -> None:
+def test_title_only_for_an_element_without_cues(themes: ThemeCoder) -> None:
     doc = coded("Economic diplomacy opens markets.", themes)
     ann = next(a for a in doc.layer(Layer.ELEMENT) if a.label == "priority.trade")
     assert ann.score == 0.9 and ann.producer.rule == "title 'Economic diplomacy'"
-    assert ann.attrs["routes"] == ["lexicon", "themes"]  # "economic diplomacy" codes economy
+    assert ann.attrs["strength"] == "strong"
+    assert ann.attrs["routes"] == ["title", "themes"]  # "economic diplomacy" codes economy
+    # an element with cues is not found by its title: its cues replace it
+    doc = coded("Allied relations with Russia are a title, not a cue here.", themes)
+    assert [(e, r, t) for e, r, t in elements_of(doc)] == [
+        ("priority.russia", "cue", "Allied relations")]
+    assert coded("Relations with Russia.", themes).layer(Layer.ELEMENT) == []
 
 
-def test_themes_and_partner(themes: ThemeCoder) -> None:
+def test_themes_and_partner_is_weak(themes: ThemeCoder) -> None:
     text = "With Russia we build the Eurasian Economic Union."
     doc = coded(text, themes, {"Russia": "RUS"})
     [ann, parent] = doc.layer(Layer.ELEMENT)
     assert (parent.label, parent.attrs["route"]) == ("priority.trade", "themes")  # sub-theme
     assert (ann.label, ann.attrs["route"]) == ("priority.russia", "themes+partner")
+    assert ann.attrs["strength"] == "weak" and parent.attrs["strength"] == "weak"
     assert ann.producer.rule == "themes economy.integration + partner RUS"
-    assert ann.score == pytest.approx(0.8 * 0.9)  # alternative label 0.9, the one theme covered
+    assert ann.score == pytest.approx(0.5 * 0.8 * 0.9)  # alternative label 0.9, one theme
     assert (ann.start, ann.end) == (0, len(text))
 
 
@@ -165,7 +182,7 @@ def test_themes_route_takes_sub_themes(themes: ThemeCoder) -> None:
     [ann] = doc.layer(Layer.ELEMENT)
     assert (ann.label, ann.attrs["route"]) == ("priority.trade", "themes")
     assert ann.producer.rule.startswith("themes economy.")
-    assert ann.score == pytest.approx(0.6 * 0.9)
+    assert ann.score == pytest.approx(0.5 * 0.6 * 0.9)
 
 
 def test_theme_route_needs_two_themes_of_several(themes: ThemeCoder) -> None:
@@ -176,21 +193,29 @@ def test_theme_route_needs_two_themes_of_several(themes: ThemeCoder) -> None:
         Layer.ELEMENT) == []
     [both] = coded("The free trade agreement covers vaccines against the pandemic.", themes,
                    coder=coder).layer(Layer.ELEMENT)
-    assert both.score == pytest.approx(0.6 * 0.9) and both.producer.rule == (
+    assert both.score == pytest.approx(0.5 * 0.6 * 0.9) and both.producer.rule == (
         "themes economy.trade health")
 
 
 def test_partner_route_for_an_element_without_themes(themes: ThemeCoder) -> None:
     doc = coded("China opened a consulate.", themes, {"China": "CHN"})
-    assert elements_of(doc) == [("priority.china", "lexicon", "China")]  # the title says China
+    assert elements_of(doc) == [("priority.china", "title", "China")]  # no cues: its title
     doc = coded("Beijing opened a consulate.", themes, {"Beijing": "CHN"})
     [ann] = doc.layer(Layer.ELEMENT)
-    assert (ann.label, ann.attrs["route"], ann.score) == ("priority.china", "partner", 0.5)
+    assert (ann.label, ann.attrs["route"], ann.score) == ("priority.china", "partner", 0.25)
+    assert ann.attrs["strength"] == "weak"
 
 
 def test_organisation_counts_as_partner(themes: ThemeCoder) -> None:
     doc = coded("The SCO summit discussed multilateral institutions.", themes, {"SCO": "SCO"})
     assert ("priority.sco", "themes+partner") in {(e, r) for e, r, _ in elements_of(doc)}
+
+
+@given(route=st.sampled_from([*WEAK_SCORES, "semantic"]),
+       strength=st.floats(min_value=-1.0, max_value=2.0, allow_nan=False))
+def test_no_weak_hit_scores_as_high_as_a_strong_one(route: str, strength: float) -> None:
+    score = weak_score(route, strength)
+    assert 0.0 <= score <= WEAK_CAP < min(STRONG_SCORES.values())
 
 
 def test_semantic_route_with_a_fake_embedder(themes: ThemeCoder) -> None:
@@ -201,10 +226,11 @@ def test_semantic_route_with_a_fake_embedder(themes: ThemeCoder) -> None:
     text = "Ports and rails. Keep building ports, rails and pipelines toward the sea."
     doc = coded(text, themes, coder=ElementCoder(ed, fake, semantic=True))
     kinds = {(a.label, a.attrs["route"]) for a in doc.layer(Layer.ELEMENT)}
-    assert kinds == {("priority.ports", "lexicon")}  # the title is in the text: lexicon wins
+    assert kinds == {("priority.ports", "title")}  # the title is in the text: it wins
     doc = coded(summary, themes, coder=ElementCoder(ed, fake, semantic=True))
     [ann] = doc.layer(Layer.ELEMENT)
-    assert ann.attrs["route"] == "semantic" and ann.score > 0.9
+    assert ann.attrs["route"] == "semantic" and ann.attrs["strength"] == "weak"
+    assert 0.45 < ann.score <= WEAK_CAP  # half the cosine
     assert ann.producer.rule.startswith("semantic title+summary (hashing-512, cos=")
     strict = ElementCoder(ed, fake, semantic=True, semantic_threshold=0.99)
     loose = ElementCoder(ed, fake, semantic=True, semantic_threshold=0.5)
@@ -294,3 +320,69 @@ def test_region_route_codes_a_regional_priority_without_partners() -> None:
     own = coder(_with_country("Peace in Afghanistan matters.", "Afghanistan", "AFG",
                               "south_asia", own=True))
     assert own.layer(Layer.ELEMENT) == []
+
+
+# ------------------------------------------------------------------ the shipped editions' cues
+
+
+SHIPPED = ("kaz/1995", "kaz/2001", "kaz/2005", "kaz/2014-2020", "kaz/2020-2030")
+
+
+@pytest.mark.parametrize("edition_id", SHIPPED)
+def test_every_shipped_element_has_english_and_russian_cues(kb: KnowledgeBase,
+                                                            edition_id: str) -> None:
+    ed = kb.edition(edition_id)
+    owners: dict[str, str] = {}
+    for el in ed:
+        langs = {c.lang for c in el.cues}
+        assert {"en", "ru"} <= langs, el.id
+        for cue in el.cues:
+            words = cue.text.split()
+            # short phrases; longer only for names (of organisations, treaties, meetings)
+            assert len(words) <= 6 or cue.text[0].isupper(), (el.id, cue.text)
+            key = cue.text.lower()
+            assert owners.setdefault(key, el.id) == el.id, f"{cue.text!r} in two elements"
+
+
+def shipped_coder(kb: KnowledgeBase) -> Pipeline:
+    return Pipeline.from_config({
+        "components": ["segment", "actors", "themes", "elements"],
+        "settings": {"themes": {"semantic": False}}}, Context(kb, kb.edition("kaz/2020-2030")))
+
+
+@pytest.mark.parametrize("text, element", [
+    ("The UN hub in Almaty gathers the regional offices of several agencies.",
+     "priority.multilateral.un"),
+    ("В региональном хабе ООН в Алматы работают представительства многих агентств.",
+     "priority.multilateral.un"),
+    ("We want the regional SDG centre to serve Central Asia and Afghanistan.",
+     "priority.multilateral.un"),
+    ("Kazakhstan means to keep its standing as the leading state in the region.",
+     "goal.leading_state_in_region"),
+    ("Казахстан намерен закрепить статус лидирующего государства в регионе.",
+     "goal.leading_state_in_region"),
+    ("Наша внешняя политика остается многовекторной и прагматичной.", "principle.multivector"),
+    ("Мы развиваем отношения со странами Центральной Азии.", "priority.regional.central_asia"),
+])
+def test_the_issues_examples_are_coded_from_their_cues(kb: KnowledgeBase, text: str,
+                                                       element: str) -> None:
+    doc = shipped_coder(kb)(AnnotatedDocument(Document.create(text, DocumentMeta(
+        country="KAZ"))))
+    strong = {a.label for a in doc.layer(Layer.ELEMENT) if a.attrs["strength"] == "strong"}
+    assert element in strong
+
+
+@pytest.mark.parametrize("text, element", [
+    ("The United Nations and its agencies help Central Asia reach the Sustainable Development "
+     "Goals, with support from Russia.", "priority.multilateral.un"),
+    ("Water scarcity in Central Asia calls for joint management of the rivers of the region.",
+     "goal.leading_state_in_region"),
+    ("Мы приветствуем сотрудничество ООН с государствами Центральной Азии.",
+     "goal.leading_state_in_region"),
+])
+def test_a_theme_partner_or_region_alone_is_weak_evidence(kb: KnowledgeBase, text: str,
+                                                          element: str) -> None:
+    doc = shipped_coder(kb)(AnnotatedDocument(Document.create(text, DocumentMeta(
+        country="KAZ"))))
+    found = [a for a in doc.layer(Layer.ELEMENT) if a.label == element]
+    assert all(a.attrs["strength"] == "weak" and a.score <= WEAK_CAP for a in found)

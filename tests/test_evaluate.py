@@ -9,7 +9,13 @@ import pytest
 
 from multivector.errors import ValidationError
 from multivector.pipeline import Context, Pipeline
-from multivector.services.evaluate import Evaluation, LabelScore, evaluate, read_gold
+from multivector.services.evaluate import (
+    Evaluation,
+    LabelScore,
+    evaluate,
+    evaluate_file,
+    read_gold,
+)
 from multivector.services.knowledge import KnowledgeBase
 from tests.test_corpus import FAST
 
@@ -103,3 +109,89 @@ def test_every_gold_label_exists_in_the_knowledge_base(path: Path) -> None:
     for layer in ("actors", "vectors", "themes", "events"):  # every layer is labelled
         assert sum(len(g.expected.get(layer, ())) for g in gold) > len(gold) // 3, layer
     assert problems == []
+
+
+def write_gold(tmp_path: Path, rows: list[dict[str, object]]) -> Path:
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_line_is_scored_on_the_layers_it_carries(tmp_path: Path, pipeline: Pipeline) -> None:
+    rows = [{"id": "1", "lang": "en", "country": "KAZ",
+             "text": "Kazakhstan and China signed an agreement on transit in Beijing.",
+             "actors": ["KAZ", "CHN"]}]
+    [g] = read_gold(write_gold(tmp_path, rows))
+    assert set(g.expected) == {"actors"}
+    result = evaluate([g], pipeline)
+    assert {s.layer for s in result.scores} == {"actors"}  # no vectors, themes, events scored
+    assert {r["layer"] for r in result.averages()} == {"actors"}
+
+
+ELEMENT_ROWS: list[dict[str, object]] = [
+    {"id": "e1", "lang": "en", "country": "KAZ", "edition": "KAZ/2020-2030",
+     "text": "The UN hub in Almaty should become a regional SDG centre.",
+     "elements": ["priority.multilateral.un"]},
+    {"id": "e2", "lang": "ru", "country": "KAZ", "edition": "kaz/2020-2030",
+     "text": "Казахстан укрепляет позиции лидирующего государства в регионе.",
+     "elements": ["goal.leading_state_in_region"]},
+    {"id": "e3", "lang": "en", "country": "KAZ", "edition": "kaz/2020-2030",
+     "text": "Central Asia and the United Nations work together on the Sustainable Development "
+             "Goals, with Russia.", "elements": []},
+    {"id": "e4", "lang": "en", "country": "KAZ", "edition": "kaz/2014-2020",
+     "text": "Drug trafficking from Afghanistan remains a threat to the whole region.",
+     "elements": ["threat.afghanistan_spillover"]},
+]
+
+
+def test_elements_are_scored_per_edition_strong_and_all(tmp_path: Path) -> None:
+    kb = KnowledgeBase()
+    result = evaluate_file(write_gold(tmp_path, ELEMENT_ROWS), kb, config=FAST)
+    scores = {(s.layer, s.label): s for s in result.scores}
+    assert {s.layer for s in result.scores} == {"elements", "elements_all"}
+    hub = scores[("elements", "priority.multilateral.un")]
+    assert (hub.tp, hub.fn) == (1, 0)
+    assert scores[("elements", "goal.leading_state_in_region")].tp == 1
+    assert scores[("elements", "threat.afghanistan_spillover")].tp == 1  # coded against 2014
+    # a theme with a partner is no strong evidence, but it counts among all routes
+    assert scores[("elements", "priority.multilateral.un")].fp == 0
+    assert scores[("elements_all", "priority.multilateral.un")].fp >= 1
+    records = {(r["layer"], r["label"]) for r in result.records()}
+    assert ("elements", "priority.multilateral.un") in records
+
+
+@pytest.mark.parametrize("row, field, message", [
+    ({"elements": ["priority.multilateral.un"]}, "elements", "need an edition"),
+    ({"edition": "kaz/2020-2030", "elements": ["priority.unknown"]}, "elements",
+     "not an element of kaz/2020-2030"),
+    ({"edition": "kaz/2099", "elements": []}, "edition", "kaz/2099"),
+])
+def test_element_lines_are_checked_against_their_edition(
+    tmp_path: Path, row: dict[str, object], field: str, message: str
+) -> None:
+    path = write_gold(tmp_path, [{"id": "ok", "text": "Kazakhstan."},
+                                 {"id": "bad", "text": "Some text.", **row}])
+    with pytest.raises(ValidationError) as exc:
+        evaluate_file(path, KnowledgeBase(), config=FAST)
+    [problem] = exc.value.problems
+    assert (problem.line, problem.field) == (2, field) and message in problem.message
+
+
+def test_malformed_element_fields_are_line_problems(tmp_path: Path) -> None:
+    path = write_gold(tmp_path, [{"id": "a", "text": "x", "elements": "priority.x"},
+                                 {"id": "b", "text": "x", "edition": 2020}])
+    with pytest.raises(ValidationError) as exc:
+        read_gold(path)
+    assert [p.line for p in exc.value.problems] == [1, 2]
+
+
+def test_every_element_gold_file_names_known_elements() -> None:
+    kb = KnowledgeBase()
+    for path in sorted(GOLD.parent.glob("elements-*.jsonl")):
+        gold = read_gold(path)
+        assert gold and all(g.edition and "elements" in g.expected for g in gold), path.name
+        ids = [g.id for g in gold]
+        assert len(ids) == len(set(ids)), path.name
+        for g in gold:
+            ed = kb.edition(str(g.edition))
+            assert all(e in ed for e in g.expected["elements"]), (path.name, g.id)

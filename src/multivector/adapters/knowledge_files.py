@@ -31,6 +31,7 @@ from multivector.domain.codebook import Codebook, Crosswalk, Example, Labels, Th
 from multivector.domain.concept import (
     Claim,
     Completeness,
+    Cue,
     Disagreement,
     Edition,
     Element,
@@ -64,6 +65,14 @@ def read_document(source: Path | Traversable, name: str | None = None) -> YamlDo
 # --------------------------------------------------------------------------- editions
 
 
+def element_cues(e: s.ElementModel) -> tuple[Cue, ...]:
+    """An element's cues, language by language; phrases of the older ``labels`` list follow,
+    each in the language its script shows (Cyrillic: Russian)."""
+    cues = [Cue(text.strip(), lang) for lang, phrases in e.cues.items() for text in phrases]
+    cues += [Cue(text.strip(), "ru" if is_cyrillic(text) else "en") for text in e.labels]
+    return tuple(dict.fromkeys(c for c in cues if c.text))
+
+
 def edition_from_model(m: s.EditionModel) -> Edition:
     elements = tuple(
         Element(
@@ -78,7 +87,7 @@ def edition_from_model(m: s.EditionModel) -> Edition:
                 for p in e.partners
             ),
             organisations=tuple(e.organisations),
-            labels=tuple(e.labels),
+            cues=element_cues(e),
             parent=e.parent,
             order=e.order,
             evidence=tuple(

@@ -93,10 +93,44 @@ class ElementModel(Strict):
     themes: list[str] = []
     partners: list[PartnerModel] = []
     organisations: list[str] = []
-    labels: list[str] = Field([], description="Extra phrases that identify the element in text.")
+    cues: dict[LANGS, list[str]] = Field(
+        {},
+        description=(
+            "Short phrases (2-6 words) specific to the element, per language: "
+            "{en: [UN hub, ...], ru: [хаб ООН, ...]}. An element is coded from its cues "
+            "(Russian ones also in their case forms); one without cues is found by its title."
+        ),
+    )
+    labels: list[str] = Field(
+        [],
+        description=(
+            "Older form of cues: one list in any language (each phrase's language is read from "
+            "its script). Still read; write `cues` instead."
+        ),
+    )
     parent: str | None = Field(None, description="Id of a structure node or another element.")
     order: int = 0
     evidence: list[EvidenceModel] = Field(min_length=1)
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for lang, phrases in v.items():
+            for phrase in phrases:
+                if not phrase.strip():
+                    raise ValueError(f"cues.{lang}: an empty cue; remove it")
+                cyrillic = bool(re.search(r"[а-яёА-ЯЁ]", phrase))
+                if lang == "en" and cyrillic:
+                    raise ValueError(
+                        f"cues.en: {phrase!r} is written in Cyrillic; move it to cues.ru or "
+                        "cues.kk"
+                    )
+                if lang == "ru" and not cyrillic:
+                    raise ValueError(f"cues.ru: {phrase!r} is not Russian; move it to cues.en")
+            dup = sorted({p for p in phrases if phrases.count(p) > 1})
+            if dup:
+                raise ValueError(f"cues.{lang}: {dup} listed twice; keep one")
+        return v
 
 
 class StructureModel(Strict):

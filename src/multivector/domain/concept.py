@@ -167,9 +167,34 @@ class StructureNode:
     order: int = 0
 
 
+# How an element is found in a text (see multivector.pipeline.components.elements). Its own
+# words are strong evidence: one of its cues, or its title when it has no cues ("lexicon" is the
+# route of corpora coded before cues existed). The other routes (a theme plus a named partner, a
+# theme alone, a partner alone, a state of its region, semantic similarity) only make it
+# plausible: weak evidence, scored lower and counted apart.
+STRONG_ROUTES = frozenset({"cue", "title", "lexicon"})
+
+
+def route_strength(route: str | None) -> str:
+    """``"strong"`` for a route in :data:`STRONG_ROUTES`, else ``"weak"``."""
+    return "strong" if route in STRONG_ROUTES else "weak"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A short phrase specific to one element, in one language (``en``, ``ru``, ``kk``), that
+    marks the element where a text uses it: "UN hub", «региональный хаб ООН»."""
+
+    text: str
+    lang: str
+
+
 @dataclass(frozen=True)
 class Element:
-    """One principle, goal, priority ... of an edition; ``id`` is stable across editions."""
+    """One principle, goal, priority ... of an edition; ``id`` is stable across editions.
+
+    ``cues`` are the phrases an element is coded from (strong evidence); an element without
+    cues is found by its title instead."""
 
     id: str
     kind: ElementKind
@@ -180,7 +205,7 @@ class Element:
     themes: tuple[str, ...] = ()
     partners: tuple[PartnerRelation, ...] = ()
     organisations: tuple[str, ...] = ()
-    labels: tuple[str, ...] = ()
+    cues: tuple[Cue, ...] = ()
     parent: str | None = None
     order: int = 0
 

@@ -4,12 +4,17 @@ A gold file is JSON Lines, one passage a line::
 
     {"id": "g001", "lang": "en", "date": "2015-09-28", "country": "KAZ", "text": "...",
      "actors": ["RUS"], "vectors": ["russia"], "themes": ["economy.integration"],
-     "events": [{"type": "meeting", "actor": "KAZ", "counterpart": ["RUS"]}]}
+     "events": [{"type": "meeting", "actor": "KAZ", "counterpart": ["RUS"]}],
+     "edition": "kaz/2020-2030", "elements": ["priority.bilateral.russia"]}
 
 Each passage runs through the pipeline as a document of its own; the predicted label sets per
 layer (actor ids, vectors of the named actors without the speaker's own country, theme ids, event
-types) are compared with the expected ones. Micro averages pool every decision of a layer; macro
-averages are the mean over the layer's labels.
+types, element ids) are compared with the expected ones. A line is scored on the layers it
+carries and only those: a line without ``events`` says nothing about events. ``elements`` are
+ids of the line's ``edition`` (else of the edition the caller names): the passage is coded
+against that edition, and two layers are scored, ``elements`` (strong evidence only, coded from
+the element's cues: what coverage counts) and ``elements_all`` (weak routes too). Micro averages
+pool every decision of a layer; macro averages are the mean over the layer's labels.
 """
 
 from __future__ import annotations
@@ -18,22 +23,26 @@ import datetime as dt
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from multivector.domain.concept import route_strength
 from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta, Genre, Layer
 from multivector.domain.knowledge import Knowledge
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL
-from multivector.errors import Problem, ValidationError
+from multivector.errors import MultivectorError, Problem, ValidationError
 from multivector.pipeline import Pipeline
 
-LAYERS = ("actors", "vectors", "themes", "events")
+LAYERS = ("actors", "vectors", "themes", "events", "elements", "elements_all")
+LABELLED = ("actors", "vectors", "themes", "events", "elements")  # the keys a line may carry
 
 
 @dataclass(frozen=True)
 class GoldPassage:
+    """One gold passage; ``expected`` holds only the layers its line carries."""
+
     id: str
     text: str
     expected: Mapping[str, frozenset[str]]
@@ -41,6 +50,15 @@ class GoldPassage:
     date: dt.date | None = None
     country: str | None = None
     genre: str | None = None
+    edition: str | None = None
+    line: int | None = None
+
+
+def _strings(row: Mapping[str, Any], key: str) -> list[str]:
+    value = row.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise ValueError(f"`{key}` must be a list of strings")
+    return value
 
 
 def read_gold(path: Path) -> list[GoldPassage]:
@@ -58,14 +76,21 @@ def read_gold(path: Path) -> list[GoldPassage]:
             row = json.loads(line)
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                 raise ValueError("each line must be an object with a `text` string")
-            expected = {
-                "actors": frozenset(row.get("actors", [])),
-                "vectors": frozenset(row.get("vectors", [])),
-                "themes": frozenset(row.get("themes", [])),
-                "events": frozenset(
-                    e["type"] if isinstance(e, dict) else str(e) for e in row.get("events", [])
-                ),
-            }
+            expected: dict[str, frozenset[str]] = {}
+            for layer in ("actors", "vectors", "themes"):
+                if layer in row:
+                    expected[layer] = frozenset(_strings(row, layer))
+            if "events" in row:
+                expected["events"] = frozenset(
+                    e["type"] if isinstance(e, dict) else str(e) for e in row["events"]
+                )
+            if "elements" in row:
+                expected["elements"] = expected["elements_all"] = frozenset(
+                    _strings(row, "elements")
+                )
+            edition = row.get("edition")
+            if edition is not None and not isinstance(edition, str):
+                raise ValueError("`edition` must be an edition id such as kaz/2020-2030")
             date = dt.date.fromisoformat(row["date"]) if row.get("date") else None
             out.append(
                 GoldPassage(
@@ -76,6 +101,8 @@ def read_gold(path: Path) -> list[GoldPassage]:
                     date,
                     row.get("country"),
                     row.get("genre"),
+                    edition,
+                    n,
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
@@ -86,12 +113,16 @@ def read_gold(path: Path) -> list[GoldPassage]:
 
 
 def predicted_labels(
-    doc: AnnotatedDocument, leaves: frozenset[str] | None = None
+    doc: AnnotatedDocument, leaves: frozenset[str] | None = None, edition: str | None = None
 ) -> dict[str, frozenset[str]]:
     """Label sets per layer; with ``leaves``, themes outside it (parent themes) are left out,
-    since gold sets label leaf themes only."""
+    since gold sets label leaf themes only; with ``edition``, only elements coded against it.
+    ``elements`` holds the elements found by strong evidence, ``elements_all`` by any route."""
     actors = doc.layer(Layer.ACTOR)
     home = doc.document.meta.country
+    coded = [
+        a for a in doc.layer(Layer.ELEMENT) if edition is None or a.attrs.get("edition") == edition
+    ]
     return {
         "actors": frozenset(a.label for a in actors),
         "vectors": frozenset(
@@ -105,6 +136,12 @@ def predicted_labels(
             a.label for a in doc.layer(Layer.THEME) if leaves is None or a.label in leaves
         ),
         "events": frozenset(a.label for a in doc.layer(Layer.EVENT)),
+        "elements": frozenset(
+            a.label
+            for a in coded
+            if a.attrs.get("strength", route_strength(a.attrs.get("route"))) == "strong"
+        ),
+        "elements_all": frozenset(a.label for a in coded),
     }
 
 
@@ -187,23 +224,34 @@ class Evaluation(Tabular):
 
 
 def evaluate(
-    gold: Iterable[GoldPassage], pipeline: Pipeline, *, leaves: frozenset[str] | None = None
+    gold: Iterable[GoldPassage],
+    pipeline: Pipeline,
+    *,
+    leaves: frozenset[str] | None = None,
+    pipelines: Mapping[str, Pipeline] | None = None,
 ) -> Evaluation:
     """Score ``pipeline`` on ``gold``; ``leaves``: the theme ids gold sets label (see
-    :func:`predicted_labels`)."""
+    :func:`predicted_labels`). A passage that names an edition runs through
+    ``pipelines[edition]`` when given (a pipeline coding against that edition), else through
+    ``pipeline``; its elements are compared with those coded against its edition. Each passage
+    is scored on the layers it carries."""
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     errors: list[dict[str, Any]] = []
     n = 0
+    chosen = pipelines or {}
     for g in gold:
         n += 1
         genre = Genre(g.genre) if g.genre in {x.value for x in Genre} else None
         meta = DocumentMeta(
             title=g.id, date=g.date, language=g.lang, country=g.country, genre=genre
         )
-        doc = pipeline(AnnotatedDocument(Document.create(g.text, meta)))
-        got = predicted_labels(doc, leaves)
+        run = chosen.get(g.edition, pipeline) if g.edition else pipeline
+        doc = run(AnnotatedDocument(Document.create(g.text, meta)))
+        got = predicted_labels(doc, leaves, g.edition)
         for layer in LAYERS:
-            want = g.expected.get(layer, frozenset())
+            if layer not in g.expected:
+                continue
+            want = g.expected[layer]
             have = got[layer]
             for label in want & have:
                 counts[(layer, label)]["tp"] += 1
@@ -227,6 +275,41 @@ def evaluate(
     return Evaluation(scores, n, tuple(errors))
 
 
+def _editions_of(
+    gold: list[GoldPassage], path: Path, knowledge: Knowledge, default: str | None
+) -> list[GoldPassage]:
+    """The passages with their edition resolved (the line's, else ``default``, as the
+    knowledge base spells it), after checking that every element id exists in it."""
+    out, problems = [], []
+    for g in gold:
+        ref = g.edition or default
+        if ref is None:
+            if "elements" in g.expected:
+                problems.append(Problem(
+                    str(path), g.line, "elements",
+                    'elements need an edition: add "edition": "kaz/2020-2030" to the line, or '
+                    "pass --concept",
+                ))
+            out.append(g)
+            continue
+        try:
+            ed = knowledge.edition(ref)
+        except MultivectorError as exc:
+            problems.append(Problem(str(path), g.line, "edition", str(exc)))
+            continue
+        unknown = sorted(e for e in g.expected.get("elements", ()) if e not in ed)
+        if unknown:
+            problems.append(Problem(
+                str(path), g.line, "elements",
+                f"{', '.join(unknown)}: not an element of {ed.id}; see `multivector show "
+                f"{ed.id}` for its element ids",
+            ))
+        out.append(replace(g, edition=ed.id))
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
 def evaluate_file(
     gold: Path,
     knowledge: Knowledge,
@@ -235,10 +318,17 @@ def evaluate_file(
     edition: str | None = None,
 ) -> Evaluation:
     """The evaluate use case: read a gold file and score the pipeline of ``config`` (coding
-    against ``edition``) on it, over the codebook's leaf themes."""
-    from multivector.pipeline import Annotator
+    against ``edition``, or against the edition each line names) on it, over the codebook's
+    leaf themes."""
+    from multivector.pipeline import Annotator, Context
 
-    passages = read_gold(gold)
+    passages = _editions_of(read_gold(gold), gold, knowledge, edition)
     annotator = Annotator(knowledge, config, edition=edition)
+    default = annotator.context.edition
+    pipelines: dict[str, Pipeline] = {default.id: annotator.pipeline} if default else {}
+    for ident in sorted({g.edition for g in passages if g.edition} - set(pipelines)):
+        # one more pipeline per edition, sharing the first one's cache (embedder, lexicons)
+        context = Context(knowledge, knowledge.edition(ident), annotator.context.cache)
+        pipelines[ident] = Pipeline.from_config(annotator.config, context)
     leaves = frozenset(t.id for t in knowledge.codebook.leaves)
-    return evaluate(passages, annotator.pipeline, leaves=leaves)
+    return evaluate(passages, annotator.pipeline, leaves=leaves, pipelines=pipelines)

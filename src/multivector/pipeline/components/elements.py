@@ -1,32 +1,45 @@
 """The `elements` component: code passages to the elements of a concept edition.
 
 The edition is the ``edition`` setting (an id such as ``kaz/2020-2030``) or else
-``Context.edition``; with neither, the component does nothing. An element is found in a passage
-by up to three routes, strongest first:
+``Context.edition``; with neither, the component does nothing. An element is coded from its own
+words; the other routes only make it plausible and are kept apart as weak evidence.
 
-lexicon
-    one of the element's labels, or its title, occurs in the passage (Russian labels also in
-    their case forms). Score 1.0 for a label, 0.9 for the title; the annotation spans the match.
+Strong routes (``attrs["strength"] == "strong"``)
+
+cue
+    one of the element's cues (``cues: {en: [...], ru: [...]}`` in the edition file: short
+    phrases specific to it, such as "UN hub" or «лидирующее государство в регионе») occurs in
+    the passage; Russian cues also in their case forms, as the themes component reads its
+    labels. Score 1.0; the annotation spans the match.
+title
+    an element without cues (a user's file written before cues existed) is found by its title
+    instead: score 0.9.
+
+Weak routes (``attrs["strength"] == "weak"``), each scored at most ``WEAK_CAP`` (0.5), so
+that no weak hit ever scores as high as a cue:
+
 themes (+ partner)
     the passage carries a theme annotation (from the `themes` component) for one of the
     element's themes or a sub-theme of one. If the element names partners or organisations, at
     least one of them must also be an actor annotation of the passage; the speaker's own country
-    never counts. Score: 0.8 with a partner, 0.6 without, times the best theme score, times
+    never counts. Score: 0.4 with a partner, 0.3 without, times the best theme score, times
     (1 + share of the element's themes found) / 2, so that one theme out of five weighs less
     than all five. An element with partners but no themes is found by a partner alone
-    ("partner" route, score 0.5).
+    ("partner" route, score 0.25).
 region
     a regional priority that names no partner (``REGIONAL_ELEMENTS`` in
     :mod:`multivector.domain.vectors`, e.g. priority.regional.south_asia) is found where a
-    state of its vector is named (not the speaker's own country): score 0.5.
+    state of its vector is named (not the speaker's own country): score 0.25.
 semantic (off by default: ``semantic: true``)
     cosine between the passage embedding and the embedding of the element's title and summary
     is >= ``semantic_threshold`` (0.50), at most ``top_k`` (3) elements per passage;
-    score = cosine.
+    score = 0.5 x cosine.
 
-Each passage gets one annotation per element: one per lexicon match when the lexicon fires,
-otherwise one spanning the passage for the best other route. ``attrs`` hold the edition id, the
-element kind, the ``route`` that made the annotation and all ``routes`` that fired.
+Each passage gets one annotation per element: one per cue (or title) match when the element's
+words occur, otherwise one spanning the passage for the best weak route. ``attrs`` hold the
+edition id, the element kind, the ``route`` that made the annotation, its ``strength`` and all
+``routes`` that fired. Coverage counts strong evidence by default and shows weak evidence apart
+(:mod:`multivector.analysis.coverage`).
 """
 
 from __future__ import annotations
@@ -37,9 +50,9 @@ from typing import Any
 
 import numpy as np
 
-from multivector.domain.concept import Edition, Element
+from multivector.domain.concept import Edition, Element, route_strength
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Layer, Passage, Producer
-from multivector.domain.russian import is_cyrillic
+from multivector.domain.russian import is_adjective, is_cyrillic
 from multivector.domain.vectors import REGIONAL_ELEMENTS
 from multivector.errors import UsageError
 from multivector.pipeline import Component, Context, register
@@ -58,10 +71,43 @@ from multivector.text.matcher import PhraseMatcher, is_abbreviation
 # paragraph), fewer than half at 0.40-0.50: a weak route, hence off by default.
 DEFAULT_THRESHOLD = 0.50
 DEFAULT_TOP_K = 3
-SCORES = {"label": 1.0, "title": 0.9, "themes+partner": 0.8, "themes": 0.6, "partner": 0.5,
-          "region": 0.5}
-ROUTES = ("lexicon", "themes+partner", "themes", "partner", "region", "semantic")  # strongest
+STRONG_SCORES = {"cue": 1.0, "title": 0.9}
+# Weak routes score their strength (0-1) times WEAK_CAP: a weak hit stays below every strong one.
+WEAK_CAP = 0.5
+WEAK_SCORES = {"themes+partner": 0.8, "themes": 0.6, "partner": 0.5, "region": 0.5}
+ROUTES = ("cue", "title", "themes+partner", "themes", "partner", "region", "semantic")  # strongest
+VERSION = "2"  # 2: cues; weak routes scored below WEAK_CAP and marked weak
 
+
+def weak_score(route: str, strength: float = 1.0) -> float:
+    """The score of a weak route: never above ``WEAK_CAP``."""
+    base = WEAK_SCORES.get(route, 1.0)  # semantic: the cosine is the strength
+    return round(WEAK_CAP * base * min(max(strength, 0.0), 1.0), 4)
+
+
+_ADJ_HARD = ("ый", "ого", "ому", "ым", "ом", "ая", "ой", "ую", "ое", "ые", "ых", "ыми")
+_ADJ_SOFT = ("ий", "его", "ему", "им", "ем", "яя", "ей", "юю", "ее", "ие", "их", "ими")
+
+
+def cue_forms(phrase: str, lang: str) -> set[str]:
+    """The forms a cue is matched in: those of the themes component's labels (Russian case
+    forms of nouns and adjective + noun phrases) and, for a Russian cue that is one adjective
+    («многовекторный»), every gender, number and case of it (its predicative use «политика
+    остается многовекторной» included)."""
+    if lang not in ("en", "ru"):
+        return {phrase}
+    forms = phrase_forms(phrase, lang)
+    word = phrase.strip()
+    if word[1:] == word[1:].lower():  # as phrase_forms: a capital only starts a sentence
+        word = word[:1].lower() + word[1:]
+    if lang == "ru" and " " not in word and is_adjective(word):
+        stem, end = word[:-2], word[-2:].lower()
+        soft = end in ("яя", "ее") or (end in ("ий", "ие") and stem[-1:].lower() == "н")
+        endings: tuple[str, ...] = _ADJ_SOFT if soft else _ADJ_HARD
+        if not soft and stem[-1:].lower() in "гкхжшщч":  # русский, not русскый
+            endings = tuple(e.replace("ы", "и") for e in endings)
+        forms |= {stem + e for e in endings}
+    return forms
 
 
 @dataclass(frozen=True)
@@ -69,23 +115,35 @@ class Hit:
     route: str
     score: float
     rule: str
-    start: int | None = None  # offsets into the passage (lexicon hits only)
+    start: int | None = None  # offsets into the passage (cue and title hits only)
     end: int | None = None
+
+    @property
+    def strength(self) -> str:
+        return route_strength(self.route)
 
 
 class ElementIndex:
-    """The labels and titles of an edition's elements as one phrase matcher."""
+    """The cues of an edition's elements (the titles of those without cues) as one phrase
+    matcher; payloads are (element id, route, rule)."""
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
         self.matcher: PhraseMatcher[tuple[str, str, str]] = PhraseMatcher()
         for el in edition:
-            phrases = [(label, "label") for label in el.labels] + [(el.title, "title")]
-            for phrase, source in phrases:
-                lang = "ru" if is_cyrillic(phrase) else "en"
-                for form in phrase_forms(phrase, lang):
-                    self.matcher.add(form, (el.id, source, phrase),
+            for route, lang, phrase in self.phrases(el):
+                for form in cue_forms(phrase, lang):
+                    rule = f"cue {lang} {phrase!r}" if route == "cue" else f"title {phrase!r}"
+                    self.matcher.add(form, (el.id, route, rule),
                                      case_sensitive=is_abbreviation(form))
+
+    @staticmethod
+    def phrases(el: Element) -> list[tuple[str, str, str]]:
+        """(route, language, phrase): the element's cues, or its title when it has none."""
+        if el.cues:
+            return [("cue", c.lang, c.text) for c in el.cues]
+        lang = "ru" if is_cyrillic(el.title) else "en"
+        return [("title", lang, el.title)]
 
     @staticmethod
     def partners(el: Element) -> set[str]:
@@ -93,12 +151,12 @@ class ElementIndex:
 
 
 def themes_hit(el: Element, themes: Mapping[str, float], actors: set[str]) -> Hit | None:
-    """The themes / themes+partner / partner route for one element, or None."""
+    """The themes / themes+partner / partner route for one element (all weak), or None."""
     wanted = ElementIndex.partners(el)
     found = sorted(wanted & actors)
     if not el.themes:
         if found:
-            return Hit("partner", SCORES["partner"], "partner " + " ".join(found))
+            return Hit("partner", weak_score("partner"), "partner " + " ".join(found))
         return None
     matched = sorted(t for t in themes if any(t == e or t.startswith(e + ".") for e in el.themes))
     if not matched or (wanted and not found):
@@ -107,18 +165,18 @@ def themes_hit(el: Element, themes: Mapping[str, float], actors: set[str]) -> Hi
     strength = max(themes[t] for t in matched) * (0.5 + 0.5 * covered / len(el.themes))
     rule = "themes " + " ".join(matched)
     if found:
-        return Hit("themes+partner", round(SCORES["themes+partner"] * strength, 4),
+        return Hit("themes+partner", weak_score("themes+partner", strength),
                    f"{rule} + partner {' '.join(found)}")
     if covered < min(2, len(el.themes)):
         # one shared theme of several is too weak alone: broad principles would fire on any
-        # passage about the UN or security (they need a label, a partner, or two themes)
+        # passage about the UN or security (they need a cue, a partner, or two themes)
         return None
-    return Hit("themes", round(SCORES["themes"] * strength, 4), rule)
+    return Hit("themes", weak_score("themes", strength), rule)
 
 
 class ElementCoder:
     name = "elements"
-    version = "1"
+    version = VERSION
 
     def __init__(
         self,
@@ -179,7 +237,7 @@ class ElementCoder:
                         break
                     rule = f"semantic title+summary ({model}, cos={cos:.2f})"
                     hits.setdefault(self.edition.elements[j].id, []).append(
-                        Hit("semantic", round(cos, 4), rule))
+                        Hit("semantic", weak_score("semantic", cos), rule))
             for element_id, found in hits.items():
                 doc.annotations.extend(self.annotations(doc, p, element_id, found))
         return doc
@@ -189,13 +247,12 @@ class ElementCoder:
     ) -> dict[str, list[Hit]]:
         hits: dict[str, list[Hit]] = {}
         for m in self.index().matcher.find(text):
-            best: dict[str, tuple[str, str]] = {}  # a label beats a title on the same span
-            for element_id, source, phrase in m.payloads:
-                if element_id not in best or SCORES[source] > SCORES[best[element_id][0]]:
-                    best[element_id] = (source, phrase)
-            for element_id, (source, phrase) in best.items():
-                hits.setdefault(element_id, []).append(
-                    Hit("lexicon", SCORES[source], f"{source} {phrase!r}", m.start, m.end))
+            seen: set[str] = set()  # two phrases of one element on one span: the first
+            for element_id, route, rule in m.payloads:
+                if element_id not in seen:
+                    seen.add(element_id)
+                    hits.setdefault(element_id, []).append(
+                        Hit(route, STRONG_SCORES[route], rule, m.start, m.end))
         themes: dict[str, float] = {}
         actors: set[str] = set()
         vectors: dict[str, set[str]] = {}
@@ -210,10 +267,10 @@ class ElementCoder:
         for el in self.edition:
             hit = themes_hit(el, themes, actors)
             if hit is None and not el.partners and el.id in REGIONAL_ELEMENTS:
-                # a regional priority naming no partner: a state of its region is evidence
+                # a regional priority naming no partner: a state of its region is weak evidence
                 states = sorted(vectors.get(REGIONAL_ELEMENTS[el.id], ()))
                 if states:
-                    hit = Hit("region", SCORES["region"],
+                    hit = Hit("region", weak_score("region"),
                               f"region {REGIONAL_ELEMENTS[el.id]}: {' '.join(states)}")
             if hit is not None:
                 hits.setdefault(el.id, []).append(hit)
@@ -225,8 +282,8 @@ class ElementCoder:
         assert self.edition is not None
         el = self.edition.element(element_id)
         routes = [r for r in ROUTES if any(h.route == r for h in hits)]
-        lexical = [h for h in hits if h.start is not None]
-        chosen = lexical or [max(hits, key=lambda h: h.score)]
+        worded = [h for h in hits if h.start is not None]
+        chosen = worded or [max(hits, key=lambda h: h.score)]
         out = []
         for h in chosen:
             start = p.start + (h.start if h.start is not None else 0)
@@ -235,7 +292,7 @@ class ElementCoder:
                 doc.document.id, p.index, Layer.ELEMENT, el.id, start, end, h.score,
                 Producer(self.name, self.version, h.rule),
                 {"edition": self.edition.id, "kind": el.kind.value,
-                 "route": h.route, "routes": routes},
+                 "route": h.route, "strength": h.strength, "routes": routes},
             ))
         return out
 
