@@ -100,3 +100,20 @@ def test_unsupported_documents_fail_and_the_rest_goes_on(
     assert [(f.path, "language not supported" in f.reason) for f in report.failures] == [
         ("doc1.txt", True)]
     store.close()
+
+
+def test_each_document_records_the_edition_it_was_coded_against(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    from multivector.services.coding import code
+
+    store = SQLiteStore(tmp_path / "p.db")
+    report = ingest([raw(TEXTS[0], 0)], store=store,
+                    annotator=Annotator(kb, FAST, edition="kaz/2020-2030"))
+    doc_id = report.doc_ids[0]
+    assert store.pipelines([doc_id])[doc_id]["edition"] == "kaz/2020-2030"
+    code(store, Annotator(kb, FAST, edition="kaz/2014-2020"))
+    stamp = store.pipelines([doc_id])[doc_id]
+    assert stamp["edition"] == "kaz/2014-2020" and stamp["elements"]  # versions kept too
+    assert store.pipelines(["no-such-id"]) == {}
+    store.close()

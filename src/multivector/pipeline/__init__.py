@@ -178,6 +178,12 @@ class Annotator:
     def versions(self) -> dict[str, str]:
         return self.pipeline.versions()
 
+    def stamp(self) -> dict[str, str]:
+        """What a document coded by this annotator records: the component versions and the
+        edition its concept elements belong to ("" for none)."""
+        edition = self.context.edition
+        return {**self.versions(), "edition": edition.id if edition is not None else ""}
+
     def __call__(self, document: Document) -> AnnotatedDocument:
         language = document.meta.language
         if language not in LANGUAGES:

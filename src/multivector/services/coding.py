@@ -29,7 +29,8 @@ def code(
         stored = store.embeddings(doc_id)
         doc = annotator.recode(document, store.passages(doc_id), stored)
         store.replace_annotations(
-            doc_id, CODED_LAYERS, doc.annotations, None if stored is not None else doc.embeddings
+            doc_id, CODED_LAYERS, doc.annotations, None if stored is not None else doc.embeddings,
+            pipeline=annotator.stamp(),
         )
         n_docs += 1
         n_ann += len(doc.annotations)

@@ -234,7 +234,7 @@ def ingest(
         if not batch:
             return
         try:
-            results = store.add_documents([doc for doc, _ in batch], pipeline=annotator.versions())
+            results = store.add_documents([doc for doc, _ in batch], pipeline=annotator.stamp())
         finally:
             items = list(batch)
             batch.clear()

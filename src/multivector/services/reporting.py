@@ -68,11 +68,16 @@ def code_for(corpus: Corpus, edition: Edition, doc_ids: Sequence[str], step: Ste
     """Re-code the documents of ``doc_ids`` that were not coded against ``edition`` (their
     concept elements belong to another edition); how many were."""
     chosen = Filters(doc_ids=tuple(doc_ids))
-    coded = {
-        a.doc_id
-        for a in corpus.store.annotations(layers=[Layer.ELEMENT], filters=chosen)
-        if a.attrs.get("edition") == edition.id
-    }
+    recorded = corpus.store.pipelines(doc_ids)
+    coded = {d for d, stamp in recorded.items() if stamp.get("edition") == edition.id}
+    unknown = [d for d in doc_ids if "edition" not in recorded.get(d, {})]
+    if unknown:  # stored before the record was kept: read the elements' own edition
+        coded |= {
+            a.doc_id
+            for a in corpus.store.annotations(
+                layers=[Layer.ELEMENT], filters=replace(chosen, doc_ids=tuple(unknown)))
+            if a.attrs.get("edition") == edition.id
+        }
     stale = [d for d in doc_ids if d not in coded]
     if stale:
         step(f"coding {len(stale)} documents against {edition.id}")

@@ -125,8 +125,17 @@ class CorpusRepository(Protocol):
         layers: Iterable[Layer],
         annotations: Sequence[Annotation],
         embeddings: Any | None = None,
+        *,
+        pipeline: dict[str, str] | None = None,
     ) -> None:
-        """Drop a document's annotations of ``layers`` and store new ones, atomically."""
+        """Drop a document's annotations of ``layers`` and store new ones, atomically;
+        ``pipeline``, if given, replaces the record of what coded the document."""
+        ...
+
+    def pipelines(self, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """What coded each of ``doc_ids`` (component versions and ``edition``), as recorded
+        when it was stored or last re-coded (documents stored before this record was kept
+        have no ``edition`` key)."""
         ...
 
     # reads --------------------------------------------------------------------------------

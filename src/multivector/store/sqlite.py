@@ -270,9 +270,12 @@ class SQLiteStore:
         layers: Iterable[Layer],
         annotations: Sequence[Annotation],
         embeddings: Any | None = None,
+        *,
+        pipeline: dict[str, str] | None = None,
     ) -> None:
         """Drop the document's annotations of ``layers`` and store ``annotations`` (all of those
-        layers) in one transaction; ``embeddings``, if given, replace the document's too."""
+        layers) in one transaction; ``embeddings``, if given, replace the document's too, and
+        ``pipeline`` the record of what coded it."""
         where = f"document {doc_id}"
         layer_values = sorted({Layer(x).value for x in layers})
         stray = sorted({str(a.layer) for a in annotations} - set(layer_values))
@@ -298,6 +301,9 @@ class SQLiteStore:
             if matrix is not None:
                 conn.execute("DELETE FROM embeddings WHERE doc_id = ?", (doc_id,))
                 _insert_embeddings(conn, doc_id, indices, matrix)
+            if pipeline is not None:
+                conn.execute("UPDATE documents SET pipeline = ? WHERE id = ?",
+                             (_dumps(pipeline, where, "pipeline"), doc_id))
 
     # reads --------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:
@@ -381,6 +387,17 @@ class SQLiteStore:
             table: self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             for table in ("documents", "passages", "annotations", "embeddings")
         }
+
+    def pipelines(self, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for start in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[start:start + 500])
+            for doc_id, recorded in self._conn.execute(
+                "SELECT id, pipeline FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(chunk),),
+            ):
+                out[doc_id] = {str(k): str(v) for k, v in json.loads(recorded).items()}
+        return out
 
     def document_ids(self, prefix: str, limit: int = 10) -> list[str]:
         """Ids starting with ``prefix``, in order (an index range scan, not a pass over all)."""
