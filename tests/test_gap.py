@@ -313,3 +313,17 @@ def test_a_thin_window_gives_intervals_and_flags_nothing() -> None:
     assert v.loc["usa", "observed_high"] > 0.05
     assert v.loc["russia", "actors"] == "RUS 3"
 
+
+
+def test_only_strong_element_evidence_counts() -> None:
+    ed = hand_edition()
+    mentions = pd.DataFrame(mention_rows("d1", "2015-01-01", ["russia"]))
+    elements = pd.DataFrame(
+        passage_rows("d1", 0, "element", ["priority.bilateral.russia"], edition=ed.id,
+                     route="cue")
+        + passage_rows("d1", 1, "element", ["threat.terrorism"], edition=ed.id,
+                       route="themes+partner"))
+    p = gap(ed, mentions, SCHEME, elements=elements, intervals=NONE,
+            evidence_rule=ANY).priorities_frame().set_index(["level", "priority"])
+    assert p.loc[("element", "priority.bilateral.russia"), "observed_weight"] == 1.0
+    assert p.loc[("element", "threat.terrorism"), "observed_weight"] == 0.0

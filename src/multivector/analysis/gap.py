@@ -28,7 +28,8 @@ adoption date, or 1 January of its first year, to 31 December of its last year) 
 of the edition's country: vector shares as in :mod:`multivector.analysis.balance` (by mention
 by default), theme families as shares of theme-coded passages (a passage splits one unit
 equally among the families coded in it), elements as shares of element-coded passages (split
-the same way), and events as shares of events per counterpart vector (an event counts 1 for
+the same way; strong evidence only: an element's own cues, not a theme and a partner), and
+events as shares of events per counterpart vector (an event counts 1 for
 each distinct vector among its counterparts). Each observed share has an interval
 (:class:`~multivector.analysis.stats.Intervals`: by default a Dirichlet posterior over the counts
 shrunk by the design effect of documents, so that a vector never mentioned still has a non-zero
@@ -62,7 +63,7 @@ from multivector.analysis.stats import (
     interval,
     shares_of,
 )
-from multivector.domain.concept import Edition, ElementKind, Tier
+from multivector.domain.concept import Edition, ElementKind, Tier, route_strength
 from multivector.domain.results import Tabular
 from multivector.domain.vectors import MULTILATERAL, REGIONAL_ELEMENTS, VectorScheme
 from multivector.errors import UsageError
@@ -392,6 +393,9 @@ def gap(
     chosen_themes, chosen_elements, chosen_events = select(themes), select(elements), select(events)
     if chosen_elements is not None:
         chosen_elements = chosen_elements[chosen_elements["edition"] == edition.id]
+        if "route" in chosen_elements.columns:  # strong evidence only, as coverage counts it
+            strong = chosen_elements["route"].map(route_strength) == "strong"
+            chosen_elements = chosen_elements[strong]
     counted = counted_mentions(chosen_mentions, ids)
     frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events) if f is not None]
     docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
