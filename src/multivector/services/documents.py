@@ -63,6 +63,8 @@ def element_document(el: Element, edition: Edition) -> dict[str, Any]:
         "themes": list(el.themes),
         "partners": [_partner(p) for p in el.partners],
         "organisations": list(el.organisations),
+        "cues": {lang: [c.text for c in el.cues if c.lang == lang]
+                 for lang in dict.fromkeys(c.lang for c in el.cues)},
         "parent": el.parent,
         "order": el.order,
         "level": el.level.value,
