@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 import docx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
@@ -36,7 +36,7 @@ from multivector.ingest import (
     read_paths,
 )
 from multivector.ingest.encodings import decode, open_text
-from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker
+from multivector.ingest.metadata import UNGD_DATE_PRECISION, clean_speaker, meta_from_text
 
 ENGLISH = (
     "The delegation spoke about water sharing, the transit corridor and the border treaty. "
@@ -787,6 +787,79 @@ def test_symbolic_link_loops_and_dangling_links_are_reported_and_skipped(tmp_pat
     assert "dangling" in failure(list(iter_paths([corpus / "gone.txt"]))).reason
 
 
+# --- metadata from the head of a plain text ------------------------------------------------
+
+PAGE_HEAD = (
+    "Tuesday, 04 March 2014\n\n"
+    "Water Talks Resume in the Valley\n\n"
+    "Published in Regional News\n"
+    "Rate this item\n"
+    "(5 votes)\n\n"
+    "By Dr. Jane Roe* (the 04/03/2014 issue of the Bulletin)\n\n"
+)
+
+
+def test_a_text_gives_its_title_dateline_and_byline(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE_HEAD + ENGLISH + "\n", encoding="utf-8")
+    m = one(list(read_path(path))).meta
+    assert (m.title, m.date, m.author) == ("Water Talks Resume in the Valley",
+                                           dt.date(2014, 3, 4), "Jane Roe")
+    assert {k: m.extra["meta_sources"][k] for k in ("title", "date", "author")} == {
+        "title": "text", "date": "text", "author": "text"}
+
+
+def test_text_metadata_beats_the_file_name_and_options_beat_it(tmp_path: Path) -> None:
+    path = tmp_path / "2019-01-02_old_name.txt"
+    path.write_text(PAGE_HEAD + ENGLISH, encoding="utf-8")
+    m = one(list(read_path(path))).meta
+    assert (m.date, m.title) == (dt.date(2014, 3, 4), "Water Talks Resume in the Valley")
+    m = one(list(read_path(path, overrides=DocumentMeta(date=dt.date(2021, 1, 1))))).meta
+    assert (m.date, m.extra["meta_sources"]["date"]) == (dt.date(2021, 1, 1), "option")
+    assert m.extra["meta_sources"]["title"] == "text"
+    (tmp_path / "2019-01-02_plain.txt").write_text(ENGLISH, encoding="utf-8")
+    plain = one(list(read_path(tmp_path / "2019-01-02_plain.txt"))).meta
+    assert plain.extra["meta_sources"]["date"] == "file name"  # no head: the name still counts
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("Astana, 28 June 2011\n\nA Council Opens\n\n", (dt.date(2011, 6, 28), "A Council Opens")),
+    ("Published: 5 February 2014, 10:32\n\n", (dt.date(2014, 2, 5), None)),
+    ("Среда, 5 февраля 2014 г.\n\nПереговоры о воде\n\nАвтор: Иван Петров\n\n",
+     (dt.date(2014, 2, 5), "Переговоры о воде")),
+    ("Talks on water\n\n", (None, "Talks on water")),
+])
+def test_datelines_and_titles_in_both_languages(
+    head: str, expected: tuple[dt.date | None, str | None]
+) -> None:
+    m = meta_from_text(head + ENGLISH)
+    assert m is not None and (m.date, m.title) == expected
+
+
+@pytest.mark.parametrize("text", [
+    ENGLISH,
+    "Allow me\nto express my thanks to the President of the Assembly on his election to\n"
+    "this post, and to wish him every success in the work of the session ahead of us all.",
+    "Head Office, Main Street 12, tel.: 7 (7172) 123456\n\n" + ENGLISH,
+    "Home | News | World\n\n" + ENGLISH,
+    "Abstract\n\n" + ENGLISH,
+    "The talks went on.\n\n" + ENGLISH,
+])
+def test_wrapped_lines_contact_lines_and_sentences_are_no_titles(text: str) -> None:
+    m = meta_from_text(text)
+    assert m is None or m.title is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["we", "the", "Talks", "on", "water", "signed", "in", "May",
+                                 "2014", "By", "\n", "\n\n", ",", "."]), max_size=40))
+def test_text_metadata_never_fails_and_a_title_is_one_line_of_the_text(words: list[str]) -> None:
+    text = " ".join(words)
+    m = meta_from_text(text)
+    if m is not None and m.title is not None:
+        assert m.title in text and "\n" not in m.title
+
+
 # --- the real corpus (the bundled sample, written out as a folder) --------------------------
 
 def test_every_real_ungd_statement_decodes_as_english_with_its_metadata(ungd_folder: Path) -> None:
@@ -799,6 +872,8 @@ def test_every_real_ungd_statement_decodes_as_english_with_its_metadata(ungd_fol
     assert {d.meta.language for d in docs} == {"en"}
     assert all(d.meta.source == "UN General Debate" and d.meta.author for d in docs)
     by_name = {Path(d.origin.path).name: d.meta for d in docs}
+    # the statements open with their text, never a title line, dateline or byline
+    assert not any("text" in d.meta.extra["meta_sources"].values() for d in docs)
     kaz = by_name["KAZ_75_2020.txt"]
     assert (kaz.author, kaz.country, kaz.date) == (
         "Kassym-Jomart Tokayev", "KAZ", dt.date(2020, 9, 25))

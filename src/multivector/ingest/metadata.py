@@ -5,7 +5,8 @@ Naming conventions: the UN General Debate Corpus names a statement ``ISO3_SESSIO
 rows read by :func:`parse_speakers`) names the speaker and post; other files may start with an
 ISO date (``2020-03-06_title.txt``). Fields of tables and of HTML/PDF/DOCX properties are
 normalised here too (dates, genre, language, ISO3 country), and :func:`merge` layers the sources,
-recording which one gave each field.
+recording which one gave each field. :func:`meta_from_text` reads the head of a plain text: a
+title line, a dateline ("Wednesday, 05 February 2014") and a byline ("By Jane Roe").
 """
 
 from __future__ import annotations
@@ -166,6 +167,115 @@ def meta_from_name(
         title = re.sub(r"[_\s]+", " ", m[2]).strip() if m[2] else None
         return DocumentMeta(title=title or None, date=date)
     return None
+
+
+_WEEKDAY = (r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu"
+            r"|thur|thurs|fri|sat|sun|понедельник|вторник|среда|четверг|пятница|суббота"
+            r"|воскресенье|пн|вт|ср|чт|пт|сб|вс)\.?")
+_DATELINE = re.compile(
+    rf"(?i)^(?:(?:published|posted|updated|date|dated|опубликовано|дата(?:\s+публикации)?)"
+    rf"(?:\s+on)?\s*:?\s*)?(?:{_WEEKDAY}\s*,?\s+|[A-ZА-ЯЁ][\w'’-]+(?:[\s-][A-ZА-ЯЁ][\w'’-]+)"
+    r"{0,2},\s+)?(?P<date>[^|]+?)"
+    r"(?:\s*(?:[,|–—-]|\s)\s*(?:at\s+|в\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*(?:am|pm|gmt|utc"
+    r"|msk|[+-]\d{2}:?\d{2}))?)?\s*$")
+_BYLINE = re.compile(r"^(?:By|BY|Автор|Author|Авторы|Authors)\s*:?\s+(?P<name>[^(,|\n]+)")
+_NAME = re.compile(r"^(?:[A-ZА-ЯЁ][\w'’.-]*\s+){0,4}[A-ZА-ЯЁ][\w'’.-]*$")
+_CONTACT = re.compile(r"(?i)\b(?:tel|phone|fax|e-?mail|www)\b|@|https?://|\d{5,}")
+HEAD_LINES = 12  # a text's head: its first lines, before the body starts
+_BODY_WORDS = 25
+_TITLE_WORDS = 20
+_TITLE_CHARS = 200
+
+
+def meta_from_text(text: str) -> DocumentMeta | None:
+    """Title, date and author from the head of a plain text, or None when it gives none.
+
+    The head is the first ``HEAD_LINES`` non-empty lines before the first line of body text
+    (a line of more than 25 words). In it: a dateline is a line that is only a date, with a
+    weekday, a place, a label ("Published:") or a time around it ("Wednesday, 05 February
+    2014", "Astana, 28 June 2011", "5 февраля 2014 г., 10:32");
+    a byline starts with "By" or "Author" and names one to five capitalised words ("By Dr. Jane
+    Roe (the 5 May issue)" -> "Jane Roe"); a title is the first other line that stands alone
+    (blank lines, the text's start or end, a dateline or a byline around it), has 2-20
+    words, does not end like a sentence (".", ",", ";", ":") and is no contact line, counter or
+    navigation. Lines of hard-wrapped paragraphs never stand alone, so they are never titles.
+    """
+    from multivector.text.event_rules import boilerplate_spans  # lazily: only plain texts need it
+
+    lines = _head(text)
+    if not lines:
+        return None
+    frame = boilerplate_spans(text[: lines[-1][1]])
+    date: dt.date | None = None
+    author: str | None = None
+    kinds: list[str] = []
+    for start, end in lines:
+        line = text[start:end].strip()
+        kind = "other"
+        if any(a <= start < b for a, b in frame):
+            kind = "frame"
+        elif (m := _DATELINE.match(line)) and (found := parse_date(m["date"].strip(" ,."))):
+            kind = "date"
+            date = date or found
+        elif (m := _BYLINE.match(line)) and (name := _byline_name(m["name"])):
+            kind = "byline"
+            author = author or name
+        kinds.append(kind)
+    title = None
+    for i, (start, end) in enumerate(lines):
+        if kinds[i] != "other":
+            continue
+        line = text[start:end].strip()
+        if _stands_alone(text, lines, kinds, i) and _looks_like_title(line):
+            title = line
+            break
+    if title is None and date is None and author is None:
+        return None
+    return DocumentMeta(title=title, date=date, author=author)
+
+
+def _head(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the head's lines: the first non-empty lines before the body."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while len(out) < HEAD_LINES and pos < len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end]
+        if line.strip():
+            if len(line.split()) > _BODY_WORDS:
+                break
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+def _stands_alone(text: str, lines: list[tuple[int, int]], kinds: list[str], i: int) -> bool:
+    """Whether line ``i`` is a paragraph of its own: a blank line, the text's edge or a
+    dateline/byline/frame line on each side."""
+    start, end = lines[i]
+    before = text[:start]
+    after = text[end:]
+    blank_before = not before.strip() or before.rstrip(" \t").endswith("\n\n") or (
+        i > 0 and kinds[i - 1] != "other" and before.rstrip(" \t\n") == text[:lines[i - 1][1]]
+        .rstrip(" \t\n"))
+    blank_after = not after.strip() or after.lstrip(" \t").startswith("\n\n") or (
+        i + 1 < len(lines) and kinds[i + 1] != "other"
+        and not text[end : lines[i + 1][0]].strip())
+    return bool(blank_before and blank_after)
+
+
+def _looks_like_title(line: str) -> bool:
+    words = line.split()
+    return (2 <= len(words) <= _TITLE_WORDS and len(line) <= _TITLE_CHARS
+            and line[-1] not in ".,;:" and (line[0].isupper() or line[0].isdigit()
+                                            or line[0] in "\"«“'‘")
+            and not _CONTACT.search(line) and sum(c.isalpha() for c in line) >= len(line) / 2)
+
+
+def _byline_name(raw: str) -> str | None:
+    name = clean_speaker(raw.strip().rstrip("*†‡ ").strip())
+    return name if _NAME.match(name) else None
 
 
 def clean_speaker(name: str) -> str:

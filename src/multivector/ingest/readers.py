@@ -12,11 +12,14 @@ Metadata precedence, field by field (the first that sets a field wins):
 1. ``overrides``: what the user said explicitly (command-line options);
 2. the file's own metadata: HTML meta tags, PDF document info, DOCX core properties, the fields
    of a table row;
-3. naming conventions: ``ISO3_SESSION_YEAR.txt`` with ``speakers.csv``, ``2020-03-06_title.txt``
+3. the text itself, for plain-text files (.txt .md .text): a title line, a dateline and a
+   byline in its head (:func:`~multivector.ingest.metadata.meta_from_text`), so that a
+   saved web page dated "Wednesday, 05 February 2014" anchors "last month" to that day;
+4. naming conventions: ``ISO3_SESSION_YEAR.txt`` with ``speakers.csv``, ``2020-03-06_title.txt``
    (single-document files only: a table's name says nothing about each row);
-4. detection: the language detected from the text.
+5. detection: the language detected from the text.
 
-``meta.extra["meta_sources"]`` records which of ``option``, ``file``, ``file name``,
+``meta.extra["meta_sources"]`` records which of ``option``, ``file``, ``text``, ``file name``,
 ``detected`` gave each field.
 
 No input can hang the reader or exhaust memory (see :mod:`multivector.ingest.limits`): files over
@@ -44,7 +47,7 @@ from multivector.ingest.encodings import open_text, read_text
 from multivector.ingest.errors import IngestError
 from multivector.ingest.language import detect
 from multivector.ingest.limits import MAX_BYTES, MAX_CHARS, MAX_UNPACKED_BYTES, text_over_cap
-from multivector.ingest.metadata import merge, meta_from_fields, meta_from_name
+from multivector.ingest.metadata import merge, meta_from_fields, meta_from_name, meta_from_text
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -286,7 +289,8 @@ def _read_stream(
         return
     file_meta = DocumentMeta(extra={"encoding": decoded.encoding,
                                     "encoding_confidence": decoded.confidence})
-    yield _document(decoded.text, name, overrides, file_meta, name_meta, max_chars)
+    yield _document(decoded.text, name, overrides, file_meta, name_meta, max_chars,
+                    from_text=True)
 
 
 def _read_whole(
@@ -307,15 +311,18 @@ def _read_whole(
 
 def _document(
     text: str, name: str, overrides: DocumentMeta | None, file_meta: DocumentMeta | None,
-    name_meta: DocumentMeta | None, max_chars: int,
+    name_meta: DocumentMeta | None, max_chars: int, *, from_text: bool = False,
 ) -> RawDocument | Failure:
-    """A single-document file's text and its metadata layers into a raw document."""
+    """A single-document file's text and its metadata layers into a raw document;
+    ``from_text``: a plain text, whose head may give a title, a date and an author."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return Failure(name, None, "no text found in the file: check that it has content")
     if len(text) > max_chars:
         return Failure(name, None, text_over_cap(len(text), max_chars))
-    layers = [("option", overrides), ("file", file_meta), ("file name", name_meta)]
+    text_meta = meta_from_text(text) if from_text else None
+    layers = [("option", overrides), ("file", file_meta), ("text", text_meta),
+              ("file name", name_meta)]
     return RawDocument(text, _finish(text, layers, name), Origin(name))
 
 
