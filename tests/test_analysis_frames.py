@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from multivector.analysis.events import merge_events
 from multivector.analysis.frames import (
     documents_frame,
     elements_frame,
@@ -237,9 +238,13 @@ def test_events_frame_uses_the_event_date_when_resolved(corpus: Any) -> None:
     assert list(ev["type"]) == ["meeting", "statement"]
     meeting, statement = ev.iloc[0], ev.iloc[1]
     assert meeting["date"] == pd.Timestamp("1995-06-01") and meeting["year"] == 1995
-    assert meeting["date_source"] == "event"
+    assert (meeting["date_source"], meeting["date_precision"], meeting["event_date"]) == (
+        "sentence", "month", "1995-06")
     assert statement["date"] == pd.Timestamp("1996-05-12")
-    assert statement["date_source"] == "document"
+    assert (statement["date_source"], statement["date_precision"]) == ("document", "day")
+    assert statement["event_date"] is None
+    assert (ev["reported"] == pd.Timestamp("1996-05-12")).all()
+    assert list(ev["status"]) == ["happened", "happened"]  # stored without a status
     assert meeting["counterpart"] == ["RUS"] and statement["counterpart"] == ["EU", "UN"]
     assert meeting["evidence"] == "Kazakhstan met Russia."
 
@@ -256,6 +261,104 @@ def test_filters_restrict_documents_and_passages(corpus: Any) -> None:
     assert list(meetings["type"]) == ["meeting"]
     dated = documents_frame(store, Filters(date_from=dt.date(1990, 1, 1)))
     assert list(dated["doc_id"]) == [a.id]
+
+
+# ------------------------------------------------------------------------------ events
+
+SPEECHES = [  # (text, document date): each names a chairmanship of the OSCE, written for the test
+    ("Kazakhstan chaired the OSCE in 2010. Next year we will chair the OIC.",
+     dt.date(2010, 9, 25)),
+    ("In 2010 we chaired the OSCE. We did not join the treaty.", dt.date(2011, 9, 25)),
+    ("We chaired the OSCE in June 2010. We chaired the OSCE.", dt.date(2012, 9, 25)),
+]
+
+
+def event(doc: Document, sentence: str, label: str, **attrs: Any) -> Annotation:
+    s, e = _span(doc.text, sentence)
+    return Annotation(doc.id, 0, Layer.EVENT, label, s, e, attrs.pop("score", 0.8), HAND,
+                      {"actor": "KAZ", "counterpart": ["OSCE"], **attrs})
+
+
+@pytest.fixture
+def reports() -> Iterator[tuple[SQLiteStore, list[Document]]]:
+    """Three speeches reporting the 2010 chairmanship, a plan, a negation, a legacy plan."""
+    store = SQLiteStore(":memory:")
+    docs = [Document.create(text, DocumentMeta(date=day, country="KAZ", language="en"))
+            for text, day in SPEECHES]
+    a, b, c = docs
+    doc_day = {d.id: d.meta.date.isoformat() for d in docs if d.meta.date}
+    anns = [
+        event(a, "Kazakhstan chaired the OSCE in 2010.", "chairmanship", status="happened",
+              date="2010", date_precision="year", date_source="sentence"),
+        event(a, "Next year we will chair the OIC.", "chairmanship", status="planned",
+              counterpart=["OIC"], date="2011", date_precision="year", date_source="sentence",
+              future=True),
+        event(b, "In 2010 we chaired the OSCE.", "chairmanship", status="happened",
+              date="2010", date_precision="year", date_source="sentence", score=0.9),
+        event(b, "We did not join the treaty.", "membership", status="negated", counterpart=[],
+              date=doc_day[b.id], date_precision="day", date_source="document"),
+        event(c, "We chaired the OSCE in June 2010.", "chairmanship", status="happened",
+              date="2010-06", date_precision="month", date_source="sentence"),
+        event(c, "We chaired the OSCE.", "chairmanship", status="happened",
+              date=doc_day[c.id], date_precision="day", date_source="document"),
+        # coded before statuses existed: a plan flagged only as future
+        event(c, "We chaired the OSCE.", "visit", date=doc_day[c.id], date_source="document",
+              future=True),
+    ]
+    for d in docs:
+        store.add_document(d, [Passage(d.id, 0, 0, len(d.text))],
+                           [x for x in anns if x.doc_id == d.id])
+    yield store, docs
+    store.close()
+
+
+def test_events_frame_shows_what_happened_unless_asked_otherwise(reports: Any) -> None:
+    store, _ = reports
+    done = events_frame(store)
+    assert set(done["status"]) == {"happened"} and len(done) == 4
+    every = events_frame(store, status=None)
+    assert sorted(every["status"]) == ["happened"] * 4 + ["negated", "planned", "planned"]
+    plans = events_frame(store, status=("planned",))
+    assert sorted(plans["type"]) == ["chairmanship", "visit"]  # the legacy plan by its flag
+    assert list(events_frame(store, status=())["type"]) == []
+
+
+def test_events_frame_never_gives_the_documents_date_as_the_events_own(reports: Any) -> None:
+    store, _ = reports
+    ev = events_frame(store, status=None)
+    own = ev[ev["date_source"] == "sentence"]
+    assert set(own["event_date"]) == {"2010", "2011", "2010-06"}
+    assert set(own["date_precision"]) == {"year", "month"}
+    june = own[own["event_date"] == "2010-06"].iloc[0]
+    assert june["date"] == pd.Timestamp("2010-06-01") and june["reported"] == pd.Timestamp(
+        "2012-09-25")
+    reported = ev[ev["date_source"] == "document"]
+    assert len(reported) == 3 and reported["event_date"].isna().all()
+    assert (reported["date"] == reported["reported"]).all()
+    assert set(reported["date_precision"]) == {"day"}
+
+
+def test_merged_events_keep_every_report(reports: Any) -> None:
+    store, (a, b, _) = reports
+    merged = merge_events(events_frame(store))
+    assert list(merged.columns) == ["type", "status", "actor", "counterpart", "date",
+                                    "date_precision", "date_source", "reports", "documents",
+                                    "first_reported", "last_reported", "score", "evidence"]
+    keys = [(r.date, r.date_precision, r.date_source, r.reports) for r in merged.itertuples()]
+    # 2010 told by two speeches is one event; June 2010 (another precision) and the undated
+    # report (grouped by the year it was told) stay apart
+    assert keys == [("2010", "year", "sentence", 2), ("2010-06", "month", "sentence", 1),
+                    ("2012", "year", "document", 1)]
+    first = merged.iloc[0]
+    assert (first["documents"], first["score"]) == (2, 0.9)
+    assert (first["first_reported"], first["last_reported"]) == (
+        pd.Timestamp("2010-09-25"), pd.Timestamp("2011-09-25"))
+    assert [(e["doc_id"], e["sentence"]) for e in first["evidence"]] == [
+        (a.id, "Kazakhstan chaired the OSCE in 2010."), (b.id, "In 2010 we chaired the OSCE.")]
+    every = merge_events(events_frame(store, status=None))
+    assert set(zip(every["type"], every["status"], strict=True)) >= {
+        ("chairmanship", "planned"), ("membership", "negated")}
+    assert merge_events(events_frame(store, status=())).empty
 
 
 # ------------------------------------------------------------------------------ periods

@@ -284,3 +284,55 @@ def test_real_statements_give_sane_years(kaz_texts: list[Path]) -> None:
     # every year is a calendar year; most are past or present, a few are targets ("by 2045")
     assert all(1900 <= y <= 2099 for y in years)
     assert sum(y <= 2030 for y in years) / len(years) > 0.9
+
+
+# months named without a year, read against the anchor (2015-09-28)
+@pytest.mark.parametrize(("text", "span", "value", "precision"), [
+    ("Last November the treaty was signed.", "Last November", "2014-11", "month"),
+    ("Last May the forum met.", "Last May", "2015-05", "month"),
+    ("Next March the council meets.", "Next March", "2016-03", "month"),
+    ("This July the talks resumed.", "This July", "2015-07", "month"),
+    ("In November last year the talks resumed.", "November last year", "2014-11", "month"),
+    ("On 5 November last year they met.", "5 November last year", "2014-11-05", "day"),
+    ("In May of this year they met.", "May of this year", "2015-05", "month"),
+    ("In May the talks resumed.", "May", "2015-05", "month"),
+    ("In December the talks resumed.", "December", "2014-12", "month"),
+    ("In mid-June the envoy came.", "June", "2015-06", "month"),
+    ("В ноябре прошлого года прошли переговоры.", "ноябре прошлого года", "2014-11", "month"),
+    ("В мае мы подписали меморандум.", "мае", "2015-05", "month"),
+    ("В декабре мы подписали меморандум.", "декабре", "2014-12", "month"),
+])
+def test_months_without_a_year_are_read_against_the_anchor(
+    text: str, span: str, value: str, precision: str
+) -> None:
+    found, d = only(text)
+    assert (found, d.kind, d.value, d.precision) == (span, "relative", value, precision)
+    assert only(text, anchor=None)[1].value is None
+
+
+def test_a_range_of_days_without_a_year_is_in_the_anchors_year() -> None:
+    found, d = only("From 14 to 16 November the forum meets.")
+    assert (found, d.kind, d.value, d.range_end) == ("14 to 16 November", "relative",
+                                                     "2015-11-14", "2015-11-16")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("We implement the 2030 Agenda for Sustainable Development.", "2030"),
+    ("Agenda 2030 guides us.", "2030"),
+    ("The country hosted Expo-2017 in the capital.", "2017"),
+    ("The Strategy 2050 sets the course.", "2050"),
+    ("Our Vision 2030 is ambitious.", "2030"),
+    ("The Kazakhstan-2050 Strategy sets the course.", "2050"),
+    ("Стратегия «Казахстан-2050» определяет курс.", "2050"),
+    ("Повестка дня в области устойчивого развития на период до 2030 года важна.", "2030 года"),
+])
+def test_years_inside_names_are_names_not_dates(text: str, span: str) -> None:
+    found, d = only(text)
+    assert (found, d.kind) == (span, "name")
+
+
+def test_months_are_words_not_abbreviations_or_modals() -> None:
+    assert find_dates("The conference met in Mar del Plata.", ANCHOR) == []
+    assert find_dates("We may meet in may of course.", ANCHOR) == []
+    assert [d.value for d in find_dates("The 2015 summit and the 1994 treaty.", ANCHOR)] == [
+        "2015", "1994"]

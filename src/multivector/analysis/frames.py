@@ -11,7 +11,7 @@ Document metadata columns (:data:`META_COLUMNS`) are the same in every annotatio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,8 +57,14 @@ _EVENTS = _LayerSpec(
         ("counterpart", "counterpart"),
         ("event_date", "date"),
         ("place", "place"),
+        ("status", "status"),
+        ("future", "future"),
+        ("own_date_source", "date_source"),
+        ("date_precision", "date_precision"),
     ),
 )
+HAPPENED = ("happened",)  # what counts, charts and timelines show unless asked otherwise
+_PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 
 # ------------------------------------------------------------------------------ public frames
@@ -136,24 +142,57 @@ def elements_frame(store: CorpusRepository, filters: Filters | None = None) -> p
     ]
 
 
-def events_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
-    """One row per event: doc_id, passage, start, end, metadata, type, plover, actor,
-    counterpart (list of actor ids), place, score, evidence (the sentence) and date_source.
+def events_frame(
+    store: CorpusRepository,
+    filters: Filters | None = None,
+    *,
+    status: Collection[str] | None = HAPPENED,
+) -> pd.DataFrame:
+    """One row per event: doc_id, passage, start, end, metadata, type, status, plover, actor,
+    counterpart (list of actor ids), place, score, evidence (the sentence), date_source,
+    date_precision, event_date and reported.
 
-    ``date`` is the event's own date when the events component resolved one (a partial date
-    such as ``2015-06`` or ``2015`` is read as its first day), else the document date;
-    ``date_source`` says which ("event" or "document"); ``year`` follows ``date``."""
+    ``status`` keeps events of those statuses (happened, planned, proposed, hoped, negated,
+    conditional; see :mod:`multivector.pipeline.components.events`): by default only what
+    happened, so that counts, charts and timelines never take a plan for a fact; None keeps
+    every event. Events stored without a status read as happened, or planned when flagged
+    ``future``.
+
+    ``date`` is the event's own date when its sentence gives one (``date_source`` "sentence";
+    ``event_date`` the ISO date as written, partial or not, such as ``2015-06`` or ``2015``,
+    which ``date`` reads as its first day; ``date_precision`` year, month or day), else the
+    document's date (``date_source`` "document", ``event_date`` None): when the event was
+    reported, not when it took place. ``reported`` is always the document's date; ``year``
+    follows ``date``."""
     frame = _layer_frame(store, filters, _EVENTS, evidence=True)
     wanted = set(filters.event_types) if filters and filters.event_types else None
     if wanted is not None:  # the filter selects passages; keep only the events asked for
         frame = frame[frame["type"].isin(wanted)].reset_index(drop=True)
-    own = pd.to_datetime(frame["event_date"].map(_pad_date), errors="coerce")
+    frame["status"] = [
+        _status_of(s, f) for s, f in zip(frame["status"], frame["future"], strict=True)
+    ]
+    if status is not None:
+        frame = frame[frame["status"].isin(set(status))].reset_index(drop=True)
+    from_sentence = frame["own_date_source"].map(lambda v: v is None or v == "sentence"
+                                                 or (isinstance(v, float) and pd.isna(v)))
+    own_value = frame["event_date"].where(from_sentence, None)
+    own = pd.to_datetime(own_value.map(_pad_date), errors="coerce")
+    has_own = own.notna()
+    frame["reported"] = frame["date"]
+    frame["event_date"] = own_value.where(has_own, None).astype("object")
     frame["date_source"] = (
-        own.notna()
-        .map({True: "event", False: "document"})
-        .where(own.notna() | frame["date"].notna(), None)
+        has_own.map({True: "sentence", False: "document"})
+        .where(has_own | frame["date"].notna(), None)
+        .astype("object")
     )
-    frame["date"] = own.where(own.notna(), frame["date"]).astype("datetime64[ns]")
+    frame["date_precision"] = [
+        (p if isinstance(p, str) else _PRECISION_OF_LENGTH.get(len(str(v))))
+        if o else ("day" if pd.notna(d) else None)
+        for p, v, o, d in zip(frame["date_precision"], frame["event_date"], has_own,
+                              frame["date"], strict=True)
+    ]
+    frame["date_precision"] = frame["date_precision"].astype("object")
+    frame["date"] = own.where(has_own, frame["date"]).astype("datetime64[ns]")
     frame["year"] = frame["date"].dt.year.astype("Int64")
     frame["counterpart"] = frame["counterpart"].map(_as_list)
     return frame[
@@ -164,6 +203,7 @@ def events_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.
             "end",
             *META_COLUMNS,
             "type",
+            "status",
             "plover",
             "actor",
             "counterpart",
@@ -171,8 +211,18 @@ def events_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.
             "score",
             "evidence",
             "date_source",
+            "date_precision",
+            "event_date",
+            "reported",
         ]
     ]
+
+
+def _status_of(status: Any, future: Any) -> str:
+    """An event's status; events stored before statuses existed read from their future flag."""
+    if isinstance(status, str):
+        return status
+    return "planned" if _truthy(future) else "happened"
 
 
 def passages_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:

@@ -276,13 +276,20 @@ class Corpus:
             filters=filters, min_score=min_score, relative=relative,
         )
 
-    def events(self, filters: Filters | None = None) -> EventTable:
+    def events(
+        self, filters: Filters | None = None, status: Sequence[str] | None = ("happened",)
+    ) -> EventTable:
+        """Events of the stored documents, by date: only those that happened unless ``status``
+        names others (planned, proposed, hoped, negated, conditional) or is None (all)."""
         docs: dict[str, Document] = {}
         rows = []
         wanted = set(filters.event_types) if filters and filters.event_types else None
+        statuses = None if status is None else set(status)
         for a in self.store.annotations(layers=[Layer.EVENT], filters=filters):
             if wanted is not None and a.label not in wanted:
                 continue  # the filter selects passages; keep only the events asked for
+            if statuses is not None and event_status(a) not in statuses:
+                continue
             d = docs.get(a.doc_id) or docs.setdefault(a.doc_id, self.store.document(a.doc_id))
             rows.append(event_row(a, d))
         rows.sort(key=lambda r: (r["date"] or "", r["doc_id"], r["start"]))
@@ -381,19 +388,40 @@ def annotation_row(a: Annotation, text: str) -> dict[str, Any]:
     }
 
 
+def event_status(a: Annotation) -> str:
+    """An event's status; events coded before statuses existed read from their future flag."""
+    status = a.attrs.get("status")
+    if isinstance(status, str):
+        return status
+    return "planned" if a.attrs.get("future") else "happened"
+
+
 def event_row(a: Annotation, d: Document) -> dict[str, Any]:
+    """An event as a flat row. ``date`` is the event's own date when its sentence gives one
+    (``date_source`` "sentence", ISO at ``date_precision`` year, month or day), else the
+    document's (``date_source`` "document": when it was reported); ``reported`` is always the
+    document's date."""
     at = a.attrs
     counterpart = at.get("counterpart") or []
+    source = at.get("date_source")
+    own = at.get("date") if source in (None, "sentence") else None
+    precision = at.get("date_precision") or (
+        {4: "year", 7: "month", 10: "day"}.get(len(own)) if isinstance(own, str) else None)
     return {
         "doc_id": d.id,
         "passage": a.passage,
         "type": a.label,
+        "status": event_status(a),
+        "status_cue": at.get("status_cue"),
         "plover": at.get("plover"),
         "actor": at.get("actor"),
         "counterpart": list(counterpart)
         if isinstance(counterpart, Sequence) and not isinstance(counterpart, str)
         else [counterpart],
-        "date": at.get("date") or _iso(d.meta.date),
+        "date": own or _iso(d.meta.date),
+        "date_source": "sentence" if own else ("document" if d.meta.date else None),
+        "date_precision": precision if own else ("day" if d.meta.date else None),
+        "reported": _iso(d.meta.date),
         "place": at.get("place"),
         "score": round(a.score, 3),
         "evidence": d.text[a.start : a.end].replace("\n", " "),

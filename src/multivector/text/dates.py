@@ -10,6 +10,16 @@ says it is one: after "in", "by", "since" and the like, before "год"/"г.", i
 with it ("a year", "two years"; "21 год", "2 года", "5 лет"), and at most ``MAX_AGO`` years (or
 months) back; so "460 year ago" and "more than 1.000 years ago" (history, not a dated event of
 the corpus) are no dates, while "77 years ago" in a 2022 speech is 1945.
+
+A month named without its year is read against the anchor: "last November" is the latest
+November before the anchor's month, "next March" the first March after it, "in November last
+year" / "в ноябре прошлого года" that month of the year before, and a bare "in May" / "в мае"
+the latest May up to the anchor's month (kind "relative", precision month); "from 14 to 16
+November" is a range of days in the anchor's year.
+
+A year that is part of a name ("the 2030 Agenda", "Agenda 2030", "Expo-2017", "Strategy 2050",
+"Vision 2030", «Казахстан-2050», "Повестка дня ... до 2030 года") is kept with kind "name": it
+names a programme or an exhibition and dates nothing that the sentence reports.
 """
 
 from __future__ import annotations
@@ -47,6 +57,13 @@ RU_RELATIVE = dict(прошл=-1, прошедш=-1, следующ=1, буду�
 EN_RELATIVE = {"last": -1, "next": 1, "this": 0, "the coming": 1, "the current": 0,
                "the present": 0}
 _EN_REL = r"(?:last|next|this|the\s+(?:coming|current|present))"
+# "last November": the latest November before the anchor's month; "next March" the first after
+_EN_MONTH_REL = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}
+# words that make the year beside them part of a name ("Agenda 2030", "the 2030 Agenda")
+NAME_AFTER = (r"(?:EXPO|Expo|ЭКСПО|Agenda|Olympics|Olympiad|Universiade|Strategy|Vision"
+              r"|Kazakhstan|Uzbekistan|Kyrgyzstan|Tajikistan|Turkmenistan|Казахстан|Узбекистан"
+              r"|Кыргызстан|Таджикистан|Туркменистан|(?i:стратеги[яиюей]|повестк[аиуе]\s+дня))")
+NAME_BEFORE = r"(?:Agenda|Strategy|Vision|Programme|Program|Olympics|Expo|EXPO|Development\s+Goals)"
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -54,8 +71,9 @@ def _alt(words: Iterable[str]) -> str:
 
 
 YEAR = r"(?:19|20)\d\d"
-EN_M = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
-        r"|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+EN_M_FULL = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
+             r"|December)")
+EN_M = rf"(?:{EN_M_FULL}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 RU_M = rf"(?i:{_alt(RU_MONTHS)})"
 ORD = r"(?:st|nd|rd|th)?"
 RU_YEAR_WORD = r"(?:\s*(?:(?:года|году|год)\b|г\.|г\b))?"
@@ -79,7 +97,7 @@ class DateMention:
     start: int
     end: int
     rule: str
-    kind: str  # absolute | relative | range
+    kind: str  # absolute | relative | range | name (a year inside a name: "Agenda 2030")
     precision: str  # day | month | year | decade
     value: str | None  # ISO date, YYYY-MM or YYYY; None when unresolved
     range_end: str | None = None
@@ -123,6 +141,15 @@ def _p_day_range(g: Groups, _: dt.date | None) -> Parsed | None:
     y, m = int(g["y"] or 0), _month_no(g)
     a, b = _day(y, m, int(g["d"] or 0)), _day(y, m, int(g["d2"] or 0))
     return None if a is None or b is None or b <= a else ("range", "day", a, b)
+
+
+def _p_day_range_no_year(g: Groups, anchor: dt.date | None) -> Parsed | None:
+    """"from 14 to 16 November": a range of days in the anchor's year."""
+    if anchor is None:
+        return ("relative", "day", None, None)
+    m = _month_no(g)
+    a, b = _day(anchor.year, m, int(g["d"] or 0)), _day(anchor.year, m, int(g["d2"] or 0))
+    return None if a is None or b is None or b <= a else ("relative", "day", a, b)
 
 
 def _p_day_no_year(g: Groups, anchor: dt.date | None) -> Parsed:
@@ -200,6 +227,52 @@ def _p_relative(g: Groups, anchor: dt.date | None) -> Parsed | None:
     return ("relative", precision, value, None)
 
 
+def _p_month_relative(g: Groups, anchor: dt.date | None) -> Parsed:
+    """"last November", "this May", "next March": the month's nearest occurrence that way."""
+    month = _month_no(g)
+    if anchor is None or not 1 <= month <= 12:
+        return ("relative", "month", None, None)
+    delta = _EN_MONTH_REL.get(re.sub(r"\s+", " ", (g.get("rel") or "").lower()), 0)
+    year = anchor.year
+    if delta < 0 and month >= anchor.month:
+        year -= 1
+    elif delta > 0 and month <= anchor.month:
+        year += 1
+    return ("relative", "month", f"{year:04d}-{month:02d}", None)
+
+
+def _p_month_of_year(g: Groups, anchor: dt.date | None) -> Parsed | None:
+    """"in November last year", "в ноябре прошлого года": the month of a relative year."""
+    month = _month_no(g)
+    if not 1 <= month <= 12:
+        return None
+    rel = re.sub(r"\s+", " ", (g.get("rel") or "").lower())
+    delta = EN_RELATIVE.get(rel, RU_RELATIVE.get(rel, 0))
+    precision = "day" if g.get("d") else "month"
+    if anchor is None:
+        return ("relative", precision, None, None)
+    year = anchor.year + delta
+    if g.get("d"):
+        value = _day(year, month, int(g["d"] or 0))
+        return None if value is None else ("relative", "day", value, None)
+    return ("relative", "month", f"{year:04d}-{month:02d}", None)
+
+
+def _p_month_alone(g: Groups, anchor: dt.date | None) -> Parsed | None:
+    """"in May", "в мае": the latest such month up to the anchor's month."""
+    month = _month_no(g)
+    if not 1 <= month <= 12:
+        return None
+    if anchor is None:
+        return ("relative", "month", None, None)
+    year = anchor.year if month <= anchor.month else anchor.year - 1
+    return ("relative", "month", f"{year:04d}-{month:02d}", None)
+
+
+def _p_name(g: Groups, _: dt.date | None) -> Parsed:
+    return ("name", "year", g["y"], None)
+
+
 def _p_yesterday(g: Groups, anchor: dt.date | None) -> Parsed:
     if anchor is None or anchor == dt.date.min:
         return ("relative", "day", None, None)
@@ -219,6 +292,7 @@ GATES: dict[str, re.Pattern[str]] = {
     "rel": re.compile(r"(?i)\b(?:year|month)"), "ago": re.compile(r"(?i)\bago\b"),
     "ru_rel": re.compile(r"(?i)\b(?:год|месяц)"), "ru_ago": re.compile(r"(?i)\bназад\b"),
     "yesterday": re.compile(r"(?i)yesterday|вчера"),
+    "en_month": re.compile(EN_M), "ru_month": re.compile(RU_M),
 }
 
 @dataclass(frozen=True)
@@ -248,6 +322,8 @@ RULES: list[DateRule] = [
           rf"(?P<m>{EN_M})\s*,?\s+(?P<y>{YEAR})\b", _p_day_range),
     _rule("ru day range", rf"\b{_D}\s*(?:-|–|—|и|по)\s*(?P<d2>\d{{1,2}})\s+(?P<m>{RU_M})\s+"
           rf"(?P<y>{YEAR})\b{RU_YEAR_WORD}", _p_day_range, "year ru"),
+    _rule("en day range no year", rf"\b(?P<s>{_D}{ORD}\s*(?:-|–|—|to|and)\s*(?P<d2>\d{{1,2}})"
+          rf"{ORD}\s+(?P<m>{EN_M}))\b(?!\s*,?\s*\d)", _p_day_range_no_year, "digit en_month"),
     _rule("en day month", rf"(?i:\b(?:on|of|since|until|by|from)\s+)(?P<s>{_D}{ORD}\s+"
           rf"(?P<m>{EN_M}))\b(?!\s*,?\s*\d)", _p_day_no_year, "digit"),
     _rule("ru day month", rf"\b(?P<s>{_D}\s+(?P<m>{RU_M}))\b(?!\s*\d)", _p_day_no_year,
@@ -269,16 +345,35 @@ RULES: list[DateRule] = [
           r"(?:\s*(?:годах|годов|годы|гг\.?))?)", _p_decade, "year ru"),
     _rule("ru decade short", r"\b(?P<s>(?P<y>[1-9]0)-(?:х|е|ые|ых)\s+(?:годах|годов|годы|гг\.?))",
           _p_decade, "digit ru"),
+    _rule("ru agenda year", rf"(?i:повестк\w*\s+дня)[^.;]{{0,80}}?\bдо\s+(?P<s>(?P<y>{YEAR})"
+          r"(?:\s*(?:года|году|год)\b|\s*г\.)?)", _p_name, "year ru"),
     _rule("en year in context", rf"{EN_CONTEXT}(?P<s>(?P<y>{YEAR}))\b{NOT_NUMBER}", _p_year),
     _rule("ru year", rf"\b(?P<s>(?P<y>{YEAR})\s*(?:(?:года|году|годом|годе|год|годах|годы"
           r"|годов)\b|г\.|г\b))", _p_year, "year ru"),
     _rule("ru year in context", rf"{RU_CONTEXT}(?P<s>(?P<y>{YEAR}))\b{NOT_NUMBER}", _p_year,
           "year ru"),
-    _rule("year before a name", rf"\b(?i:the)\s+(?:[a-z]+\s+)?(?P<s>(?P<y>{YEAR}))\s+(?=[A-Z])",
-          _p_year),
+    _rule("year of a name", rf"\b(?P<s>(?P<y>{YEAR}))[\s-]+(?={NAME_BEFORE}\b)", _p_name),
+    _rule("year before a name", rf"\b(?i:the)\s+(?:[a-z]+\s+)?(?P<s>(?P<y>{YEAR}))\s+(?=[A-Z]"
+          r"|(?:summit|conference|forum|session|meeting|congress|elections?|treaty|agreement"
+          r"|declaration|protocol|convention|referendum)s?\b)", _p_year),
     _rule("year in brackets", rf"\((?P<s>(?P<y>{YEAR}))\)", _p_year),
-    _rule("year after a name", rf"\b(?:EXPO|Expo|ЭКСПО|Agenda|Olympics)[\s-]+"
-          rf"(?P<s>(?P<y>{YEAR}))\b", _p_year),
+    _rule("year after a name", rf"\b{NAME_AFTER}[\s\-–—]+(?P<s>(?P<y>{YEAR}))\b", _p_name),
+    _rule("en month of a relative year", rf"(?=[\dJFMASOND])\b(?P<s>(?:{_D}{ORD}\s+(?:of\s+)?)?"
+          rf"(?P<m>{EN_M})"
+          rf"\s+(?:of\s+)?(?P<rel>(?i:{_EN_REL}))\s+(?i:year))\b", _p_month_of_year,
+          "en_month"),
+    _rule("ru month of a relative year", rf"\b(?P<s>(?:{_D}\s+)?(?P<m>{RU_M})\s+"
+          r"(?P<rel>(?i:прошл|прошедш|следующ|будущ|эт|текущ|нынешн))(?i:ого|его)\s+(?i:года))\b",
+          _p_month_of_year, "ru ru_month"),
+    _rule("en month relative", rf"(?=[lptncLPTNC])\b(?P<s>(?P<rel>(?i:last|past|this|next"
+          rf"|coming))\s+(?P<m>{EN_M_FULL}))\b(?!\s*,?\s*\d)", _p_month_relative, "en_month"),
+    _rule("en month alone", r"(?=[istubfdaelmISTUBFDAELM])(?i:\b(?:(?:in|since|until|till|by"
+          r"|from|during|through|before|after)\s+(?:(?:early|late|mid)[\s-]+)?|(?:early|late"
+          rf"|mid)[\s-]+))(?P<s>(?P<m>{EN_M_FULL}))\b(?!\s*,?\s*\d)", _p_month_alone,
+          "en_month"),
+    _rule("ru month alone", r"(?i:\b(?:в|во|с|со|до|по|после|(?:в|с)\s+(?:начале|конце"
+          rf"|середине|начала|конца))\s+)(?P<s>(?P<m>{RU_M}))\b(?!\s*\d)", _p_month_alone,
+          "ru ru_month"),
     _rule("en relative", rf"(?i:\b(?P<s>(?P<rel>{_EN_REL})\s+(?P<unit>year|month))\b)"
           r"(?!\s+of\b)", _p_relative, "rel"),
     _rule("en ago", rf"(?i:\b(?P<s>(?P<n>{_EN_NUM})\s+(?P<unit>(?:year|month)s?)\s+"

@@ -4,8 +4,33 @@ A rule is a regular expression over inflected forms ("visit(ed|s)", "подпи�
 strength (the score of the events it finds) and guards against the usual false readings:
 "visit our website", "a sign of", "support of the UN" (a noun), "your presidency of the
 Assembly" (the Assembly's president, not the speaker's state), "вступил в силу" (entry into
-force), "join efforts" (joining needs an organisation right after it). Negated triggers ("we
-do not support") are dropped; future ones ("will sign") are flagged with the context "future".
+force), "join efforts" (joining needs an organisation right after it). Appeals to others ("we
+call on all States to sign") are dropped: the signing would be theirs, not the speaker's.
+
+Each trigger gets a status from the words of its clause (:func:`status_of`), English and
+Russian, the first that applies in this order:
+
+===========  ==========================================================================
+status       cue
+===========  ==========================================================================
+negated      a negation right before the trigger or inside it: "did not sign", "has
+             never joined", "no agreement was signed", "не подписали", "так и не вступил"
+conditional  "if", "unless", "provided that", "если", "в случае" before the trigger, or
+             after it when the clause is future or modal; "would", "could", "бы"
+hoped        "hope", "look forward to", "expect", "seek", "aspire", "candidacy",
+             "надеемся", "рассчитываем", "стремимся"
+proposed     "propose", "suggest", "initiative to", "offer to", "ready to", "call for",
+             "should", "must", "предлагаем", "готовы", "призываем", "необходимо"
+planned      "will", "shall", "plan to", "intend", "next", "upcoming", "agreed to",
+             "to be held", "будет", "планируем", "предстоящий", "состоится", or a future
+             verb as the trigger ("will chair", "подпишем")
+happened     anything else: the past and the present ("chaired", "chairs", "is chairing")
+===========  ==========================================================================
+
+Polite forms of a speech act ("we would like to welcome", "хотели бы поддержать") state
+support or criticism now, so they are no cue for those two types. :func:`boilerplate_spans`
+finds the lines of a web page that are no part of its text (navigation, "Visit also" and the
+links under it, "Read 6289 times", "Sign up for ...") so that they yield no events.
 """
 
 from __future__ import annotations
@@ -19,7 +44,7 @@ EVENT_TYPES = ("visit", "meeting", "agreement_signed", "embassy_opened", "chairm
 # A few words of gap, on one line of a sentence: "signed (up to 8 words) agreement".
 GAP = r"(?:\s+\S+){0,%d}?\s+"
 DOC_EN = (r"(?:agreements?|treat(?:y|ies)|memorand(?:um|a|ums)|conventions?|declarations?"
-          r"|protocols?|accords?|charter|contracts?|road\s?maps?)\b")
+          r"|protocols?|accords?|charter|contracts?|road\s?maps?|CTBT|NPT|CWC|BWC|TPNW)\b")
 DOC_RU = (r"(?:соглашени[еяйюиям]\w*|договор(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b|меморандум\w*"
           r"|деклараци\w*|конвенци\w*|протокол\w*|харти[июя]\w*|контракт\w*|дорожн\w+\s+карт\w*)")
 MISSION_EN = (r"(?:embass(?:y|ies)|consulates?(?:[\s-]+general)?|(?:diplomatic|permanent|trade)"
@@ -78,7 +103,15 @@ RULES: tuple[EventRule, ...] = (
        r"|consultative)\s+meetings?\b", 0.7),
     _r("meeting", "en hosted conference", r"(?i)\b(?:host(?:ed|s|ing)?|convened?|convening"
        r"|organi[sz]ed)\s+(?:\S+\s+){0,6}?(?:summit|conference|forum|congress|meeting)s?\b", 0.6),
+    _r("meeting", "en conference held", r"(?i)\b(?:conference|forum|congress|meeting|talks"
+       r"|consultations)s?\b(?:\s+\S+){0,8}?\s+(?:(?:was|were)\s+held|held\s+(?:in|at|on)"
+       r"|took\s+place|opened|closed|ended|concluded)\b", 0.6),
     _r("meeting", "ru summit", r"(?i)\bсаммит\w*", 0.7),
+    _r("meeting", "ru conference held", r"(?i)\b(?:(?:конференци|форум|съезд|совещани|встреч"
+       r"|переговор|заседани)\w*(?:\s+\S+){0,8}?\s+(?:прош(?:ла|[её]л|ло|ли)|состоял\w+"
+       r"|завершил\w+|открыл(?:ась|ся|ись|ось)|проходил\w*)|(?:прош(?:ла|[её]л|ло|ли)"
+       r"|состоял\w+|завершил\w+|открыл(?:ась|ся|ись|ось))\s+(?:\S+\s+){0,4}?(?:конференци"
+       r"|форум|съезд|совещани|встреч|переговор|заседани)\w*)", 0.6),
     _r("meeting", "ru meeting", r"(?i)\b(?:встреч(?:а|и|е|у|ей|ам|ах|ами)|встретил(?:ся|ась|ись)"
        r"|встретятся|переговор(?:ы|ов|ах|ами))\b", 0.7),
     _r("meeting", "ru hosted conference", r"(?i)\b(?:провел[аио]?|проведени[еяю]|организовал"
@@ -102,12 +135,13 @@ RULES: tuple[EventRule, ...] = (
     _r("embassy_opened", "en established embassy", r"(?i)\b(?:establish(?:ed|ing|ment\s+of)"
        rf"|set\s+up){GAP % 4}{MISSION_EN}", 0.75),
     _r("embassy_opened", "ru opened embassy", r"(?i)\bоткры(?:л|ла|ло|ли|лись|тие|тия|тии"
-       rf"|тием|ть|ты|ваем|вает|вают)\b{GAP % 5}{MISSION_RU}", 0.9),
+       rf"|тием|ть|ты|то|та|ваем|вает|вают)\b{GAP % 5}{MISSION_RU}", 0.9),
     _r("embassy_opened", "ru embassy opened", rf"(?i)\b{MISSION_RU}{GAP % 5}открыт\w*", 0.85),
     # chairmanship
     _r("chairmanship", "en chairmanship", r"(?i)\b(?:chairmanship|chairpersonship"
        r"|chair(?:man|person)?-in-office)\b", 0.85, before=YOUR),
-    _r("chairmanship", "en chaired", r"(?i)\b(?:chaired|chairing|(?:will|to)\s+chair"
+    _r("chairmanship", "en chaired", r"(?i)\b(?:chaired|chairing|chairs(?=\s+(?:the|this|a|its)\s)"
+       r"|(?:will|to)\s+chair"
        r"|presided\s+over)\b", 0.75, before=YOUR),
     _r("chairmanship", "en presidency of", r"\b[Pp]residency\s+of\s+(?:the\s+)?(?=[A-Z])", 0.7,
        before=YOUR, after=r"\s*(?:the\s+)?General\s+Assembly"),
@@ -121,7 +155,8 @@ RULES: tuple[EventRule, ...] = (
     _r("membership", "en elected member", r"(?i)\belected\s+(?:as\s+)?(?:a\s+)?(?:non-permanent"
        r"\s+)?member\b", 0.8),
     _r("membership", "en membership", r"(?i)\bmembership\s+(?:in|of)\b", 0.6,
-       before=r"(?i)\b(?:expan\w*|enlarg\w*|increas\w*|reform\w*|universal|its|whose)\s*$"),
+       before=r"(?i)\b(?:expan\w*|enlarg\w*|increas\w*|reform\w*|universal|its|whose)"
+       r"(?:\s+of\s+the)?\s*$"),
     _r("membership", "en joined", r"\b[Jj]oin(?:ed|s|ing)?\b", 0.75, needs_organisation=True),
     _r("membership", "ru accession", r"(?i)\b(?:вступ(?:ил|ила|или|ило|ление|ления|лении|лением"
        r"|ить|ает|ают)|присоедин(?:ился|илась|ились|илось|ение|ения|ении|ением|иться|яется))"
@@ -225,19 +260,62 @@ PLOVER: dict[str, tuple[str | None, str | None]] = {
     "criticism_stated": ("ACCUSE", "disapprove"),
 }
 
-_NEGATED = re.compile(r"(?i)\b(?:not|never|cannot|can't|don't|не|никогда)\s+(?!only\b|только\b)"
-                      r"(?:\w+\s+)?$")
-_FUTURE = re.compile(r"(?i)\b(?:will|shall|going\s+to|plans?\s+to|intends?\s+to|ready\s+to"
-                     r"|view\s+to(?:wards?)?|aim\w*\s+(?:at|to)"
-                     r"|forward\s+to|upcoming|forthcoming|next|будет|будут|будем|планиру\w+"
-                     r"|намерен\w*|готов\w*|предстоящ\w*)\s+(?:\w+\s+){0,2}$")
+STATUSES = ("happened", "planned", "proposed", "hoped", "negated", "conditional")
+NOT_YET = frozenset({"planned", "proposed", "hoped", "conditional"})  # "future" in attrs
+
+# A clause ends at ; : a dash, or a comma before a conjunction or a relative word
+CLAUSE_BREAK = re.compile(r"[;:]|\s[–—-]\s|,\s+(?:but|while|whereas|although|though|which|who"
+                          r"|whom|whose|where|when|because|and|or|но|а|однако|и|или|котор\w+"
+                          r"|где|когда|поскольку|так\s+как|хотя)\b|\s(?:but|whereas|но|однако)\s",
+                          re.IGNORECASE)
+_NEGATION = re.compile(r"(?i)(?:\b(?:not|never|no|neither|nor|cannot|without|failed\s+to"
+                       r"|fails?\s+to|refused\s+to|refuses?\s+to|declined\s+to|не|ни|нет|никогда"
+                       r"|без|отказал\w*\s+от|отказыва\w+\s+от)|n['’]t)\s+"
+                       r"(?!only\b|just\b|merely\b|least\b|doubt\b|только\b|лишь\b|сомнени)"
+                       r"(?:[\w'’-]+\s+){0,2}$")
+_NEGATION_INSIDE = re.compile(r"(?i)\b(?:not|never|не|ни)\s+(?!only\b|только\b)")
+_CONDITION = re.compile(r"(?i)(?<!\beven\s)(?<!\bas\s)\b(?:if|unless|provided\s+that|on\s+condition"
+                        r"\s+that|in\s+case|in\s+the\s+event\s+that|если|в\s+случае|при\s+услови\w+"
+                        r")\b")
+_MODAL = re.compile(r"(?i)\b(?:would|could|might)\s+(?!like\b|wish\b)(?:\w+\s+){0,2}$"
+                    r"|\bбы\b(?<!хотел\sбы)(?<!хотела\sбы)(?<!хотели\sбы)[^,;]{0,30}$")
+_MODAL_INSIDE = re.compile(r"(?i)^(?:would|could|might)\s")
+_HOPE = re.compile(r"(?i)\b(?:hope[sd]?|hoping|look(?:s|ed|ing)?\s+forward|expect(?:s|ed"
+                   r"|ing|ation\w*)?|count(?:s|ing)?\s+on|wish(?:es)?\s+to|trust\s+that|aspir\w+"
+                   r"|seek(?:s|ing)?|sought|striv\w+|bid|candidac\w+|candidatur\w+|confident\s+that"
+                   r"|надеемся|надеется|надеюсь|надежд\w+|рассчитыва\w+|ожида\w+|стремимся"
+                   r"|стремится|стремлени\w+|хотим|хочет|хотели\s+бы|хотел\s+бы|желаем"
+                   r"|кандидатур\w+|уверены,?\s+что)\b")
+_PROPOSE = re.compile(r"(?i)\b(?:propos\w+|suggest\w*|put\s+forward|putting\s+forward|"
+                      r"initiative\s+(?:to|on|for)|offer(?:s|ed|ing)?\s+to|ready\s+to|readiness"
+                      r"|prepared\s+to|willing\s+to|call(?:s|ed|ing)?\s+(?:for|on|upon)|urg\w+"
+                      r"|invit\w+|advocat\w+|should|must|ought\s+to|need\s+to|needs\s+to"
+                      r"|necessary\s+to|important\s+to|time\s+to|consider(?:ing)?\s+\w+ing"
+                      r"|предлага\w+"
+                      r"|предлож\w+|выдвину\w+|выступ\w+\s+с\s+инициатив\w+|инициатив\w+\s+(?:о|по"
+                      r"|в\s+отношении)|готов\w*|призыва\w+|призвал\w*|приглаша\w+|необходимо"
+                      r"|нужно|следует|должн[ыао]|важно)\b")
+_PLAN = re.compile(r"(?i)\b(?:will|shall|going\s+to|plan(?:s|ned|ning)?|intend\w*|intention\w*"
+                   r"|scheduled|upcoming|forthcoming|next|(?:the|in\s+the)\s+coming"
+                   r"|aim(?:s|ing)?\s+to|aims?\s+at"
+                   r"|(?:decided|agreed|committed|pledged|promised|set|about|due|instructed)\s+to"
+                   r"|ordered"
+                   r"|(?:is|are)\s+to\s+be|to\s+be\s+held|will\s+be|будет|будут|будем|буду"
+                   r"|станет|планиру\w+|в\s+планах|намерен\w*|намечен\w*|предстоящ\w+|состоится"
+                   r"|состоятся|пройд[её]т|следующ\w+|будущ\w+|собира\w+|решил\w*|договорил\w*"
+                   r"|prepar(?:e|es|ed|ing)\s+for|готови\w+\s+к)\b|['’]ll\b")
+# "the summit to be held in May", "переговоры состоятся"
+_PLAN_AFTER = re.compile(r"(?i)\W*(?:\w+\s+){0,3}?(?:will\s+be|will\s+take\s+place|(?:is|are)\s+to"
+                         r"\s+be|to\s+be\s+(?:held|signed|opened|convened|hosted)|scheduled"
+                         r"|состоится|состоятся|пройд[её]т|будет|будут)\b")
+_PLAN_TRIGGER = re.compile(r"(?i)^will\s|подпишут|подпишем|встретятся"
+                           r"|откро(?:ем|ют)|вступ(?:им|ит)\b|провед(?:[её]м|ут)\b")
+_POLITE = re.compile(r"(?i)\b(?:would\s+like\s+to|wish\s+to|хотел\w*\s+бы|позвольте)\b")
+SPEECH_ACTS = frozenset({"support_stated", "criticism_stated"})  # done by saying them
 # "we call on all States to sign the Treaty" is a demand to others, not an event
 _APPEAL = re.compile(r"(?i)\b(?:call(?:s|ed|ing)?\s+(?:on|upon)|urg(?:e|es|ed|ing)|appeal(?:s|ed)?"
                      r"\s+to|invit(?:e|es|ed)|encourag(?:e|es|ed)|призыва\w*|призвал\w*)\b[^.;]{0,90}"
                      r"\b(?:to|не)\s+(?:\w+\s+)?$")
-_FUTURE_AFTER = re.compile(r"(?i)^\W*(?:\w+\s+){0,3}?(?:will\s+be|(?:is|are)\s+to\s+be"
-                           r"|to\s+be\s+held|will\s+take\s+place|состоится|пройд[её]т)\b")
-_FUTURE_TRIGGER = re.compile(r"(?i)^will\s|подписать|подпишут|подпишем")
 _FIRST_PERSON = re.compile(r"\b(?:[Ww]e|WE|[Oo]ur|[Oo]urs|us|ourselves|I|[Mm]y|me)\b|(?i:\b(?:мы"
                            r"|нас|нам|нами|наш\w*|я|мой|моя|моё|мое|мои|моего|моей|моему|меня"
                            r"|мне)\b)")
@@ -246,19 +324,31 @@ _ECONOMIC = re.compile(r"(?i)financ|econom|loans?\b|grants?\b|credit|\$|million|
                        r"финанс|экономи|кредит|грант|млн|млрд")
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
 @dataclass(frozen=True)
 class Trigger:
     rule: EventRule
     start: int  # offsets into the scanned text
     end: int
-    future: bool
+    status: str  # one of STATUSES
+    cue: str | None = None  # the words that gave the status, None for "happened"
+
+    @property
+    def future(self) -> bool:
+        return self.status in NOT_YET
 
 
-def find_triggers(text: str) -> list[Trigger]:
-    """Event triggers in ``text`` (a sentence), guards applied, negated ones left out."""
+def find_triggers(text: str, *, modality: bool = True) -> list[Trigger]:
+    """Event triggers in ``text`` (a sentence), guards applied, each with its status."""
     flat = re.sub(r"\s", " ", text)  # same length: offsets hold, line breaks no longer matter
     out: list[Trigger] = []
+    scripts = {"en": _LATIN.search(flat) is not None, "ru": _CYRILLIC.search(flat) is not None}
     for rule in RULES:
+        if not scripts[rule.name[:2]]:  # a rule of a language whose letters are not there
+            continue
         for m in rule.pattern.finditer(flat):
             before = flat[max(0, m.start() - 50) : m.start()]
             after = flat[m.end() : m.end() + 40]
@@ -268,12 +358,155 @@ def find_triggers(text: str) -> list[Trigger]:
                 continue
             if rule.require_before is not None and not rule.require_before.search(before):
                 continue
-            if _NEGATED.search(before[-30:]) or _APPEAL.search(flat[max(0, m.start() - 120) :
-                                                                     m.start()]):
+            lead = flat[max(0, m.start() - 120) : m.start()]
+            if _APPEAL.search(lead + ("to " if m.group().lower().startswith("to ") else "")):
                 continue
-            future = bool(_FUTURE.search(before[-30:]) or _FUTURE_AFTER.match(after)
-                          or _FUTURE_TRIGGER.search(m.group()))
-            out.append(Trigger(rule, m.start(), m.end(), future))
+            status, cue = (status_of(flat, m.start(), m.end(), rule.type) if modality
+                           else ("happened", None))
+            out.append(Trigger(rule, m.start(), m.end(), status, cue))
+    return out
+
+
+def clause_start(text: str, pos: int, limit: int = 150) -> int:
+    """Where the clause that holds ``pos`` begins (at most ``limit`` characters back)."""
+    lo = max(0, pos - limit)
+    start = lo
+    for m in CLAUSE_BREAK.finditer(text, lo, pos):
+        start = m.end()
+    return start
+
+
+# the verb of a cue rules no trigger past a finite verb of its own: in "the proposal to hold a
+# summit was welcomed", "proposal" governs "summit" but not "welcomed"
+_FINITE = re.compile(r"(?i)\b(?:is|are|was|were|has|have|had|did|does|do|был\w*|являет\w*)\b")
+_PAST_TRIGGER = re.compile(r"(?i)^(?:\w+ed|met|held|became|sent|gave|took|won|led|paid|made)\b"
+                           r"|^\w+(?:ла|ли|ло|лся|лась|лись|лось)\b|^(?!был\b)\w+[иая]?л\b")
+
+
+_PAST = re.compile(r"(?i)\b(?:\w+ed|was|were|had|did|took|held|met|became|made|gave|sent|paid"
+                   r"|won|led|began|\w+(?:ла|ли|ло|лся|лась|лись|лось))\b")
+
+
+_PAST_WORDS = 6
+
+
+def reads_past(text: str, start: int, end: int) -> bool:
+    """Whether the trigger at ``start:end``, or a verb at most six words before it in its
+    clause, is in the past ("took over the chairmanship", "поддержала"): a date after the
+    document is then no sign of a plan."""
+    lead = text[clause_start(text, start) : start].split()[-_PAST_WORDS:]
+    return _PAST.search(" ".join(lead) + " " + text[start:end]) is not None
+
+
+def status_of(text: str, start: int, end: int, event_type: str) -> tuple[str, str | None]:
+    """The status of the trigger at ``start:end`` of the sentence ``text``, and its cue."""
+    trigger = text[start:end]
+    if (m := _NEGATION.search(text, max(0, start - 40), start)) or (
+            m := _NEGATION_INSIDE.search(trigger)):
+        return "negated", m.group().strip()
+    scope = text[clause_start(text, start) : start]
+    if event_type in SPEECH_ACTS:
+        scope = _POLITE.sub(lambda p: " " * len(p.group()), scope)
+    head = text[:start]
+    segment = head[head.rfind(";") + 1 :]
+    tail = text[end:]
+    tail = tail[: tail.find(";")] if ";" in tail else tail
+    planned = _PLAN.search(trigger) or _PLAN_TRIGGER.search(trigger)
+    if planned is None and not _PAST_TRIGGER.match(trigger):
+        planned = _governing(_PLAN, scope) or _PLAN_AFTER.match(text[end : end + 40])
+    modal = _MODAL.search(scope) or _MODAL_INSIDE.search(trigger)
+    if m := _CONDITION.search(segment):
+        return "conditional", m.group()
+    if (planned or modal) and (m := _CONDITION.search(tail)):
+        return "conditional", m.group()
+    if modal:
+        return "conditional", modal.group().strip()
+    for status, cue in (("hoped", _HOPE), ("proposed", _PROPOSE)):
+        if m := _governing(cue, scope):
+            return status, m.group()
+    if planned:
+        return "planned", planned.group().strip()
+    return "happened", None
+
+
+def _governing(cue: re.Pattern[str], scope: str) -> re.Match[str] | None:
+    """The last match of ``cue`` in ``scope`` (the clause up to the trigger), unless a finite
+    verb stands between it and the trigger."""
+    last = None
+    for m in cue.finditer(scope):
+        last = m
+    if last is None or _FINITE.search(scope, last.end()):
+        return None
+    return last
+
+
+_BOILERPLATE = re.compile(
+    r"(?im)^[^\S\n]*(?:"
+    r"(?:visit|see|read)\s+also\b.*|read\s+more\b.*|(?:читайте|смотрите)\s+также.*|см\.\s+также.*"
+    r"|related(?:\s+(?:articles|news|posts|stories|materials|items|links|content))?\s*:?[^\S\n]*$"
+    r"|more\s+(?:news|articles|stories)\b.*|(?:most\s+read|most\s+popular|popular\s+(?:news|posts"
+    r"|articles)|latest\s+(?:news|posts|articles)|top\s+stories|recommended(?:\s+for\s+you)?"
+    r"|по\s+теме|похожие\s+(?:новости|материалы|статьи|публикации)|другие\s+новости"
+    r"|последние\s+новости|самое\s+читаемое|популярное)\s*:?[^\S\n]*$"
+    r"|read\s+\d[\d,.\s]*\s+times?\b.*|.*\bread\s+\d[\d,.\s]*\s+times?[^\S\n]*$"
+    r"|\(?\s*\d+\s+votes?\s*\)?[^\S\n]*$|rate\s+this\s+(?:item|article|post|story)\b.*"
+    r"|(?:published|posted|filed)\s+(?:in|under)\s+[^\n.]{1,60}$"
+    r"|(?:sign\s+up|subscribe)\b[^\n]{0,80}\b(?:newsletters?|news|updates|events|articles|alerts"
+    r"|mailing|digest|channel)\b.*|follow\s+us\b.*"
+    r"|(?:share|print|e-?mail|tweet|like|comments?|reply)(?:\s+(?:this|it|on\s+\w+))?"
+    r"\s*(?:\(\d+\))?[^\S\n]*$"
+    r"|(?:tags?|categor(?:y|ies)|keywords|теги|рубрик[аи])\s*:.*"
+    r"|(?:copyright|©|\(c\)\s|all\s+rights\s+reserved|please\s+make\s+active\s+links|when\s+using"
+    r"\s+materials|if\s+you\s+have\s+found\s+a\s+spelling\s+error|spelling\s+error\s+report"
+    r"|все\s+права\s+защищены|при\s+(?:использовании|цитировании)\s+материал).*"
+    r"|(?:home|main|главная)\s*[|»›>/].*"
+    r"|(?:подписывайтесь|подпишитесь|поделиться|следите\s+за\s+нами|версия\s+для\s+печати"
+    r"|распечатать|прочитано\s+\d|просмотров\s*:?\s*\d).*|комментари(?:и|ев)\s*\(?\d*\)?[^\S\n]*$"
+    r"|\d+\s+просмотр\w*[^\S\n]*$"
+    r"|(?:[^\n|»›•]{1,40}[|»›•][^\S\n]*){2,}[^\n|»›•]{0,40}$"  # navigation: Home | News | World
+    r")")
+# a heading alone on its line whose following lines are links to other pages
+_LINK_LIST = re.compile(r"(?i)^\W*(?:(?:visit|see|read)\s+also|read\s+more|related(?:\s+\w+)?"
+                        r"|more\s+(?:news|articles|stories)|most\s+read|popular(?:\s+\w+)?"
+                        r"|latest\s+\w+|top\s+stories|recommended(?:\s+for\s+you)?|(?:читайте"
+                        r"|смотрите)\s+также|см\.\s+также|по\s+теме|похожие\s+\w+|другие\s+новости"
+                        r"|последние\s+новости|самое\s+читаемое|популярное)\W*$")
+_LINK_WORDS = 20
+_LINK_LINES = 20
+
+
+def boilerplate_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``text`` that belong to a web page's frame, not its text:
+    navigation, "Visit also" and the links under it, counters, sign-up and sharing lines."""
+    out: list[tuple[int, int]] = []
+    for m in _BOILERPLATE.finditer(text):
+        if m.end() > m.start():
+            out.append((m.start(), m.end()))
+            if _LINK_LIST.match(m.group()):
+                out.extend(_links_under(text, m.end()))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(out):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _links_under(text: str, pos: int) -> list[tuple[int, int]]:
+    """The short unpunctuated lines (link titles) that follow a "Read also" heading."""
+    out = []
+    for _ in range(_LINK_LINES):
+        if pos >= len(text):
+            break
+        nl = text.find("\n", pos + 1)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end].strip()
+        if line:
+            if len(line.split()) > _LINK_WORDS or line[-1] in ".!?…":
+                break
+            out.append((text.index(line, pos), text.index(line, pos) + len(line)))
+        pos = end
     return out
 
 
