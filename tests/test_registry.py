@@ -212,3 +212,22 @@ def test_an_id_naming_two_kinds_of_actor_is_refused() -> None:
     kb = KnowledgeBase()
     assert kb.registry.get("NAM").name == "Namibia"
     assert kb.registry.get("NONALIGNED").type is ActorType.ORGANISATION
+
+
+def test_world_regions_count_toward_their_vector() -> None:
+    from multivector.domain.corpus import Document, DocumentMeta, Layer
+    from multivector.pipeline import Annotator
+
+    kb = KnowledgeBase()
+    found = kb.registry.resolve("Центральной Азии")
+    assert found and found[0].actor.id == "region.central_asia"
+    annotator = Annotator(kb, {"components": ["segment", "actors"], "settings": {}})
+    doc = annotator(Document.create(
+        "We work with our neighbours in Central Asia, with Europe and within the Organization "
+        "for Security and Co-operation in Europe.", DocumentMeta(language="en", country="KAZ")))
+    labels = [a.label for a in doc.layer(Layer.ACTOR)]
+    vectors = {a.label: a.attrs["vector"] for a in doc.layer(Layer.ACTOR)}
+    assert vectors["region.central_asia"] == "central_asia"
+    assert vectors["region.europe"] == "europe"
+    # "... in Europe" inside the OSCE's name is the OSCE, not a second mention of Europe
+    assert "OSCE" in vectors and labels.count("region.europe") == 1

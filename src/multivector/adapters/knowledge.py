@@ -30,7 +30,7 @@ from multivector.errors import NotFoundError, Problem, ValidationError
 if TYPE_CHECKING:
     from multivector.adapters.yamlfile import YamlDocument
 
-ACTOR_FILES = ("countries", "organisations", "people", "places")
+ACTOR_FILES = ("countries", "organisations", "people", "places", "regions")
 DATA = "multivector.data"
 Source = Path | Traversable
 
@@ -188,6 +188,15 @@ class KnowledgeBase:
         scheme = self._cache.get(
             f"vectors:{name}", key_of([name, data]), lambda: _parse_vectors(data, name)
         )
+        from multivector.domain.actors import ActorType
+
+        regions = [a for a in self.registry.of_type(ActorType.REGION)
+                   if a.counts_toward not in scheme.ids]
+        if regions:
+            raise ValidationError([
+                Problem(name, None, "vectors", f"region {a.id!r} counts toward "
+                        f"{a.counts_toward!r}, which the scheme does not have; use one of "
+                        f"{', '.join(scheme.ids)}") for a in regions])
         bad = [o for v in scheme.vectors for o in v.organisations if o not in self.registry]
         if bad:
             raise ValidationError(
@@ -256,6 +265,7 @@ def _build_registry(files: list[tuple[str, bytes]]) -> ActorRegistry:
         "organisations": kf.load_organisations_document,
         "people": kf.load_people_document,
         "places": kf.load_places_document,
+        "regions": kf.load_regions_document,
     }
     for name, data in files:
         a, al = loaders[name](_document(data, f"data/actors/{name}.yaml"))

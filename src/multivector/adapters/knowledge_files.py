@@ -363,6 +363,22 @@ def load_places_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
     return actors, aliases
 
 
+def load_regions_document(doc: YamlDocument) -> tuple[list[Actor], list[Alias]]:
+    m = check(doc, s.RegionsFileModel)
+    actors, aliases = [], []
+    for r in m.regions:
+        actors.append(
+            Actor(id=r.id, type=ActorType.REGION, name=r.name, counts_toward=r.counts_toward,
+                  note=r.note)
+        )
+        for n in r.names:
+            aliases.extend(
+                expand_alias(r.id, n.text, n.lang, "name", _period(n.valid_from, n.valid_to),
+                             n.inflect, n.forms)
+            )
+    return actors, aliases
+
+
 # --------------------------------------------------------------------------- cross checks
 
 

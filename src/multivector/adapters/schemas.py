@@ -462,6 +462,22 @@ class PlacesFileModel(Strict):
     places: list[PlaceModel]
 
 
+class RegionModel(Strict):
+    """A world region a text may name instead of its states ("Central Asia", "Европа"): a
+    mention counts toward the vector ``counts_toward``."""
+
+    id: Annotated[str, Field(pattern=ID_RE)]
+    name: str
+    counts_toward: str = Field(description="The vector id a mention of the region counts toward.")
+    names: list[PlaceNameModel] = Field(min_length=1)
+    note: str | None = None
+
+
+class RegionsFileModel(Strict):
+    version: str
+    regions: list[RegionModel]
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "edition": EditionModel,
     "codebook": CodebookModel,
@@ -470,4 +486,5 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "organisations": OrganisationsFileModel,
     "people": PeopleFileModel,
     "places": PlacesFileModel,
+    "regions": RegionsFileModel,
 }

@@ -33,7 +33,7 @@ def detect_kind(doc: YamlDocument) -> str:
             return "codebook"
         if "vectors" in data:
             return "vectors"
-        for key in ("countries", "organisations", "people", "places"):
+        for key in ("countries", "organisations", "people", "places", "regions"):
             if key in data:
                 return key
     raise ValidationError(

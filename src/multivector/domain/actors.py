@@ -17,6 +17,7 @@ class ActorType(StrEnum):
     ORGANISATION = "organisation"
     PERSON = "person"
     PLACE = "place"
+    REGION = "region"  # a world region named as such ("Central Asia"): counts toward a vector
 
 
 class AliasKind(StrEnum):

@@ -118,7 +118,9 @@ def predicted_labels(
     """Label sets per layer; with ``leaves``, themes outside it (parent themes) are left out,
     since gold sets label leaf themes only; with ``edition``, only elements coded against it.
     ``elements`` holds the elements found by strong evidence, ``elements_all`` by any route."""
-    actors = doc.layer(Layer.ACTOR)
+    # regions ("Central Asia") are not labelled in the gold sets, which label the states,
+    # organisations, people and places a passage names
+    actors = [a for a in doc.layer(Layer.ACTOR) if a.attrs.get("type") != "region"]
     home = doc.document.meta.country
     coded = [
         a for a in doc.layer(Layer.ELEMENT) if edition is None or a.attrs.get("edition") == edition
@@ -135,7 +137,10 @@ def predicted_labels(
         "themes": frozenset(
             a.label for a in doc.layer(Layer.THEME) if leaves is None or a.label in leaves
         ),
-        "events": frozenset(a.label for a in doc.layer(Layer.EVENT)),
+        "events": frozenset(  # the gold sets label events that happened
+            a.label for a in doc.layer(Layer.EVENT)
+            if a.attrs.get("status", "happened") == "happened"
+        ),
         "elements": frozenset(
             a.label
             for a in coded

@@ -32,6 +32,7 @@ def default_knowledge() -> KnowledgeBase:
 
 SCHEMA_NAMES = (
     "edition", "codebook", "vectors", "countries", "organisations", "people", "places",
+    "regions",
 )
 
 

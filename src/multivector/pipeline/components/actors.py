@@ -21,7 +21,7 @@ from multivector.text.matcher import PhraseMatcher
 
 class ActorFinder:
     name = "actors"
-    version = "1"
+    version = "2"
 
     def __init__(
         self, registry: ActorRegistry, scheme: VectorScheme, min_confidence: float = 0.3
@@ -40,6 +40,8 @@ class ActorFinder:
             return self.scheme.vector_of_country(actor.id, home)
         if actor.type is ActorType.ORGANISATION:
             return self.scheme.vector_of_organisation(actor.id)
+        if actor.type is ActorType.REGION:  # "Central Asia", "Europe": the region's vector
+            return actor.counts_toward
         if actor.country:  # people and places count toward their country's vector
             return self.scheme.vector_of_country(actor.country, home)
         return None
