@@ -117,3 +117,22 @@ def test_each_document_records_the_edition_it_was_coded_against(
     assert stamp["edition"] == "kaz/2014-2020" and stamp["elements"]  # versions kept too
     assert store.pipelines(["no-such-id"]) == {}
     store.close()
+
+
+def test_recoding_without_an_edition_keeps_each_documents_own(
+    kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    from multivector.domain.corpus import Layer
+    from multivector.services.corpus import Corpus
+
+    with Corpus(tmp_path / "r.db", knowledge=kb, config=FAST, edition="kaz/2014-2020") as c:
+        c.ingest_documents([raw(TEXTS[0], 0)])
+        before = [a for a in c.store.annotations(layers=[Layer.ELEMENT])]
+    with Corpus(tmp_path / "r.db", knowledge=kb, config=FAST) as c:  # no --concept
+        counts = c.code()
+        after = [a for a in c.store.annotations(layers=[Layer.ELEMENT])]
+        doc_id = next(row[0] for row in c.store.document_table())
+        stamp = c.store.pipelines([doc_id])[doc_id]
+    assert counts["documents"] == 1 and stamp["edition"] == "kaz/2014-2020"
+    assert {a.attrs["edition"] for a in after} <= {"kaz/2014-2020"}
+    assert len(after) == len(before)

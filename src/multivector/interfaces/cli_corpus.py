@@ -387,17 +387,33 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[
             int, typer.Option(help="Show the first N events by date (0: all).", min=0)
         ] = 0,
+        status: Annotated[
+            list[str] | None,
+            typer.Option("--status", help="happened (default), planned, proposed, hoped, "
+                         "negated, conditional, or all (repeatable)."),
+        ] = None,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
         filters: Filters | None = None,
     ) -> None:
-        """Diplomatic events found in the corpus, with actor, counterpart, date and evidence.
+        """Diplomatic events found in the corpus, with actor, counterpart, date and evidence:
+        those that happened, unless --status asks for planned, proposed, hoped, negated or
+        conditional ones too. A date the sentence does not give is the document's, marked
+        "(reported)".
 
         Example: multivector events --event visit --event agreement_signed --from 2015
         """
+        from multivector.interfaces.common import suggest
+
+        statuses = ("happened", "planned", "proposed", "hoped", "negated", "conditional")
+        chosen = [x.strip().lower() for v in status or ["happened"] for x in v.split(",")]
+        for x in chosen:
+            if x not in (*statuses, "all"):
+                fail(suggest(x, (*statuses, "all"), "status", hint=f"use {', '.join(statuses)}"
+                             " or all"))
         corpus = open_corpus(db, create=False)
         with corpus:
-            table = corpus.events(filters)
+            table = corpus.events(filters, status=None if "all" in chosen else tuple(chosen))
         rows = table.records()
         if limit and len(rows) > limit:
             say(f"showing the first {limit} of {len(rows)} events (--limit 0: all)")
@@ -405,8 +421,10 @@ def register(app: typer.Typer) -> None:
         if fmt in (Format.table, Format.md):  # a readable subset; json/csv/yaml give every field
             rows = [
                 {
-                    "date": r["date"],
+                    "date": r["date"] if r.get("date_source") != "document"
+                    else f"{r['date']} (reported)",
                     "type": r["type"],
+                    "status": r.get("status"),
                     "actor": r["actor"],
                     "counterpart": r["counterpart"],
                     "place": r["place"],

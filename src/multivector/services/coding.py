@@ -37,3 +37,18 @@ def code(
         if progress is not None:
             progress(document.meta.title or doc_id[:12], n)
     return {"documents": n_docs, "annotations": n_ann}
+
+
+def coded_editions(store: CorpusRepository, doc_ids: list[str]) -> dict[str, str]:
+    """The edition each document was last coded against ("" for none): from the record kept
+    with the document, else (documents stored before it was kept) from its elements."""
+    from dataclasses import replace
+
+    stamps = store.pipelines(doc_ids)
+    out = {d: stamps[d]["edition"] for d in doc_ids if "edition" in stamps.get(d, {})}
+    unknown = [d for d in doc_ids if d not in out]
+    if unknown:
+        chosen = replace(Filters(), doc_ids=tuple(unknown))
+        for a in store.annotations(layers=[Layer.ELEMENT], filters=chosen):
+            out.setdefault(a.doc_id, str(a.attrs.get("edition") or ""))
+    return {d: out.get(d, "") for d in doc_ids}

@@ -173,10 +173,33 @@ class Corpus:
         self, *, filters: Filters | None = None, progress: Progress | None = None
     ) -> dict[str, int]:
         """Re-run the coding components over stored passages (after a codebook or edition
-        change); segmentation and stored embeddings are kept."""
+        change); segmentation and stored embeddings are kept. Without an edition of its own,
+        each document is coded against the edition it was coded against before (none if it
+        had none), so its concept elements are not lost."""
         from multivector.services.coding import code
 
-        return code(self.store, self.annotator, filters=filters, progress=progress)
+        if self.edition_id is not None:
+            return code(self.store, self.annotator, filters=filters, progress=progress)
+        from multivector.services.coding import coded_editions
+
+        ids = [row[0] for row in self.store.document_table(filters)]
+        groups: dict[str, list[str]] = {}
+        for doc_id, edition in coded_editions(self.store, ids).items():
+            groups.setdefault(edition, []).append(doc_id)
+        total = {"documents": 0, "annotations": 0}
+        done = 0
+        for edition, members in groups.items():
+            coder = self.for_edition(edition) if edition else self
+
+            def step(name: str, n: int, offset: int = done) -> None:
+                if progress is not None:
+                    progress(name, offset + n)
+
+            counts = code(self.store, coder.annotator,
+                          filters=Filters(doc_ids=tuple(members)), progress=step)
+            done += counts["documents"]
+            total = {k: total[k] + counts[k] for k in total}
+        return total
 
     # ------------------------------------------------------------------ reads
 
