@@ -8,6 +8,7 @@ from multivector.analysis.alignment import AlignmentResult, edition_alignment, e
 from multivector.analysis.balance import AttentionResult, BalanceResult, attention, balance
 from multivector.analysis.counting import WEIGHTINGS
 from multivector.analysis.coverage import CoverageResult, coverage
+from multivector.analysis.events import merge_events
 from multivector.analysis.frames import (
     META_COLUMNS,
     documents_frame,
@@ -77,6 +78,7 @@ __all__ = [
     "keyness_terms",
     "keyness_themes",
     "mentions_frame",
+    "merge_events",
     "normalised_entropy",
     "one_minus_hhi",
     "passages_frame",
