@@ -81,3 +81,27 @@ def test_no_declared_column_is_invented_for_a_country_without_an_edition() -> No
     assert t["declared_share"].isna().all()
     assert "no concept edition of it is encoded" in r.findings[0]
     assert agreements(t.iloc[0:0]) == []
+
+
+def test_declared_versus_observed_per_country_borrows_no_profile(tmp_path: Any) -> None:
+    import json
+
+    from multivector.services.analyses import gap_by_country
+    from multivector.services.corpus import Corpus
+    from tests.test_corpus import FAST
+
+    rows = [{"date": "2016-09-25", "country": c, "text": f"{name} and Russia discussed water, "
+             "trade and transit in Central Asia with China."}
+            for c, name in (("KAZ", "Kazakhstan"), ("UZB", "Uzbekistan"))]
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    with Corpus(tmp_path / "g.db", config=FAST, edition="kaz/2014-2020") as corpus:
+        assert corpus.ingest([path]).ok
+        out = gap_by_country(corpus.store, KB, "kaz/2014-2020", ["KAZ", "UZB"])
+    kaz = out["KAZ"].vectors.set_index("vector")
+    uzb = out["UZB"].vectors.set_index("vector")
+    assert kaz.loc["russia", "declared_share"] > 0 and kaz["note"].isna().all()
+    assert uzb["declared_share"].isna().all() and uzb["gap"].isna().all()
+    assert not uzb["differs"].any()
+    assert uzb["note"].str.contains("no concept edition of UZB").all()
+    assert uzb.loc["russia", "observed_weight"] == 1.0

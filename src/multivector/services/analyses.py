@@ -162,6 +162,46 @@ def gap(
     )
 
 
+def gap_by_country(
+    store: CorpusRepository,
+    knowledge: Knowledge,
+    edition: str,
+    countries: Sequence[str],
+    *,
+    all_dates: bool = False,
+    rule: Path | None = None,
+    intervals: Intervals | None = None,
+) -> dict[str, GapResult]:
+    """Declared versus observed for each of ``countries`` over the edition's window. Only the
+    edition's own country has a declared profile: for the others the declared and gap columns
+    are empty (a profile is never borrowed from another state's concept), and the observed
+    shares stand alone."""
+    from dataclasses import replace
+
+    from multivector.analysis.gap import gap as run
+
+    ed = knowledge.edition(edition)
+    out: dict[str, GapResult] = {}
+    for code in dict.fromkeys(c.upper() for c in countries):
+        fr = frames(store, Filters(countries=(code,)), "mentions", "themes", "elements",
+                    "events")
+        res = run(ed, fr["mentions"], knowledge.vectors, themes=fr["themes"],
+                  elements=fr["elements"], events=fr["events"],
+                  period="all" if all_dates else None, all_countries=True, rule=rule,
+                  intervals=intervals)
+        if code != ed.country:
+            blank = ["declared_weight", "declared_share", "gap", "gap_low", "gap_high"]
+            vectors = res.vectors.assign(**{c: float("nan") for c in blank}, differs=False)
+            priorities = res.priorities.assign(**{c: float("nan") for c in blank},
+                                               differs=False)
+            vectors["note"] = f"no concept edition of {code} is encoded: observed only"
+            res = replace(res, vectors=vectors, priorities=priorities)
+        else:
+            res = replace(res, vectors=res.vectors.assign(note=None))
+        out[code] = res
+    return out
+
+
 def coverage(
     store: CorpusRepository,
     knowledge: Knowledge,
