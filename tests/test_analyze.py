@@ -29,6 +29,16 @@ SPEECHES = {
 }
 
 
+UZB_SPEECHES = {
+    1996: "Uzbekistan works with Russia and Kazakhstan on security, and calls for peace in "
+          "Afghanistan.",
+    2003: "Uzbekistan calls for peace in Afghanistan. Our trade with China and Russia grows.",
+    2016: "Uzbekistan supports dialogue in Central Asia and peace in Afghanistan, and welcomes "
+          "investment from China.",
+    2021: "Uzbekistan and Kazakhstan signed a treaty. We call for aid to Afghanistan.",
+}
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -135,6 +145,69 @@ def test_analyze_pdf_has_pages(corpus_dir: tuple[Path, Path], tmp_path: Path) ->
     assert "Multi-vector balance" in "".join(p.extract_text() for p in reader.pages[:4])
 
 
+@pytest.fixture(scope="module")
+def two_countries(corpus_dir: tuple[Path, Path],
+                  tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Statements of Kazakhstan and Uzbekistan (the country read from each file's name)."""
+    folder, _ = corpus_dir
+    both = tmp_path_factory.mktemp("two") / "texts"
+    both.mkdir()
+    for source in folder.iterdir():
+        (both / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    for year, text in UZB_SPEECHES.items():
+        (both / f"UZB_{year - 1945}_{year}.txt").write_text(text, encoding="utf-8")
+    return both
+
+
+def test_the_summary_leads_with_the_channels_and_numbers_its_figures(
+    corpus_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, config = corpus_dir
+    out = tmp_path / "r.html"
+    code, err = run("analyze", str(folder), "--concept", "kaz/2020-2030", "--report", str(out),
+                    "--db", str(tmp_path / "ch.db"), "--config", str(config), "--bootstrap",
+                    "30", "-q")
+    assert code == 0, err
+    findings = [line[4:] for line in err.splitlines() if line.startswith("  - ")]
+    assert findings[0].startswith("Kazakhstan, under kaz/") and "UN General Assembly" in findings[0]
+    assert not any("{figure" in f or "{section" in f for f in findings)
+    html = out.read_text(encoding="utf-8")
+    assert "1. What it says, does and votes" in html
+    assert "Several countries side by side" not in html  # one country: no comparison
+    assert "file <code>" in html and "KAZ_51_1996.txt" in html  # the appendix names the files
+    assert "Alignment with the editions" not in html
+
+
+def test_analyze_and_report_compare_several_countries(
+    two_countries: Path, corpus_dir: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, config = corpus_dir
+    db = str(tmp_path / "two.db")
+    out = tmp_path / "two.html"
+    code, err = run("analyze", str(two_countries), "--concept", "kaz/2020-2030", "--report",
+                    str(out), "--db", db, "--config", str(config), "--bootstrap", "30", "-q")
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index('<section id="comparison">'):]
+    section = section[:section.index("</section>")]
+    assert "Kazakhstan and Uzbekistan side by side" in section
+    assert "No concept edition is encoded for Uzbekistan" in section
+    assert "2001-2004" in section and "2014-2019" in section  # Kazakhstan's editions
+    assert "Agreement in UN General Assembly votes" in section and "Russia" in section
+    assert "Multi-vector balance: Kazakhstan" in html  # the main sections are Kazakhstan's
+    # report reads the store: both countries compared, or one without a comparison
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", db, "--country",
+                    "KAZ,UZB", "--out", str(tmp_path / "both.md"), "--bootstrap", "30", "-q")
+    assert code == 0, err
+    assert "Several countries side by side" in (tmp_path / "both.md").read_text(encoding="utf-8")
+    code, err = run("report", "--concept", "kaz/2020-2030", "--db", db, "--country", "UZB",
+                    "--out", str(tmp_path / "uzb.md"), "--bootstrap", "30", "-q")
+    assert code == 0, err
+    uzb = (tmp_path / "uzb.md").read_text(encoding="utf-8")
+    assert "Several countries" not in uzb and "Declared versus observed" not in uzb
+    assert "Uzbekistan's foreign policy against Kazakhstan's concept" in uzb
+
+
 def test_samples_lists_the_bundled_corpora() -> None:
     result = CliRunner().invoke(app, ["samples", "-f", "json"])
     assert result.exit_code == 0, result.stderr
@@ -167,7 +240,8 @@ def test_analyze_a_sample_then_report_from_the_store(
     code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db), "--country", "KAZ",
                     "--from", "2020", "--out", str(again), "--bootstrap", "20", "-q")
     assert code == 0, err
-    assert "1 documents" in again.read_text(encoding="utf-8")
+    written = again.read_text(encoding="utf-8")
+    assert "1 document," in written and "1 documents" not in written
     with SQLiteStore(db, create=False) as store:
         assert store.count() == before  # nothing ingested, nothing re-coded
     code, err = run("report", "--concept", "kaz/2020-2030", "--db", str(db), "--from", "2021",

@@ -239,27 +239,35 @@ def _vote(votes: pd.DataFrame | None, country: str, partner: str | None,
             "votes_status": r["status"]}
 
 
-def agreements(table: pd.DataFrame) -> list[str]:
-    """Plain sentences, per country and period with votes: how its votes rank the main
-    partners, whether that agrees with the tiers its concept declares, and what its statements
-    do (or cannot) say about the same partners."""
+def agreements(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> list[str]:
+    """Plain sentences, per country and period: how its votes rank the main partners, whether
+    that agrees with the tiers its concept declares, and what its statements do (or cannot)
+    say about the same partners; a period without votes (the bundled roll calls end in 2019)
+    says what the statements show against the declared tiers, and that the genre, not the
+    policy, may explain their silence. ``names`` gives the countries' names (``KAZ`` ->
+    ``Kazakhstan``); the codes are used without it."""
     out: list[str] = []
     if table.empty:
         return out
     for (country, per), part in table.groupby(["country", "period"], sort=False):
         p = part.set_index("vector")
         voted = p[(p["votes_status"] == "ok") & p["votes"].notna()]
-        if voted.empty:
-            continue
-        ranked = sorted(voted.index, key=lambda v: -_num(voted.loc[v, "votes"]))
         has_editions = table.loc[table["country"] == country, "declared_share"].notna().any()
         when = (f"under {per}" if per != "(none)"
                 else "before its first concept" if has_editions
                 else "over all the years (no concept edition of it is encoded)")
-        sentence = (f"{country}, {when}: in the UN General Assembly it voted with "
-                    + _names(ranked, voted, "votes") + " of the time")
+        name = (names or {}).get(str(country), str(country))
         tiered = {v: str(p.loc[v, "declared_tier"]) for v in p.index
                   if isinstance(p.loc[v, "declared_tier"], str)}
+        if voted.empty:
+            quiet_sentence = _silent_statements(p, tiered)
+            if quiet_sentence:
+                out.append(f"{name}, {when}: no UN General Assembly votes are at hand (the "
+                           f"bundled roll calls end in 2019); {quiet_sentence}.")
+            continue
+        ranked = sorted(voted.index, key=lambda v: -_num(voted.loc[v, "votes"]))
+        sentence = (f"{name}, {when}: in the UN General Assembly it voted with "
+                    + _names(ranked, voted, "votes") + " of the time")
         if tiered:
             held = [v for v in tiered if v in voted.index
                     and _num(voted.loc[v, "votes"]) >= CLOSE_VOTES]
@@ -267,14 +275,13 @@ def agreements(table: pd.DataFrame) -> list[str]:
                      and _num(voted.loc[v, "votes"]) <= FAR_VOTES]
             if held:
                 sentence += ("; the votes bear out the declared "
-                             + ", ".join(f"{tiered[v]} with {_label(v)}" for v in held))
+                             + ", ".join(f"{_tier_words(tiered[v])} with {_label(v)}"
+                                         for v in held))
             if apart:
                 sentence += ("; the declared " + ", ".join(
-                    f"{tiered[v]} with {_label(v)}" for v in apart)
+                    f"{_tier_words(tiered[v])} with {_label(v)}" for v in apart)
                     + " does not show in the votes")
         quiet = [v for v in ranked if _num(voted.loc[v, "votes"]) >= CLOSE_VOTES
-                 and p.loc[v, "rhetoric_share"] is not None
-                 and not pd.isna(p.loc[v, "rhetoric_share"])
                  and _num(p.loc[v, "rhetoric_share"]) < 0.05]
         if quiet:
             sentence += (". Its statements give " + ", ".join(_label(v) for v in quiet)
@@ -282,6 +289,39 @@ def agreements(table: pd.DataFrame) -> list[str]:
                          "genre seldom names partners")
         out.append(sentence + ".")
     return out
+
+
+def _silent_statements(p: pd.DataFrame, tiered: Mapping[str, str]) -> str:
+    """For a period without votes: the declared partners the statements barely name, or that
+    they hold too little evidence to say."""
+    if "rhetoric_evidence" not in p or p["rhetoric_evidence"].isna().all():
+        return ""
+    if (p["rhetoric_evidence"] == "insufficient").all():
+        return "its statements hold too little evidence to give shares of attention"
+    low = [v for v in tiered if v in p.index
+           and _num(p.loc[v, "rhetoric_share"]) < 0.05]  # NaN (no share) compares False
+    if not low:
+        return ""
+    highs = [_num(p.loc[v, "rhetoric_high"]) for v in low]
+    bound = max(h for h in highs if not np.isnan(h)) if any(not np.isnan(h) for h in highs) \
+        else float("nan")
+    upto = f" (95% intervals up to {bound:.0%})" if not np.isnan(bound) else ""
+    shares = {f"{_num(p.loc[v, 'rhetoric_share']):.0%}" for v in low}
+    given = (_and([_label(v) for v in low]) + f" {shares.pop()}" if len(shares) == 1
+             else _and([f"{_label(v)} {_num(p.loc[v, 'rhetoric_share']):.0%}" for v in low]))
+    return (f"its statements give {given} of their attention{upto}, though the concept "
+            "declares " + _and([f"{_tier_words(tiered[v])} with {_label(v)}" for v in low])
+            + ": the genre seldom names bilateral partners, so this silence is no evidence of "
+            "a gap in policy")
+
+
+def _tier_words(tier: str) -> str:
+    """A tier as a sentence names it: 'allied' -> 'allied relations'."""
+    return "allied relations" if tier == "allied" else tier
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _num(value: Any) -> float:

@@ -373,12 +373,14 @@ def register(app: typer.Typer) -> None:
         filters: Filters | None = None,
     ) -> None:
         """Write the report (HTML, PDF or Markdown) of the stored corpus against a concept
-        edition, without ingesting anything: balance, coverage, declared versus observed,
-        trends, events and the evidence behind every figure.
+        edition, without ingesting anything: what the state says, does and votes, balance,
+        declared versus observed, coverage, trends, events and the evidence behind every
+        figure; with several countries (--country KAZ,UZB,KGZ,TJK,TKM) they are compared side
+        by side.
 
         Example: multivector report --concept kaz/2020-2030 --country KAZ --out report.html
         """
-        from multivector.services.reporting import check_report_path
+        from multivector.services.reporting import check_report_path, summary
         from multivector.services.reporting import report as run
 
         cut = _period(period)
@@ -395,7 +397,7 @@ def register(app: typer.Typer) -> None:
             except MultivectorError as exc:
                 fail(exc)
         say(f"report written to {out}")
-        for line in data.findings:
+        for line in summary(data):
             say(f"  - {line}")
 
     @app.command()
@@ -408,7 +410,8 @@ def register(app: typer.Typer) -> None:
         sample: SampleOpt = None,
         country: Annotated[
             list[str] | None,
-            typer.Option("--country", help="With --sample: only these countries (ISO3)."),
+            typer.Option("--country", help="With --sample: only these countries (ISO3; "
+                         "KAZ,UZB,... are compared side by side in the report)."),
         ] = None,
         date_from: Annotated[
             str | None, typer.Option("--from", help="With --sample: from this year.")
@@ -441,7 +444,7 @@ def register(app: typer.Typer) -> None:
         """
         from multivector.services.ingest import documents_from
         from multivector.services.reporting import analyze as run
-        from multivector.services.reporting import check_report_path
+        from multivector.services.reporting import check_report_path, summary
 
         cut = _period(period)
         limits = read_limits(max_mb, max_unpacked_mb, max_chars, max_passages)
@@ -474,7 +477,7 @@ def register(app: typer.Typer) -> None:
                 fail(exc)
         report_failures(result.ingest)
         say(f"report written to {report}")
-        for line in result.data.findings:
+        for line in summary(result.data):
             say(f"  - {line}")
         raise typer.Exit(0 if result.ingest.ok else 1)
 

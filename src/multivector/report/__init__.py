@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from multivector.report.model import (
     FIGURES,
+    REFERENCE,
+    Comparison,
     DiffSummary,
+    DocumentInfo,
     EditionInfo,
     EvidencePassage,
     ReportData,
@@ -16,13 +19,19 @@ from multivector.report.model import (
     cell_key,
     corpus_hash,
     evidence_from_frame,
+    join_words,
+    parse_actors,
     passage_anchor,
+    plural,
 )
-from multivector.report.render import build_document, render_html, render_report
+from multivector.report.render import build_document, render_html, render_report, summary
 
 __all__ = [
     "FIGURES",
+    "REFERENCE",
+    "Comparison",
     "DiffSummary",
+    "DocumentInfo",
     "EditionInfo",
     "EvidencePassage",
     "ReportData",
@@ -31,7 +40,11 @@ __all__ = [
     "cell_key",
     "corpus_hash",
     "evidence_from_frame",
+    "join_words",
+    "parse_actors",
     "passage_anchor",
+    "plural",
     "render_html",
     "render_report",
+    "summary",
 ]

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -60,6 +60,7 @@ KIND_COLORS: dict[str, str] = {
 }
 ACCENT = "#1f4e79"
 FLAG = "#d62728"
+BREAK: Final = "break-paths-show-domains"  # how a line passes a missing value: it stops there
 
 
 def vector_colors(vectors: Sequence[str]) -> dict[str, str]:
@@ -189,19 +190,26 @@ def balance_chart(frame: pd.DataFrame, links: Mapping[str, str] | None = None) -
         y=alt.Y("entropy_lo:Q", title=y_title, scale=y_scale),
         y2="entropy_hi:Q",
     )
-    index_line = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=40)).encode(
+    # a period without an index (insufficient evidence) breaks the line, never drawn as 0
+    index_line = base.mark_line(strokeWidth=2.5, point=alt.OverlayMarkDef(size=40),
+                                invalid=BREAK).encode(
         y=y, color=alt.Color("m:N", scale=colours, title=None), tooltip=tooltip,
         href=_href(df),
     ).transform_calculate(m=f"'{index_name}'")
-    hhi_line = base.mark_line(strokeWidth=1.5, strokeDash=[5, 3]).encode(
+    thin = base.mark_text(angle=270, fontSize=9, color="#555555").encode(
+        y=alt.Y("mid:Q", scale=y_scale), text=alt.value("insufficient evidence"),
+    ).transform_filter("!isValid(datum.entropy) && isValid(datum.entropy_lo)").transform_calculate(
+        mid="(datum.entropy_lo + datum.entropy_hi) / 2")
+    hhi_line = base.mark_line(strokeWidth=1.5, strokeDash=[5, 3], invalid=BREAK).encode(
         y="one_minus_hhi:Q", color=alt.Color("m:N", scale=colours, title=None),
     ).transform_calculate(m=f"'{hhi_name}'")
     flagged = base.mark_point(size=160, shape="diamond", filled=True).encode(
         y="entropy:Q", color=alt.Color("m:N", scale=colours, title=None), tooltip=tooltip,
     ).transform_filter("datum.flag == true").transform_calculate(m=f"'{flag_name}'")
-    chart = alt.layer(band, hhi_line, index_line, flagged).properties(width=WIDTH, height=260)
+    chart = alt.layer(band, hhi_line, index_line, flagged, thin).properties(width=WIDTH,
+                                                                             height=260)
     return _finish(chart, "Balance among vectors",
-                   "Normalised Shannon entropy with 95% bootstrap band; 1 − HHI dashed")
+                   "Normalised Shannon entropy with its 95% interval band; 1 − HHI dashed")
 
 
 # --- vector shares ---------------------------------------------------------------------------
@@ -272,9 +280,12 @@ def heatmap_chart(
     df = _link(links, lambda r: cell_key(r["theme"], r["period"]))(df)
     many = len(periods) > 12
     cell = max(14, min(48, (WIDTH - 60) // max(1, len(periods))))
+    # a label wider than its cell runs into the next one: tilt it (7 px a character at 11 px)
+    tilt = -90 if many else (-35 if max(map(len, periods), default=0) * 7 > cell else 0)
     base = alt.Chart(_values(df)).encode(
         x=alt.X("period:O", title="Period", sort=periods,
-                axis=alt.Axis(labelAngle=-90 if many else 0, labelOverlap=False)),
+                axis=alt.Axis(labelAngle=tilt, labelOverlap=False,
+                              labelAlign="right" if tilt == -35 else alt.Undefined)),
         y=alt.Y("label:N", title=None, sort=themes, axis=alt.Axis(labelLimit=230)),
     )
     rect = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -351,12 +362,20 @@ def events_chart(frame: pd.DataFrame, links: Mapping[str, str] | None = None) ->
     df["date"] = [str(v)[:10] for v in df["date"]]
     df["evidence"] = [shorten(str(v or ""), 140) for v in df["evidence"]]
     df = _link(links, lambda r: cell_key(r["doc_id"], int(r["passage"])))(df)
+    df["type"] = [str(t).replace("_", " ") for t in df["type"]]
     types = df["type"].value_counts().index.tolist()
-    chart = alt.Chart(_values(df.dropna(subset=["x"]))).mark_circle(size=70, opacity=0.65).encode(
+    own, reported = "date from its sentence", "date of the document"
+    df["dated"] = [reported if s == "document" else own
+                   for s in (df["date_source"] if "date_source" in df else [None] * len(df))]
+    chart = alt.Chart(_values(df.dropna(subset=["x"]))).mark_point(size=60, opacity=0.7,
+                                                                   filled=True).encode(
         x=alt.X("x:Q", axis=_year_axis("Date"), scale=alt.Scale(zero=False, nice=False,
                                                                 padding=10)),
         y=alt.Y("type:N", title=None, sort=types, axis=alt.Axis(labelLimit=200)),
         color=alt.Color("type:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+        shape=alt.Shape("dated:N", title=None, scale=alt.Scale(domain=[own, reported],
+                                                               range=["circle", "triangle-up"]),
+                        legend=alt.Legend(orient="bottom", symbolFillColor="#777777")),
         tooltip=[alt.Tooltip("date:N", title="Date"), alt.Tooltip("type:N", title="Type"),
                  alt.Tooltip("actor:N", title="Actor"),
                  alt.Tooltip("counterpart:N", title="Counterpart"),
@@ -364,7 +383,7 @@ def events_chart(frame: pd.DataFrame, links: Mapping[str, str] | None = None) ->
         href=_href(df),
     )
     chart = chart.properties(width=WIDTH - 60, height=max(60, 26 * len(types)))
-    return _finish(chart, "Events", "Events coded from the texts, by date and type")
+    return _finish(chart, "Events", "Events that happened, read from the texts, by date and type")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -406,8 +425,10 @@ def gap_chart(
     labels = labels or {}
     df = frame.copy()
     df["label"] = [labels.get(str(v), str(v)) for v in df["vector"]]
-    df["gap_text"] = [f"{g:+.2f}" + (" *" if f else "") for g, f in zip(df["gap"], df["flag"],
-                                                                         strict=True)]
+    thin = df["evidence"] == "insufficient" if "evidence" in df else pd.Series(False,
+                                                                                index=df.index)
+    df["gap_text"] = ["" if t or pd.isna(g) else f"{100 * g:+.0f} pts" + (" *" if f else "")
+                      for g, f, t in zip(df["gap"], df["flag"], thin, strict=True)]
     df = _link(links, lambda r: str(r["vector"]))(df)
     order = df.sort_values("declared", ascending=False)["label"].tolist()
     colours = vector_colors([str(v) for v in df["vector"]])
@@ -422,10 +443,10 @@ def gap_chart(
                alt.Tooltip("observed:Q", title="Observed", format=".2f"),
                alt.Tooltip("observed_lo:Q", title="95% low", format=".2f"),
                alt.Tooltip("observed_hi:Q", title="95% high", format=".2f"),
-               alt.Tooltip("gap:Q", title="Gap (observed − declared)", format="+.2f")]
+               alt.Tooltip("gap:Q", title="Gap (observed − declared)", format="+.0%")]
     interval = base.mark_rule(strokeWidth=3, opacity=0.5).encode(
         x=alt.X("observed_lo:Q", scale=x_scale, title="Weight / share of attention",
-                axis=alt.Axis(format="%")),
+                axis=alt.Axis(format="%", tickCount=6, labelOverlap=True)),
         x2="observed_hi:Q", color=alt.Color("label:N", scale=colour_scale, legend=None),
     )
     long = df.melt(id_vars=["label", "href"], value_vars=["declared", "observed"],
@@ -449,31 +470,6 @@ def gap_chart(
     return _finish(chart, "Declared versus observed",
                    "Diamond: declared weight; dot and bar: observed share with 95% interval; "
                    "right: gap (* beyond interval)")
-
-
-# --- alignment -------------------------------------------------------------------------------
-
-
-def alignment_chart(frame: pd.DataFrame) -> Any:
-    """Each document's similarity to each edition over time, with the yearly mean as a line."""
-    score_columns = [c for c in frame.columns if str(c).startswith("score_")]
-    long = frame.melt(id_vars=["doc_id", "title", "year"], value_vars=score_columns,
-                      var_name="edition", value_name="score")
-    long["edition"] = [str(c)[len("score_"):] for c in long["edition"]]
-    long["year"] = [decimal_year(v) for v in long["year"]]
-    base = alt.Chart(_values(long)).encode(
-        x=alt.X("year:Q", axis=_year_axis(), scale=alt.Scale(zero=False, nice=False)),
-        color=alt.Color("edition:N", title="Edition", scale=alt.Scale(scheme="set1")),
-    )
-    points = base.mark_circle(size=30, opacity=0.35).encode(
-        y=alt.Y("score:Q", title="Alignment score", scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("title:N", title="Document"), alt.Tooltip("edition:N"),
-                 alt.Tooltip("score:Q", format=".3f")],
-    )
-    means = base.mark_line(strokeWidth=2.5, point=True).encode(y="mean(score):Q")
-    chart = alt.layer(points, means).properties(width=WIDTH - 80, height=240)
-    return _finish(chart, "Alignment with editions",
-                   "Similarity of each document to each edition; line: yearly mean")
 
 
 # --- export ----------------------------------------------------------------------------------

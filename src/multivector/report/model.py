@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -29,11 +30,30 @@ FIGURES = (
     "coverage",  # cell key: element id
     "gap",  # cell key: vector id
     "events",  # filled from the events frame itself (doc_id, passage, evidence)
-    "alignment",  # cell key: doc_id
+    "channels",  # cell key: cell_key(period, vector)
+    "comparison_balance",  # cell key: cell_key(country, period)
+    "comparison_votes",  # roll calls, not passages: usually empty
     "diff_summary",  # editions' own sources, not corpus passages: usually empty
 )
 
 KEY_SEPARATOR = " · "
+# A finding names a figure or a section by id, e.g. "(Figure {figure:gap})" or "{section:channels}";
+# the renderer puts in the number the figure or section gets in this report.
+REFERENCE = re.compile(r"\{(figure|section):([a-z_]+)\}")
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``1 document``, ``3 documents``; ``many`` for irregular plurals (``1 country``...)."""
+    count = int(n) if float(n).is_integer() else n
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+def join_words(items: Sequence[str], last: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"
 
 
 def cell_key(*parts: object) -> str:
@@ -69,6 +89,18 @@ class EvidencePassage:
 
 
 Evidence = Mapping[str, Mapping[str, Sequence[EvidencePassage]]]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the evidence appendix says of a document: its title, the file it was read from,
+    its record online when one is known (a UN document symbol), and how exact its date is."""
+
+    title: str = ""
+    source: str = ""  # the file, e.g. sample:ungd-central-asia/KAZ_75_2020.txt
+    record: str = ""  # e.g. A/75/PV.4
+    url: str = ""  # e.g. https://undocs.org/A/75/PV.4
+    date_note: str = ""  # e.g. "approximate: UN General Debate week"
 
 
 @dataclass(frozen=True)
@@ -117,7 +149,8 @@ class Stamp:
             ("Codebook", f"{self.codebook_id} {self.codebook_version}"),
             ("Concept edition", f"{self.edition_id} (data version {self.edition_data_version})"),
             ("Vector scheme", f"{self.vectors_id} {self.vectors_version}"),
-            ("Corpus", f"{self.n_documents} documents, {self.n_passages} passages, {span}"),
+            ("Corpus", f"{plural(self.n_documents, 'document')}, "
+                       f"{plural(self.n_passages, 'passage')}, {span}"),
             ("Corpus hash (sha256 of sorted document ids)", self.corpus_hash),
             ("Generated", self.generated_at.strftime("%Y-%m-%d %H:%M %Z").strip()),
         ]
@@ -175,32 +208,80 @@ class DiffSummary:
 
 
 @dataclass(frozen=True, eq=False)  # frames do not compare as booleans
+class Comparison:
+    """Several countries side by side on one time axis (``periods``, e.g. the years of the
+    concept country's editions, labelled ``1995-2000``).
+
+    - ``balance``: country, period, period_start, n_documents, effective, evidence
+      (sufficient / insufficient), entropy (NaN when insufficient), entropy_lo, entropy_hi.
+    - ``shares``: country, vector, share (NaN when insufficient), share_lo, share_hi, evidence,
+      n_documents, actors: attention over the whole span, per country.
+    - ``votes``: country, partner, partner_name, period, period_start, value, low, high,
+      n_rollcalls, status (ok / insufficient): UN General Assembly agreement.
+    - ``declared``: country -> the ids of its encoded concept editions (empty: none encoded).
+    - ``findings``: sentences written by the caller, shown under the section's introduction.
+    """
+
+    countries: Sequence[str]
+    balance: pd.DataFrame
+    shares: pd.DataFrame | None = None
+    votes: pd.DataFrame | None = None
+    declared: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    periods: str = ""
+    findings: Sequence[str] = ()
+
+
+@dataclass(frozen=True, eq=False)  # frames do not compare as booleans
 class ReportData:
     """Everything a report shows. Every section is optional; absent ones are left out.
 
-    Frames and their columns:
+    Frames and their columns (those marked optional may be absent):
 
-    - ``balance_index``: period, period_start (int year or date), entropy, entropy_lo,
-      entropy_hi, one_minus_hhi, n_documents, flag (bool: differs from the previous period).
-    - ``vector_shares``: period, period_start, vector, share.
+    - ``balance_index``: period, period_start (int year or date), entropy (NaN when the period
+      holds too little evidence), entropy_lo, entropy_hi, one_minus_hhi, n_documents, flag
+      (bool: differs from the previous period); optional: evidence (sufficient /
+      insufficient), n_mentions, effective (mentions over the design effect), sources (the
+      sources and genres of its documents), caveat (when they are of one kind).
+    - ``vector_shares``: period, period_start, vector, share (NaN when insufficient); optional:
+      share_lo, share_hi, evidence, actors (the actors behind the share, "AFG 15, PAK 3").
     - ``theme_heatmap``: theme, period, share (optional: label, period_start for ordering).
     - ``coverage``: element, kind, title, periods_with_evidence, share (of periods with
       evidence, 0-1), passages, silent (bool), last_seen.
-    - ``events``: date, type, actor, counterpart, evidence (text), doc_id, passage.
-    - ``gap``: vector, declared, observed, observed_lo, observed_hi, gap, flag.
-    - ``alignment``: doc_id, title, year, best_edition, score_<edition id>... .
+    - ``events``: date, type, actor, counterpart, evidence (text), doc_id, passage; optional:
+      date_source (sentence, or document: the date of the text reporting it), date_precision
+      (year, month, day), reported (the document's date).
+    - ``gap``: vector, declared, observed (NaN when insufficient), observed_lo, observed_hi,
+      gap, flag; optional: evidence, actors.
+    - ``channels``: country, period, period_start, vector, declared_tier, declared_share,
+      rhetoric_share, rhetoric_low, rhetoric_high, rhetoric_evidence, rhetoric_actors, events,
+      event_share, event_low, event_high, event_evidence, vote_partner, votes, votes_low,
+      votes_high, n_rollcalls, votes_status (the table of
+      :func:`multivector.analysis.channels.channels`, one country).
+    - ``comparison``: several countries side by side (:class:`Comparison`).
 
-    ``evidence[figure][cell_key(...)]`` lists the passages behind a cell (see :data:`FIGURES`);
-    ``vector_labels`` and ``theme_labels`` give display names for ids; ``methods`` holds the
-    settings used (weighting, periods, bootstrap draws) as label/value pairs; ``findings`` are
-    short paragraphs written by the caller, shown first.
+    ``subject`` names whom the main sections are about when ``comparison`` holds several
+    countries (their titles then say so). ``evidence[figure][cell_key(...)]`` lists the
+    passages behind a cell (see :data:`FIGURES`); ``documents`` says where each cited document
+    came from; ``vector_labels``, ``theme_labels`` and ``actor_labels`` give display names for
+    ids; ``methods`` holds the settings used (weighting, periods, intervals) as label/value
+    pairs; ``findings`` are short paragraphs written by the caller, shown first, led by
+    ``channel_findings`` (``channel_periods``: the channels' sentence for every period, in
+    their section); a finding may name a figure or section by id (``{figure:gap}``,
+    ``{section:channels}``, see :data:`REFERENCE`) and gets its number in the rendered report.
+    ``notes`` are caveats shown under a section's table, keyed by section id (``balance``: what
+    the genre of the documents cannot say; ``gap``: the window and evidence declared versus
+    observed rests on;
+    ``channels``: how the channels are measured).
     """
 
     title: str
     edition: EditionInfo
     stamp: Stamp
     subtitle: str = ""
+    subject: str = ""
     findings: Sequence[str] = ()
+    channel_findings: Sequence[str] = ()
+    channel_periods: Sequence[str] = ()
     balance_index: pd.DataFrame | None = None
     vector_shares: pd.DataFrame | None = None
     theme_heatmap: pd.DataFrame | None = None
@@ -208,11 +289,15 @@ class ReportData:
     events: pd.DataFrame | None = None
     diff_summary: DiffSummary | None = None
     gap: pd.DataFrame | None = None
-    alignment: pd.DataFrame | None = None
+    channels: pd.DataFrame | None = None
+    comparison: Comparison | None = None
     evidence: Evidence = field(default_factory=dict)
+    documents: Mapping[str, DocumentInfo] = field(default_factory=dict)
     vector_labels: Mapping[str, str] = field(default_factory=dict)
     theme_labels: Mapping[str, str] = field(default_factory=dict)
+    actor_labels: Mapping[str, str] = field(default_factory=dict)
     methods: Mapping[str, str] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     def vector_label(self, vector: object) -> str:
         key = str(vector)
@@ -220,6 +305,44 @@ class ReportData:
 
     def theme_label(self, theme: object) -> str:
         return self.theme_labels.get(str(theme), str(theme))
+
+    def actor_label(self, actor: object) -> str:
+        """The name of an actor id (``RUS`` -> ``Russia``); the id itself when unknown."""
+        return self.actor_labels.get(str(actor), str(actor))
+
+    def actors_text(self, actors: object, top: int | None = None) -> str:
+        """``"AFG 15, PAK 3 ... of 20"`` with names: ``"Afghanistan 15, Pakistan 3 and others
+        (of 20 mentions)"``; ``top``: name that many at most."""
+        counts, more, total = parse_actors(actors)
+        if not counts:
+            return ""
+        shown = counts if top is None else counts[:top]
+        named = ", ".join(f"{self.actor_label(a)} {n}" for a, n in shown)
+        more = more or len(shown) < len(counts)
+        return named + (" and others" if more else "") + (f" (of {total} mentions)" if total
+                                                          else "")
+
+
+_ACTOR_COUNT = re.compile(r"^(?P<actor>.+?)\s+(?P<n>\d+)$")
+
+
+def parse_actors(text: object) -> tuple[list[tuple[str, int]], bool, int | None]:
+    """The actors behind a figure as the analyses write them (``"AFG 15, PAK 3 ... of 20"``):
+    (actor, count) pairs, whether more were left out, and the total (None when not given)."""
+    if not isinstance(text, str) or not text.strip():
+        return [], False, None
+    body, total = text.strip(), None
+    head, sep, tail = body.rpartition(" of ")
+    if sep and tail.strip().isdigit():
+        body, total = head, int(tail)
+    more = body.endswith("...")
+    body = body.removesuffix("...").strip()
+    pairs: list[tuple[str, int]] = []
+    for part in body.split(","):
+        m = _ACTOR_COUNT.match(part.strip())
+        if m:
+            pairs.append((m.group("actor"), int(m.group("n"))))
+    return pairs, more, total
 
 
 def evidence_from_frame(

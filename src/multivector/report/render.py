@@ -7,7 +7,8 @@ The sections are built once as format-neutral blocks (``templates.blocks``); the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,11 +17,16 @@ import pandas as pd
 
 from multivector.errors import UsageError
 from multivector.report import charts
+from multivector.report import formats as fm
 from multivector.report.model import (
     KEY_SEPARATOR,
+    REFERENCE,
+    DocumentInfo,
     EvidencePassage,
     ReportData,
     cell_key,
+    join_words,
+    plural,
 )
 from multivector.report.templates.blocks import (
     AppendixEntry,
@@ -40,6 +46,8 @@ PER_CELL = 4  # passages listed per cell of a figure
 PER_LIST = 60  # cells listed per evidence list
 EVENT_ROWS = 40  # events listed in the events table (the most recent ones)
 MAX_SHARE_COLUMNS = 8  # vectors shown as columns of the shares table; the rest are "Other"
+# always columns of their own, in this order: the partners a multi-vector policy balances
+MAIN_VECTORS = ("russia", "china", "usa", "europe", "central_asia")
 
 
 def render_report(data: ReportData, out: Path | str, fmt: str | None = None) -> Path:
@@ -130,16 +138,23 @@ class _Registry:
             cited.append(figure)
         return ref
 
-    def entries(self) -> list[AppendixEntry]:
-        return [AppendixEntry(ref, p, tuple(c)) for ref, p, c in self._entries.values()]
+    def entries(self, documents: Mapping[str, DocumentInfo] | None = None) -> list[AppendixEntry]:
+        docs = documents or {}
+        return [AppendixEntry(ref, p, tuple(c), docs.get(p.doc_id))
+                for ref, p, c in self._entries.values()]
 
 
-class _Builder:
+class Builder:
+    """Turns a :class:`ReportData` into sections, numbering figures, tables and sections and
+    the passages they cite. The sections of several countries and channels live in
+    :mod:`multivector.report.sections`."""
+
     def __init__(self, data: ReportData) -> None:
         self.data = data
         self.registry = _Registry()
         self.figures = 0
         self.tables = 0
+        self.figure_numbers: dict[str, int] = {}
         self.titles = self._document_titles()
 
     # numbering and evidence
@@ -148,8 +163,10 @@ class _Builder:
                refs: tuple[Ref, ...] = ()) -> Figure:
         return Figure(fid, self.figures, title, caption, chart, refs)
 
-    def next_figure(self) -> int:
+    def next_figure(self, fid: str = "") -> int:
         self.figures += 1
+        if fid:
+            self.figure_numbers.setdefault(fid, self.figures)
         return self.figures
 
     def table(self, tid: str, title: str, columns: Sequence[str],
@@ -159,21 +176,25 @@ class _Builder:
         return Table(tid, self.tables, title, columns, rows, numeric, note)
 
     def evidence(
-        self, fid: str, label: Callable[[str], str] | None = None
+        self, fid: str, label: Callable[[str], str] | None = None,
+        order: Callable[[str], Any] | None = None,
     ) -> tuple[EvidenceList, dict[str, str], tuple[Ref, ...]]:
-        """The evidence list of figure ``fid``, chart links per cell key, and all its refs."""
+        """The evidence list of figure ``fid``, chart links per cell key, and all its refs;
+        cells listed in ``order`` of their keys (else by their labels)."""
         cited = (fid, f"Figure {self.figures}")
         cells = self.data.evidence.get(fid, {})
+        name = label or self.key_label
+        keys = sorted(cells, key=order or name)
         items: list[tuple[str, tuple[Ref, ...]]] = []
         links: dict[str, str] = {}
         every: list[Ref] = []
-        for key, passages in cells.items():
-            refs = tuple(self.registry.ref(p, cited) for p in list(passages)[:PER_CELL])
+        for key in keys:
+            refs = tuple(self.registry.ref(p, cited) for p in list(cells[key])[:PER_CELL])
             if not refs:
                 continue
             links[key] = "#" + refs[0].anchor
             every.extend(r for r in refs if r not in every)
-            items.append(((label or self.key_label)(key), refs))
+            items.append((name(key), refs))
         note = "" if items else "No passages were recorded behind this figure."
         if len(items) > PER_LIST:
             note = f"{len(items) - PER_LIST} more cells are not listed here."
@@ -187,17 +208,23 @@ class _Builder:
         ]
         return KEY_SEPARATOR.join(named)
 
+    def period_vector_order(self, periods: Sequence[str]) -> Callable[[str], Any]:
+        """Sort key of ``period · vector`` cell keys: periods in time order, then vectors."""
+        rank = {p: i for i, p in enumerate(periods)}
+
+        def key(cell: str) -> Any:
+            parts = cell.split(KEY_SEPARATOR)
+            return (rank.get(parts[0], len(rank)), *(charts.vector_order(p) for p in parts[1:]))
+
+        return key
+
     def _document_titles(self) -> dict[str, str]:
-        titles: dict[str, str] = {}
+        titles: dict[str, str] = {d: i.title for d, i in self.data.documents.items() if i.title}
         for cells in self.data.evidence.values():
             for passages in cells.values():
                 for p in passages:
                     if p.title:
                         titles.setdefault(p.doc_id, p.title)
-        if self.data.alignment is not None and "title" in self.data.alignment:
-            for doc, title in zip(self.data.alignment["doc_id"], self.data.alignment["title"],
-                                  strict=True):
-                titles.setdefault(str(doc), str(title))
         return titles
 
     # sections
@@ -206,100 +233,213 @@ class _Builder:
         d = self.data
         if d.balance_index is None and d.vector_shares is None:
             return None
+        how = d.methods.get("Intervals", "")
         blocks: list[Block] = [Paragraph(
-            "Attention is counted from mentions of states and organisations, each assigned to "
-            "one foreign-policy vector; the speaker's own country counts toward none. The balance "
+            "Attention is counted from mentions of states, regions and organisations, each "
+            "assigned to one foreign-policy vector; the speaker's own country counts toward none "
+            "(nor do multilateral bodies such as the United Nations). The balance "
             "index is the normalised Shannon entropy of the vector shares: 1 when every vector "
             "gets the same attention, 0 when one vector gets all of it. 1 − HHI (one minus the "
             "Herfindahl-Hirschman concentration) is shown beside it as a check. The shaded band "
-            "is a 95% bootstrap interval from resampling documents; a diamond marks a period "
-            "whose index differs from the previous period's beyond both intervals."
+            f"is the 95% interval{f' ({how})' if how else ''}; a diamond marks a period whose "
+            "index differs from the previous period's beyond its interval. A period with fewer "
+            "than 3 documents or 10 effective mentions (mentions over the design effect of "
+            "their clustering in documents) is marked insufficient evidence: it shows its "
+            "interval, never a number."
         )]
+        periods: list[str] = []
         if d.balance_index is not None and len(d.balance_index):
             frame = d.balance_index.copy()
             frame["_x"] = [charts.decimal_year(v) for v in frame["period_start"]]
-            frame = frame.sort_values("_x")
-            self.next_figure()
-            ev, links, refs = self.evidence("balance_index")
+            frame = frame.sort_values("_x", kind="stable")
+            periods = [str(p) for p in frame["period"]]
+            self.next_figure("balance_index")
+            ev, links, refs = self.evidence("balance_index",
+                                            order=self.period_vector_order(periods))
             blocks.append(self.figure(
                 "balance_index", "Balance among vectors over time",
                 "Balance index per period with its 95% interval; 1 − HHI dashed; diamonds: "
-                "a shift from the previous period.",
-                charts.balance_chart(frame, links), refs))
-            rows = [[
-                Cell(str(r["period"])), Cell(_int(r["n_documents"])),
-                Cell(_num(r["entropy"])),
-                Cell(f"{_num(r['entropy_lo'])}–{_num(r['entropy_hi'])}"),
-                Cell(_num(r["one_minus_hhi"])),
-                Cell("shift" if bool(r["flag"]) else "", "flag" if bool(r["flag"]) else ""),
-            ] for r in frame.to_dict("records")]
-            blocks.append(self.table(
-                "balance_table", "Balance index by period",
-                ["Period", "Documents", "Balance index", "95% interval", "1 − HHI", "Shift"],
-                rows, [False, True, True, True, True, False]))
+                "a shift from the previous period; a band without a line: insufficient "
+                "evidence.", charts.balance_chart(frame, links), refs))
+            blocks.append(self._balance_table(frame))
             blocks.append(ev)
         if d.vector_shares is not None and len(d.vector_shares):
-            self.next_figure()
-            ev, links, refs = self.evidence("vector_shares")
+            shares = d.vector_shares
+            if not periods:
+                periods = _periods_in_order(shares)
+            self.next_figure("vector_shares")
+            ev, links, refs = self.evidence("vector_shares",
+                                            order=self.period_vector_order(periods))
             blocks.append(self.figure(
                 "vector_shares", "Attention by vector",
                 "Share of attention per vector and period; each vector keeps its colour in "
-                "every chart.", charts.shares_chart(d.vector_shares, self._labels(), links),
-                refs))
-            blocks.append(self._shares_table(d.vector_shares))
+                "every chart; periods with too little evidence are left blank.",
+                charts.shares_chart(shares, self._labels(), links), refs))
+            blocks.append(self._shares_table(shares))
             blocks.append(ev)
         return Section("balance", "Multi-vector balance", blocks)
 
+    def _balance_table(self, frame: pd.DataFrame) -> Table:
+        has_mentions = "n_mentions" in frame and "effective" in frame
+        rows: list[list[Cell]] = []
+        for r in frame.to_dict("records"):
+            short = fm.thin(r.get("evidence")) or fm.missing(r["entropy"])
+            row = [Cell(str(r["period"])), Cell(fm.integer(r["n_documents"]))]
+            if has_mentions:
+                row.append(Cell(f"{fm.integer(r['n_mentions'])} ({fm.num(r['effective'], 1)})"))
+            row += [
+                Cell(fm.INSUFFICIENT if short else fm.num(r["entropy"]),
+                     "muted" if short else ""),
+                Cell(f"{fm.num(r['entropy_lo'])}–{fm.num(r['entropy_hi'])}"),
+                Cell("—" if short else fm.num(r["one_minus_hhi"])),
+                Cell("shift" if bool(r["flag"]) else "", "flag" if bool(r["flag"]) else ""),
+            ]
+            rows.append(row)
+        columns = ["Period", "Documents"]
+        if has_mentions:
+            columns.append("Mentions (effective)")
+        columns += ["Balance index", "95% interval", "1 − HHI", "Shift"]
+        numeric = [False, True] + ([True] if has_mentions else []) + [True, True, True, False]
+        return self.table("balance_table", "Balance index by period", columns, rows, numeric,
+                          note=self._sources_note(frame))
+
+    def _sources_note(self, frame: pd.DataFrame) -> str:
+        """The sources and genres of each period, its caveat, and what the genre cannot say."""
+        from multivector.report.sections import outside_note
+
+        parts: list[str] = []
+        if "sources" in frame:
+            listed = [f"{r['period']}: {r['sources']}" for r in frame.to_dict("records")
+                      if isinstance(r.get("sources"), str) and r["sources"]]
+            if listed:
+                parts.append("Sources (documents per source and genre): " + "; ".join(listed)
+                             + ".")
+        if "caveat" in frame:
+            caveats = [(str(r["period"]), r["caveat"]) for r in frame.to_dict("records")
+                       if isinstance(r.get("caveat"), str) and r["caveat"]]
+            kinds = {c for _, c in caveats}
+            if len(caveats) == len(frame) and len(kinds) == 1:
+                parts.append(f"Every period: {next(iter(kinds))}.")
+            else:
+                parts += [f"{p}: {c}." for p, c in caveats]
+        note = self.data.notes.get("balance", "")
+        if note:
+            parts.append(note)
+        parts.append(outside_note(frame))
+        return " ".join(p for p in parts if p)
+
     def _shares_table(self, frame: pd.DataFrame) -> Table:
+        d = self.data
         df = frame.copy()
         df["_x"] = [charts.decimal_year(v) for v in df["period_start"]]
         df["vector"] = df["vector"].astype(str)
-        vectors = sorted(df["vector"].unique(), key=charts.vector_order)
-        if len(vectors) > MAX_SHARE_COLUMNS:
-            mean = df.groupby("vector")["share"].mean().sort_values(ascending=False)
-            keep = set(mean.index[: MAX_SHARE_COLUMNS - 1])
-            vectors = [v for v in vectors if v in keep]
-            df.loc[~df["vector"].isin(keep), "vector"] = "_other"
-        table = df.pivot_table(index=["_x", "period"], columns="vector", values="share",
-                               aggfunc="sum", fill_value=0.0).sort_index()
-        columns = [*vectors, "_other"] if "_other" in table.columns else vectors
-        rows = [
-            [Cell(str(period))] + [Cell(_pct(table.loc[(x, period), v])) for v in columns]
-            for x, period in table.index
-        ]
-        names = [self.data.vector_label(v) if v != "_other" else "Other" for v in columns]
+        present = set(df["vector"])
+        main = [v for v in MAIN_VECTORS if v in present]
+        rest = [v for v in sorted(present, key=charts.vector_order) if v not in main]
+        if len(main) + len(rest) > MAX_SHARE_COLUMNS:
+            mean = df[df["vector"].isin(rest)].groupby("vector")["share"].mean()
+            keep = set(mean.sort_values(ascending=False).index[: MAX_SHARE_COLUMNS - len(main)])
+            others = [v for v in rest if v not in keep]
+            rest = [v for v in rest if v in keep]
+        else:
+            others = []
+        columns = [*main, *rest]
+        rows: list[list[Cell]] = []
+        thin_periods: list[str] = []
+        for (_, period), part in df.groupby(["_x", "period"], sort=True):
+            by_vector = part.set_index("vector")
+            short = ("evidence" in part and bool(part["evidence"].map(fm.thin).any())) or \
+                bool(part["share"].isna().all())
+            docs = fm.integer(part["n_documents"].iloc[0]) if "n_documents" in part else ""
+            row = [Cell(str(period))] + ([Cell(docs)] if "n_documents" in part else [])
+            if short:
+                thin_periods.append(str(period))
+            for v in columns:
+                if v not in by_vector.index:
+                    row.append(Cell("—"))
+                elif short:
+                    r = by_vector.loc[v]
+                    row.append(Cell(fm.pct_range(r.get("share_lo"), r.get("share_hi"))
+                                    if "share_lo" in by_vector else "—", "muted"))
+                else:
+                    row.append(Cell(fm.pct(by_vector.loc[v, "share"])))
+            if others:
+                other = part[part["vector"].isin(others)]["share"]
+                row.append(Cell("—" if short else fm.pct(float(other.sum()))))
+            rows.append(row)
+        names = [d.vector_label(v) for v in columns] + (["Other"] if others else [])
+        lead = ["Period"] + (["Documents"] if "n_documents" in df else [])
+        notes = []
+        if others:
+            notes.append("Other: " + ", ".join(d.vector_label(v) for v in others) + ".")
+        if thin_periods:
+            notes.append(
+                f"{join_words(thin_periods)}: {fm.INSUFFICIENT} (fewer than 3 documents or 10 "
+                "effective mentions): the cells give each share's 95% interval, not a share.")
+        behind = self._actors_behind(df)
+        if behind:
+            notes.append("Behind the largest shares: " + behind + ".")
         return self.table("shares_table", "Share of attention by vector (per cent)",
-                          ["Period", *names], rows, [False] + [True] * len(columns))
+                          [*lead, *names], rows,
+                          [False, *([True] * (len(lead) - 1))] + [True] * len(names),
+                          note=" ".join(notes))
+
+    def _actors_behind(self, df: pd.DataFrame) -> str:
+        """The actors behind the two largest shares of each period ("kaz/2020-2030: South Asia
+        = Afghanistan 15")."""
+        if "actors" not in df:
+            return ""
+        d = self.data
+        out: list[str] = []
+        for (_, period), part in df.groupby(["_x", "period"], sort=True):
+            ranked = part.dropna(subset=["share"]).sort_values("share", ascending=False)
+            items = [f"{d.vector_label(r['vector'])} = {d.actors_text(r['actors'], 3)}"
+                     for r in ranked.head(2).to_dict("records")
+                     if isinstance(r.get("actors"), str) and r["actors"]]
+            if items:
+                out.append(f"{period}: " + ", ".join(items))
+        return "; ".join(out)
 
     def gap(self) -> Section | None:
         d = self.data
         if d.gap is None or not len(d.gap):
             return None
-        self.next_figure()
-        ev, links, refs = self.evidence("gap")
+        self.next_figure("gap")
+        ev, links, refs = self.evidence("gap", order=lambda k: charts.vector_order(k))
+        thin = "evidence" in d.gap and bool(d.gap["evidence"].map(fm.thin).any())
         fig = self.figure(
             "gap", "Declared versus observed",
             "Diamond: the weight the edition declares; dot and bar: the observed share of "
-            "attention with its 95% interval; right: the gap (* where it lies beyond the "
-            "interval).", charts.gap_chart(d.gap, self._labels(), links), refs)
+            "attention with its 95% interval (bar only: insufficient evidence); right: the gap "
+            "(* where it lies beyond the interval).",
+            charts.gap_chart(d.gap, self._labels(), links), refs)
         frame = d.gap.sort_values("declared", ascending=False)
-        rows = [[
-            Cell(d.vector_label(r["vector"])), Cell(_pct(r["declared"])),
-            Cell(f"{_pct(r['observed'])} ({_pct(r['observed_lo'])}–{_pct(r['observed_hi'])})"),
-            Cell("—" if _missing(r["gap"]) else f"{r['gap'] * 100:+.0f} pts",
-                 "flag" if bool(r["flag"]) else ""),
-            Cell("yes" if bool(r["flag"]) else "", "flag" if bool(r["flag"]) else ""),
-        ] for r in frame.to_dict("records")]
+        rows = []
+        for r in frame.to_dict("records"):
+            flag = bool(r["flag"]) and not thin
+            span = fm.pct_range(r["observed_lo"], r["observed_hi"])
+            observed = (f"{fm.INSUFFICIENT} ({span})" if thin or fm.missing(r["observed"])
+                        else f"{fm.pct(r['observed'])} ({span})")
+            rows.append([
+                Cell(d.vector_label(r["vector"])), Cell(fm.pct(r["declared"])),
+                Cell(observed, "muted" if thin else ""),
+                Cell("—" if thin or fm.missing(r["gap"]) else f"{r['gap'] * 100:+.0f} pts",
+                     "flag" if flag else ""),
+                Cell("yes" if flag else "", "flag" if flag else ""),
+                Cell(d.actors_text(r.get("actors"))),
+            ])
         table = self.table(
             "gap_table", "Declared weight and observed attention per vector",
-            ["Vector", "Declared", "Observed (95% interval)", "Gap", "Beyond interval"],
-            rows, [False, True, True, True, False])
+            ["Vector", "Declared", "Observed (95% interval)", "Gap", "Beyond interval",
+             "Actors behind the observed share"],
+            rows, [False, True, True, True, False, False], note=d.notes.get("gap", ""))
         intro = Paragraph(
             "The declared profile turns the edition's partner tiers and priorities into weights "
             "per vector (a documented rule the user can override); the observed profile is the "
-            "share of attention in the corpus. The gap is observed minus declared, in "
-            "percentage points: a negative gap means a vector gets less attention than the "
-            "concept gives it.")
+            "share of attention in the statements dated while the edition is in force. The gap "
+            "is observed minus declared, in percentage points: a negative gap means a vector "
+            "gets less attention than the concept gives it. No gap is claimed on insufficient "
+            "evidence.")
         return Section("gap", "Declared versus observed", [intro, fig, table, ev])
 
     def coverage(self) -> Section | None:
@@ -308,7 +448,7 @@ class _Builder:
             return None
         frame = d.coverage.sort_values(["share", "passages"], ascending=False)
         silent = int(frame["silent"].astype(bool).sum())
-        self.next_figure()
+        self.next_figure("coverage")
         titles = dict(zip(frame["element"].astype(str), frame["title"].astype(str), strict=True))
         ev, links, refs = self.evidence("coverage", lambda k: titles.get(k, k))
         fig = self.figure(
@@ -318,18 +458,18 @@ class _Builder:
             charts.coverage_chart(frame, links), refs)
         rows = [[
             Cell(str(r["title"] or r["element"]), "silent" if bool(r["silent"]) else ""),
-            Cell(str(r["kind"])), Cell(_int(r["periods_with_evidence"])),
-            Cell(_pct(r["share"])), Cell(_int(r["passages"])),
-            Cell(_text(r.get("last_seen")) or "never", "muted" if bool(r["silent"]) else ""),
+            Cell(str(r["kind"]).replace("_", " ")), Cell(fm.integer(r["periods_with_evidence"])),
+            Cell(fm.pct(r["share"])), Cell(fm.integer(r["passages"])),
+            Cell(fm.text(r.get("last_seen")) or "never", "muted" if bool(r["silent"]) else ""),
         ] for r in frame.to_dict("records")]
         table = self.table(
             "coverage_table", "Evidence per element of the edition",
             ["Element", "Kind", "Periods with evidence", "Share of periods", "Passages",
              "Last seen"], rows, [False, False, True, True, True, False])
         intro = Paragraph(
-            f"{len(frame)} elements of {d.edition.id}; {silent} silent. A period counts for an "
-            "element when at least one passage or event in it is coded to the element. A "
-            "silent element has no evidence in any period: the practice may be absent from "
+            f"{plural(len(frame), 'element')} of {d.edition.id}; {silent} silent. A period counts "
+            "for an element when at least one passage or event in it is coded to the element. "
+            "A silent element has no evidence in any period: the practice may be absent from "
             "this corpus, or the wording used in the texts may escape the lexicon, so read the "
             "element before concluding.")
         return Section("coverage", "Priority coverage", [intro, fig, table, ev])
@@ -338,12 +478,17 @@ class _Builder:
         d = self.data
         if d.theme_heatmap is None or not len(d.theme_heatmap):
             return None
-        self.next_figure()
-        ev, links, refs = self.evidence("theme_heatmap")
+        self.next_figure("theme_heatmap")
+        heat = d.theme_heatmap
+        periods = _periods_in_order(heat) if "period_start" in heat else []
+        ev, links, refs = self.evidence(
+            "theme_heatmap", order=lambda k: (periods.index(k.split(KEY_SEPARATOR)[-1])
+                                              if k.split(KEY_SEPARATOR)[-1] in periods else 0,
+                                              self.key_label(k)))
         fig = self.figure(
             "theme_heatmap", "Themes over time",
             "Share of coded theme passages per period; darker is more attention.",
-            charts.heatmap_chart(d.theme_heatmap, dict(d.theme_labels), links), refs)
+            charts.heatmap_chart(heat, dict(d.theme_labels), links), refs)
         intro = Paragraph(
             "Each passage is coded with the themes of the codebook it speaks about; a cell is "
             "the theme's share of all theme codings in the period.")
@@ -356,7 +501,7 @@ class _Builder:
         frame = d.events.copy()
         frame["_x"] = [charts.decimal_year(v) for v in frame["date"]]
         frame = frame.sort_values("_x")
-        number = self.next_figure()
+        number = self.next_figure("events")
         cited = ("events", f"Figure {number}")
         links: dict[str, str] = {}
         rows: list[list[Cell]] = []
@@ -364,64 +509,47 @@ class _Builder:
         listed = frame.to_dict("records")[-EVENT_ROWS:]  # the appendix cites these only
         for r in listed:
             doc, index = str(r["doc_id"]), int(r["passage"])
-            date = _text(r["date"])
+            date, dated_by_document = _event_date(r)
+            reported = fm.text(r.get("reported", r["date"]))[:10] or None
             ref = self.registry.ref(EvidencePassage(
-                doc, index, str(r.get("evidence") or ""), date, self.titles.get(doc, "")), cited)
+                doc, index, str(r.get("evidence") or ""), reported, self.titles.get(doc, "")),
+                cited)
             links[cell_key(doc, index)] = "#" + ref.anchor
             refs.append(ref)
-            rows.append([Cell(date or ""), Cell(str(r["type"])), Cell(_text(r["actor"])),
-                         Cell(_text(r["counterpart"])),
+            rows.append([Cell(date, "muted" if dated_by_document else ""),
+                         Cell(str(r["type"]).replace("_", " ")),
+                         Cell(self._actors(r["actor"])), Cell(self._actors(r["counterpart"])),
                          Cell(charts.shorten(str(r.get("evidence") or ""), 120), refs=(ref,))])
-        fig = self.figure("events", "Events", "Events coded from the texts, by date and type; "
-                          "a point links to its passage when the table below lists it.",
-                          charts.events_chart(frame.drop(columns="_x"), links),
+        shown = frame.drop(columns="_x").assign(
+            actor=[self._actors(a) for a in frame["actor"]],
+            counterpart=[self._actors(c) for c in frame["counterpart"]])
+        fig = self.figure("events", "Events", "Events that happened, read from the texts, by "
+                          "date and type; a point links to its passage when the table below "
+                          "lists it.", charts.events_chart(shown, links),
                           tuple(dict.fromkeys(refs)))
-        note = (f"The {EVENT_ROWS} most recent of {len(frame)} events; the chart shows all of "
-                "them and `multivector events` lists them with their passages."
+        note = (f"The {EVENT_ROWS} most recent of {plural(len(frame), 'event')}; the chart shows "
+                "all of them and `multivector events` lists them with their passages. "
                 if len(frame) > EVENT_ROWS else "")
+        if "date_source" in frame and (frame["date_source"] == "document").any():
+            note += ("A date marked (document) is the date of the text that reports the event, "
+                     "whose sentence gives none: when it was reported, not when it happened.")
         table = self.table("events_table", "Events and the passages they were read from",
                            ["Date", "Type", "Actor", "Counterpart", "Evidence"], rows,
                            note=note)
         return Section("events", "Events", [fig, table])
 
-    def alignment(self) -> Section | None:
-        d = self.data
-        if d.alignment is None or not len(d.alignment):
-            return None
-        frame = d.alignment
-        scores = [c for c in frame.columns if str(c).startswith("score_")]
-        editions = [str(c)[len("score_"):] for c in scores]
-        self.next_figure()
-        titles = self.titles
-        ev, _, refs = self.evidence("alignment", lambda k: titles.get(k, k[:12]))
-        fig = self.figure(
-            "alignment", "Alignment with editions",
-            "Similarity of each document to each edition (dots) and the yearly mean (lines).",
-            charts.alignment_chart(frame), refs)
-        rows: list[list[Cell]] = []
-        for year, group in frame.groupby("year", sort=True):
-            best = group["best_edition"].astype(str).value_counts()
-            rows.append(
-                [Cell(_text(year)), Cell(str(len(group)))]
-                + [Cell(str(int(best.get(e, 0)))) for e in editions]
-                + [Cell(_num(group[c].mean(), 3)) for c in scores]
-            )
-        table = self.table(
-            "alignment_table", "Documents per year by best-aligned edition, and mean scores",
-            ["Year", "Documents", *[f"best: {e}" for e in editions],
-             *[f"mean: {e}" for e in editions]],
-            rows, [False] + [True] * (1 + 2 * len(editions)))
-        intro = Paragraph(
-            "Each document is scored against each edition; the edition with the highest score is "
-            "its best match. The year in which another edition starts to win dates a shift in "
-            "the language of the statements.")
-        return Section("alignment", "Alignment with the editions", [intro, fig, table, ev])
+    def _actors(self, value: object) -> str:
+        """Actor ids as names: 'KAZ' -> 'Kazakhstan', 'UN, USA' -> 'United Nations, ...'."""
+        text = fm.text(value)
+        if not text:
+            return ""
+        return ", ".join(self.data.actor_label(a.strip()) for a in text.split(","))
 
     def diff(self) -> Section | None:
         s = self.data.diff_summary
         if s is None:
             return None
-        self.next_figure()
+        self.next_figure("diff_summary")
         ev, _, refs = self.evidence("diff_summary")
         if not ev.items:
             ev = EvidenceList([], f"Read from the editions themselves; `multivector diff "
@@ -433,8 +561,8 @@ class _Builder:
                   "dropped": ("− dropped", "down"), "reworded": ("~ reworded", "muted"),
                   "same": ("= same", "muted")}
         rel_rows = [
-            [Cell(str(r["partner"])), Cell(*arrows.get(str(r["direction"]),
-                                                      (str(r["direction"]), ""))),
+            [Cell(self.data.actor_label(r["partner"])),
+             Cell(*arrows.get(str(r["direction"]), (str(r["direction"]), ""))),
              Cell(str(r["before"])), Cell(str(r["after"]))]
             for r in s.relations.to_dict("records") if str(r["direction"]) != "same"
         ]
@@ -447,75 +575,90 @@ class _Builder:
             blocks.append(self.table(
                 "claims_table", "Figures asserted about each edition",
                 ["Claim", s.before, s.after],
-                [[Cell(str(r["key"]).replace("_", " ")), Cell(_text(r["before"]) or "—"),
-                  Cell(_text(r["after"]) or "—")] for r in s.claims.to_dict("records")]))
+                [[Cell(str(r["key"]).replace("_", " ")), Cell(fm.text(r["before"]) or "—"),
+                  Cell(fm.text(r["after"]) or "—")] for r in s.claims.to_dict("records")]))
         blocks.append(ev)
         return Section("diff", "What changed between the editions", blocks)
 
     def _labels(self) -> dict[str, str]:
         vectors: set[str] = set()
-        for frame in (self.data.vector_shares, self.data.gap):
+        for frame in (self.data.vector_shares, self.data.gap, self.data.channels):
             if frame is not None:
                 vectors |= {str(v) for v in frame["vector"]}
+        if self.data.comparison is not None and self.data.comparison.shares is not None:
+            vectors |= {str(v) for v in self.data.comparison.shares["vector"]}
         return {v: self.data.vector_label(v) for v in vectors}
 
 
+def _event_date(row: Mapping[Any, Any]) -> tuple[str, bool]:
+    """An event's date as precise as its sentence gives it ('2010', '2010-06', '2010-06-05'),
+    or the reporting document's date marked '(document)'; and whether it is the latter."""
+    text = fm.text(row.get("date"))[:10]
+    if not text:
+        return "", False
+    if row.get("date_source") == "document":
+        return f"{text} (document)", True
+    width = {"year": 4, "month": 7}.get(str(row.get("date_precision")), 10)
+    return text[:width], False
+
+
+def _periods_in_order(frame: pd.DataFrame) -> list[str]:
+    """The distinct periods of a frame in time order (of ``period_start``)."""
+    starts = frame["period_start"].map(charts.decimal_year)
+    ordered = frame.assign(_x=starts).sort_values("_x", kind="stable")
+    return list(dict.fromkeys(ordered["period"].astype(str)))
+
+
 def build_document(data: ReportData) -> Document:
-    """The report as blocks, in reading order: findings, sections, evidence, stamp."""
-    b = _Builder(data)
-    sections = [s for s in (b.balance(), b.gap(), b.coverage(), b.themes(), b.events(),
-                            b.alignment(), b.diff()) if s is not None]
+    """The report as blocks, in reading order: findings (the channels' first), sections,
+    evidence, stamp. Figure and section references in the findings get their numbers."""
+    from multivector.report.sections import channels_section, comparison_section
+
+    b = Builder(data)
+    built = [channels_section(b), b.balance(), b.gap(), comparison_section(b), b.coverage(),
+             b.themes(), b.events(), b.diff()]
+    sections = [s for s in built if s is not None]
+    if data.comparison is not None and data.subject:  # say whom the other sections are about
+        sections = [s if s.id == "comparison" else
+                    Section(s.id, f"{s.title}: {data.subject}", s.blocks) for s in sections]
+    numbers = {s.id: n for n, s in enumerate(sections, start=1)}
     ed, st = data.edition, data.stamp
     concept = f"{ed.id}: {ed.title}" + (f" ({ed.legal_act})" if ed.legal_act else "")
     facts = [
         ("Concept edition", concept + (f", in force {ed.period}" if ed.period else "")),
-        ("Corpus", f"{st.n_documents} documents, {st.n_passages} passages, "
+        ("Corpus", f"{plural(st.n_documents, 'document')}, {plural(st.n_passages, 'passage')}, "
                    f"{st.date_from or '?'} to {st.date_to or '?'}"),
         ("Corpus hash", st.corpus_hash[:16]),
         ("Generated", f"{st.generated_at:%Y-%m-%d} by multivector {st.package_version}"),
     ]
+
+    def resolve(text: str) -> str:
+        def number(m: re.Match[str]) -> str:
+            kind, ident = m.group(1), m.group(2)
+            if kind == "figure":
+                n = b.figure_numbers.get(ident)
+                return f"Figure {n}" if n else "not shown"
+            n = numbers.get(ident)
+            return f"Section {n}" if n else "not shown"
+
+        return REFERENCE.sub(number, text)
+
+    findings = [resolve(f) for f in [*data.channel_findings, *data.findings]]
+    sections = [Section(s.id, s.title, [
+        Paragraph(resolve(blk.text)) if isinstance(blk, Paragraph) else blk for blk in s.blocks
+    ]) for s in sections]
     return Document(
-        title=data.title, subtitle=data.subtitle, facts=facts, findings=list(data.findings),
-        sections=sections, appendix=b.registry.entries(), stamp=st.rows(),
+        title=data.title, subtitle=data.subtitle, facts=facts, findings=findings,
+        sections=sections, appendix=b.registry.entries(data.documents), stamp=st.rows(),
         methods=list(data.methods.items()),
     )
 
 
-# --- formatting ------------------------------------------------------------------------------
+def summary(data: ReportData) -> list[str]:
+    """The summary of findings as the report prints it: the channels' sentences first, figure
+    and section numbers filled in."""
+    return list(build_document(data).findings)
 
 
-def _missing(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return False
-
-
-def _pct(value: object) -> str:
-    if _missing(value):
-        return "—"
-    x = float(value)  # type: ignore[arg-type]
-    return f"{x:.1%}" if 0 < abs(x) < 0.1 else f"{x:.0%}"
-
-
-def _num(value: object, digits: int = 2) -> str:
-    return "—" if _missing(value) else f"{float(value):.{digits}f}"  # type: ignore[arg-type]
-
-
-def _int(value: object) -> str:
-    return "—" if _missing(value) else str(int(value))  # type: ignore[call-overload]
-
-
-def _text(value: object) -> str:
-    if isinstance(value, list | tuple | set) or getattr(value, "ndim", 0) > 0:
-        return ", ".join(str(v) for v in value)  # type: ignore[attr-defined]
-    if _missing(value):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
-
-
-__all__ = ["FORMATS", "build_document", "render_html", "render_report", "write_pdf"]
+__all__ = ["FORMATS", "Builder", "build_document", "render_html", "render_report", "summary",
+           "write_pdf"]

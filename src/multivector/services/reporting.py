@@ -64,6 +64,13 @@ def _write_report(data: ReportData, out: Path) -> None:
         ) from exc
 
 
+def summary(data: ReportData) -> list[str]:
+    """The report's summary of findings as printed in it (channels first, figures numbered)."""
+    from multivector.report import summary as written
+
+    return written(data)
+
+
 def code_for(corpus: Corpus, edition: Edition, doc_ids: Sequence[str], step: Step) -> int:
     """Re-code the documents of ``doc_ids`` that were not coded against ``edition`` (their
     concept elements belong to another edition); how many were."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from multivector.report.model import EvidencePassage
+from multivector.report.model import DocumentInfo, EvidencePassage
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class AppendixEntry:
     ref: Ref
     passage: EvidencePassage
     cited_by: tuple[tuple[str, str], ...] = ()  # (figure id, "Figure 3")
+    document: DocumentInfo | None = None  # where the passage's document came from
 
 
 @dataclass(frozen=True)

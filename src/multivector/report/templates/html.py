@@ -184,13 +184,20 @@ def _evidence(e: EvidenceList) -> str:
 
 
 def _passage(entry: AppendixEntry) -> str:
-    p = entry.passage
-    meta = [f"<b>{escape(p.title or 'Untitled document')}</b>"]
+    p, doc = entry.passage, entry.document
+    meta = [f"<b>{escape((doc.title if doc and doc.title else p.title) or 'Untitled document')}"
+            "</b>"]
     if p.date:
-        meta.append(escape(p.date))
+        approximate = doc is not None and doc.date_note.startswith("approximate")
+        meta.append(escape(p.date) + (" (date approximate)" if approximate else ""))
     meta.append(f"passage {p.passage}")
     if p.score is not None:
         meta.append(f"score {p.score:.2f}")
+    if doc is not None and doc.url:
+        meta.append(f'UN record <a class="record" href="{escape(doc.url)}" rel="noreferrer">'
+                    f"{escape(doc.record or doc.url)}</a>")
+    if doc is not None and doc.source:
+        meta.append(f"file <code>{escape(doc.source)}</code>")
     cited = ", ".join(
         f'<a href="#fig-{escape(fid)}">{escape(label)}</a>' for fid, label in entry.cited_by
     )

@@ -117,13 +117,19 @@ def _evidence(e: EvidenceList) -> list[str]:
 
 
 def _passage(entry: AppendixEntry) -> list[str]:
-    p = entry.passage
-    meta = [f"**{_inline(p.title or 'Untitled document')}**"]
+    p, doc = entry.passage, entry.document
+    title = (doc.title if doc and doc.title else p.title) or "Untitled document"
+    meta = [f"**{_inline(title)}**"]
     if p.date:
-        meta.append(p.date)
+        approximate = doc is not None and doc.date_note.startswith("approximate")
+        meta.append(p.date + (" (date approximate)" if approximate else ""))
     meta.append(f"passage {p.passage}")
     if p.score is not None:
         meta.append(f"score {p.score:.2f}")
+    if doc is not None and doc.url:
+        meta.append(f"UN record [{_inline(doc.record or doc.url)}](<{doc.url}>)")
+    if doc is not None and doc.source:
+        meta.append(f"file `{doc.source}`")
     cited = ", ".join(label for _, label in entry.cited_by)
     return [
         f'<a id="{entry.ref.anchor}"></a>**[{entry.ref.number}]** ' + " · ".join(meta),

@@ -67,6 +67,7 @@ thead th { border-bottom: 2px solid #9aa7b5; background: var(--soft); font-weigh
 tbody tr:nth-child(even) td { background: #fafbfc; }
 tr { break-inside: avoid; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th.num { white-space: normal; }  /* a long header wraps rather than push the table off the page */
 td.flag, td.silent, td.down { color: var(--flag); font-weight: bold; }
 td.up { color: var(--up); font-weight: bold; }
 td.up, td.down, td.flag { white-space: nowrap; }
