@@ -105,3 +105,34 @@ def test_declared_versus_observed_per_country_borrows_no_profile(tmp_path: Any) 
     assert not uzb["differs"].any()
     assert uzb["note"].str.contains("no concept edition of UZB").all()
     assert uzb.loc["russia", "observed_weight"] == 1.0
+
+
+def test_gap_command_takes_several_countries(tmp_path: Any) -> None:
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from multivector.interfaces.cli import app
+    from tests.test_corpus import FAST
+
+    config = tmp_path / "fast.json"
+    config.write_text(json.dumps(FAST), encoding="utf-8")
+    rows = [{"date": "2016-09-25", "country": c, "text": f"{c} spoke of Russia and China."}
+            for c in ("KAZ", "UZB")]
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    db = tmp_path / "c.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(path), "--db", str(db), "--config", str(config),
+                               "-q"]).exit_code == 0
+    out = runner.invoke(app, ["gap", "--concept", "kaz/2014-2020", "--country", "KAZ,UZB",
+                              "--db", str(db), "-f", "csv"])
+    assert out.exit_code == 0, out.stderr
+    table = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert {r["country"] for r in table} == {"KAZ", "UZB"}
+    assert all(r["declared_share"] == "" for r in table if r["country"] == "UZB")
+    bad = runner.invoke(app, ["gap", "--concept", "kaz/2014-2020", "--country", "UZBEK",
+                              "--db", str(db)])
+    assert bad.exit_code == 2

@@ -180,29 +180,55 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="The table to print (both with json/yaml): vectors or "
                               "priorities.")
         ] = "vectors",
+        country: Annotated[
+            list[str] | None,
+            typer.Option("--country", help="Countries side by side (KAZ,UZB,...): only the "
+                         "edition's own has a declared profile."),
+        ] = None,
         db: DbOpt = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
         """Declared versus observed: the edition's declared profile (partner tiers and
         priorities) against the attention observed, per vector and per priority, with intervals.
 
-        Example: multivector gap --concept kaz/2014-2020
+        Example: multivector gap --concept kaz/2014-2020 --country KAZ,UZB
         """
+        from multivector.interfaces.common import parse_filters
         from multivector.services import analyses
 
+        try:
+            codes = parse_filters({"country": country or []}).countries
+        except MultivectorError as exc:
+            fail(exc)
         corpus = open_corpus(db, create=False, concept=concept)
         with corpus:
             try:
-                res = analyses.gap(
-                    corpus.store, corpus.knowledge, concept, all_countries=all_countries,
-                    all_dates=whole, rule=rule, intervals=_intervals(interval, draws, seed),
-                )
+                iv = _intervals(interval, draws, seed)
+                if codes:
+                    results = analyses.gap_by_country(
+                        corpus.store, corpus.knowledge, concept, codes, all_dates=whole,
+                        rule=rule, intervals=iv)
+                else:
+                    one = analyses.gap(
+                        corpus.store, corpus.knowledge, concept, all_countries=all_countries,
+                        all_dates=whole, rule=rule, intervals=iv,
+                    )
+                    results = {"": one}
             except MultivectorError as exc:
                 fail(exc)
+        res = next(iter(results.values()))
+
+        def rows(frame_of: str) -> list[dict[str, Any]]:
+            out: list[dict[str, Any]] = []
+            for code, r in results.items():
+                table = _table(getattr(r, frame_of)())
+                out += [{"country": code, **row} if code else row for row in table]
+            return out
+
         doc = {
             "edition": res.edition,
-            "vectors": _table(res.vectors_frame()),
-            "priorities": _table(res.priorities_frame()),
+            "vectors": rows("vectors_frame"),
+            "priorities": rows("priorities_frame"),
         }
         emit(_sections(doc, fmt, section, ("vectors", "priorities")), fmt, csv_rows=section,
              title=f"Declared versus observed: {res.edition}")
