@@ -799,3 +799,16 @@ def test_event_dates_keep_their_precision_and_mark_document_dates() -> None:
                                           stamp=base.stamp, events=events)), "events_table")
     assert "<td>2015</td>" in table and "<td>2016-06</td>" in table
     assert "2017-03-03 (document)" in table and "when it was reported" in table
+
+
+def test_coverage_shows_evidence_it_does_not_count() -> None:
+    from multivector.report import render_html
+
+    base = make_data()
+    assert base.coverage is not None
+    card = base.coverage.assign(before=[4, 0, 1, 0, 0, 2], weak_passages=[0, 3, 0, 0, 1, 0])
+    html = render_html(ReportData(title="Coverage", edition=base.edition, stamp=base.stamp,
+                                  coverage=card))
+    table = _table(html, "coverage_table")
+    assert "Passages before it" in table and "Weak passages" in table
+    assert "Neither counts toward the periods with evidence" in table

@@ -275,16 +275,16 @@ def agreements(table: pd.DataFrame, names: Mapping[str, str] | None = None) -> l
                      and _num(voted.loc[v, "votes"]) <= FAR_VOTES]
             if held:
                 sentence += ("; the votes bear out the declared "
-                             + ", ".join(f"{_tier_words(tiered[v])} with {_label(v)}"
-                                         for v in held))
+                             + _and([f"{_tier_words(tiered[v])} with {_label(v)}"
+                                     for v in held]))
             if apart:
-                sentence += ("; the declared " + ", ".join(
-                    f"{_tier_words(tiered[v])} with {_label(v)}" for v in apart)
-                    + " does not show in the votes")
+                sentence += ("; the declared " + _and([
+                    f"{_tier_words(tiered[v])} with {_label(v)}" for v in apart])
+                    + (" does" if len(apart) == 1 else " do") + " not show in the votes")
         quiet = [v for v in ranked if _num(voted.loc[v, "votes"]) >= CLOSE_VOTES
                  and _num(p.loc[v, "rhetoric_share"]) < 0.05]
         if quiet:
-            sentence += (". Its statements give " + ", ".join(_label(v) for v in quiet)
+            sentence += (". Its statements give " + _and([_label(v) for v in quiet])
                          + " under 5% of their attention, though the votes put them close: the "
                          "genre seldom names partners")
         out.append(sentence + ".")

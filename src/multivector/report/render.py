@@ -456,16 +456,25 @@ class Builder:
             "Share of periods in which each element of the edition has coded evidence; "
             "silent elements (no evidence at all) in red.",
             charts.coverage_chart(frame, links), refs)
+        apart = "before" in frame and "weak_passages" in frame  # evidence not counted
         rows = [[
             Cell(str(r["title"] or r["element"]), "silent" if bool(r["silent"]) else ""),
             Cell(str(r["kind"]).replace("_", " ")), Cell(fm.integer(r["periods_with_evidence"])),
             Cell(fm.pct(r["share"])), Cell(fm.integer(r["passages"])),
+            *([Cell(fm.integer(r["before"]), "muted"), Cell(fm.integer(r["weak_passages"]),
+                                                            "muted")] if apart else []),
             Cell(fm.text(r.get("last_seen")) or "never", "muted" if bool(r["silent"]) else ""),
         ] for r in frame.to_dict("records")]
         table = self.table(
             "coverage_table", "Evidence per element of the edition",
             ["Element", "Kind", "Periods with evidence", "Share of periods", "Passages",
-             "Last seen"], rows, [False, False, True, True, True, False])
+             *(["Passages before it", "Weak passages"] if apart else []), "Last seen"], rows,
+            [False, False, True, True, True, *([True, True] if apart else []), False],
+            note="Passages before it: passages coded to the element dated before the edition "
+                 "came into force; weak passages: coded by a weaker route (theme and partner, "
+                 "a partner or region alone, or meaning), not by the element's own cues. "
+                 "Neither counts toward the periods with evidence."
+            if apart else "")
         intro = Paragraph(
             f"{plural(len(frame), 'element')} of {d.edition.id}; {silent} silent. A period counts "
             "for an element when at least one passage or event in it is coded to the element. "

@@ -434,12 +434,13 @@ def _title(countries: Sequence[str], focus: str | None, edition: Edition,
         return f"Foreign policy against {edition.id}"
     listed = join_words([names.get(c, c) for c in sorted(countries,
                                                           key=lambda c: names.get(c, c))])
+    ident = edition.id.replace("-", "\u2011")  # a title never breaks an edition id
     if len(countries) > 1:
         return (f"{_number_word(len(countries)).capitalize()} countries side by side, against "
-                f"{owner}'s concept {edition.id}")
+                f"{owner}'s concept {ident}")
     if focus == edition.country:
-        return f"{owner}'s foreign policy against its concept {edition.id}"
-    return f"{listed}'s foreign policy against {owner}'s concept {edition.id}"
+        return f"{owner}'s foreign policy against its concept {ident}"
+    return f"{listed}'s foreign policy against {owner}'s concept {ident}"
 
 
 def _display_title(title: str, country: str | None, names: Mapping[str, str]) -> str:
