@@ -371,3 +371,14 @@ def test_no_counted_mentions_gives_empty_tables() -> None:
     r = balance(m.frame(), vectors=V4)
     assert r.index.empty and r.shares.empty and r.differences.empty
     assert "entropy" in r.index.columns
+
+
+def test_the_reported_index_lies_inside_its_posterior_interval() -> None:
+    m = Mentions()
+    for d in range(8):  # a concentrated period: nearly everything on one vector
+        m.add(f"c{d}", "2021-06-01", "china", n=6)
+    m.add("c0", "2021-06-01", "russia")
+    row = balance(m.frame(), vectors=V4, intervals=Intervals(draws=1000, seed=3)).index.iloc[0]
+    assert row["evidence"] == "sufficient"
+    assert row["entropy_low"] <= row["entropy"] <= row["entropy_high"]
+    assert row["one_minus_hhi_low"] <= row["one_minus_hhi"] <= row["one_minus_hhi_high"]

@@ -231,3 +231,22 @@ def test_world_regions_count_toward_their_vector() -> None:
     assert vectors["region.europe"] == "europe"
     # "... in Europe" inside the OSCE's name is the OSCE, not a second mention of Europe
     assert "OSCE" in vectors and labels.count("region.europe") == 1
+
+
+def test_seas_belong_to_no_vector_and_officials_of_organisations_to_theirs() -> None:
+    import datetime as dt
+
+    from multivector.domain.corpus import Document, DocumentMeta, Layer
+    from multivector.pipeline import Annotator
+
+    annotator = Annotator(KnowledgeBase(), {"components": ["segment", "actors"], "settings": {}})
+    doc = annotator(Document.create(
+        "Turkmenistan spoke of the Caspian Sea and met António Guterres.",
+        DocumentMeta(language="en", country="TKM", date=dt.date(2019, 9, 25))))
+    vectors = {a.label: a.attrs["vector"] for a in doc.layer(Layer.ACTOR)}
+    assert vectors["caspian_sea"] is None
+    assert vectors["guterres"] == "multilateral"  # the Secretary-General, not Portugal
+    before = annotator(Document.create(
+        "The delegation met António Guterres.",
+        DocumentMeta(language="en", country="TKM", date=dt.date(1998, 9, 25))))
+    assert {a.attrs["vector"] for a in before.layer(Layer.ACTOR)} == {"europe"}  # Portugal's PM

@@ -34,7 +34,10 @@ General Debate speeches says so: that genre rarely names bilateral partners).
 Intervals (:class:`~multivector.analysis.stats.Intervals`): by default draws of the shares
 from a Dirichlet posterior whose counts are the period's counts shrunk by the design effect, with
 Jeffreys' prior (1/2 for each vector of the scheme); the index is computed on each draw and
-the ``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles taken. A vector never mentioned
+the ``(1 - level) / 2`` and ``1 - (1 - level) / 2`` quantiles taken; the index reported is the
+posterior median (the plug-in index of a concentrated period can fall below the whole posterior,
+which the prior spreads a little over all vectors). Shares are the observed ones. A vector never
+mentioned
 keeps a small but non-zero upper bound, and few or internally uniform documents give wide
 intervals. ``Intervals(method="bootstrap")`` resamples documents instead (percentile
 bootstrap: zero-width intervals for zero counts, none for one document).
@@ -313,8 +316,13 @@ def balance(
         p = shares_of(totals[None, :])[0]
         label = dict(zip(keys, cell, strict=True))
         draws = iv.share_draws(matrix, rng)
+        point_entropy = float(normalised_entropy(p, k))
+        point_hhi = float(one_minus_hhi(p))
         if draws is not None:
             boot_entropy = normalised_entropy(draws, k)
+            if iv.method == "posterior":  # the posterior's median: always inside its interval
+                point_entropy = float(np.median(boot_entropy))
+                point_hhi = float(np.median(one_minus_hhi(draws)))
             if ev.sufficient:
                 replicates[cell] = boot_entropy
             e_low, e_high = interval(boot_entropy[:, None], iv.level)
@@ -349,10 +357,10 @@ def balance(
                 "weight": float(totals.sum()),
                 "effective": round(ev.effective, 2),
                 "evidence": ev.label,
-                "entropy": float(normalised_entropy(p, k)) if shown else nan,
+                "entropy": round(point_entropy, DECIMALS) if shown else nan,
                 "entropy_low": bounds[0],
                 "entropy_high": bounds[1],
-                "one_minus_hhi": float(one_minus_hhi(p)) if shown else nan,
+                "one_minus_hhi": round(point_hhi, DECIMALS) if shown else nan,
                 "one_minus_hhi_low": bounds[2],
                 "one_minus_hhi_high": bounds[3],
                 "top_vector": ids[top] if shown else None,

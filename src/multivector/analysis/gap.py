@@ -79,6 +79,7 @@ DEFAULT_KINDS: dict[str, float] = {
     "assessment": 0.3,
     "threat": 0.3,
 }
+MIN_FLAGGED = 3  # units behind an observed share before it is flagged as above the declared
 _RULE_KEYS = ("tiers", "untiered", "kinds", "regional", "organisations")
 
 
@@ -617,8 +618,10 @@ def _add_gap(frame: pd.DataFrame) -> None:
     frame["gap"] = frame["observed_share"] - frame["declared_share"]
     frame["gap_low"] = frame["observed_low"] - frame["declared_share"]
     frame["gap_high"] = frame["observed_high"] - frame["declared_share"]
-    frame["differs"] = ((frame["gap_low"] > 0) | (frame["gap_high"] < 0)) & (
-        frame["evidence"] == "sufficient")
+    # more attention than declared is flagged only on a few mentions at least: a vector named
+    # once or twice is not a finding, however small its declared share
+    over = (frame["gap_low"] > 0) & (frame["observed_weight"] >= MIN_FLAGGED)
+    frame["differs"] = (over | (frame["gap_high"] < 0)) & (frame["evidence"] == "sufficient")
 
 
 def _priority_table(

@@ -21,7 +21,7 @@ from multivector.text.matcher import PhraseMatcher
 
 class ActorFinder:
     name = "actors"
-    version = "2"
+    version = "3"
 
     def __init__(
         self, registry: ActorRegistry, scheme: VectorScheme, min_confidence: float = 0.3
@@ -42,6 +42,14 @@ class ActorFinder:
             return self.scheme.vector_of_organisation(actor.id)
         if actor.type is ActorType.REGION:  # "Central Asia", "Europe": the region's vector
             return actor.counts_toward
+        if actor.type is ActorType.PLACE and actor.kind in ("sea", "other"):
+            return None  # the Caspian is shared by five states: it belongs to no one vector
+        if actor.type is ActorType.PERSON and on is not None:
+            held = actor.offices_on(on)
+            international = [o for o in held if o.of in self.registry
+                             and self.registry.get(o.of).type is ActorType.ORGANISATION]
+            if held and len(international) == len(held):  # the UN Secretary-General
+                return self.scheme.vector_of_organisation(international[0].of)
         if actor.country:  # people and places count toward their country's vector
             return self.scheme.vector_of_country(actor.country, home)
         return None
