@@ -344,3 +344,12 @@ def test_end_to_end_on_an_ingested_corpus(tmp_path: Path) -> None:
     assert t.loc["climate", "key_for"] == "2010-2030"
     themed = keyness_themes(th, ((1990, 2009), (2010, 2030)), documents=docs, level="family")
     assert themed.to_frame().set_index("theme").loc["security", "key_for"] == "1990-2009"
+
+
+def test_theme_attention_of_a_corpus_without_themes_is_empty_not_an_error() -> None:
+    docs = pd.DataFrame({"doc_id": ["a"], "date": [pd.Timestamp("2000-01-01")], "year": [2000],
+                         "n_passages": [3], "country": ["KAZ"]})
+    themes = pd.DataFrame(columns=["doc_id", "passage", "start", "end", "date", "year", "theme",
+                                   "method", "score"])
+    result = theme_attention(themes, docs)
+    assert result.records() == [] and result.periods == ("2000",)

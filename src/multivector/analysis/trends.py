@@ -117,10 +117,9 @@ def theme_attention(
     if weighting not in ("passage", "document", "mention"):
         raise UsageError(f"unknown weighting {weighting!r}", hint="passage, document or mention")
     docs = with_period(documents_frame, period, editions)
-    doc_period = docs.set_index("doc_id")["period"]
     coded = _select_themes(themes_frame, level, min_score, method)
     coded = coded.drop(columns=[c for c in ("period",) if c in coded.columns])
-    coded = coded.merge(doc_period.rename("period"), left_on="doc_id", right_index=True)
+    coded = coded.merge(docs[["doc_id", "period"]].drop_duplicates("doc_id"), on="doc_id")
     periods = tuple(periods_of(docs))
 
     if weighting == "passage":
