@@ -137,3 +137,25 @@ def ungd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def kaz_texts(ungd_folder: Path) -> list[Path]:
     """Kazakhstan's 33 UN General Debate statements, 1992-2024, as files."""
     return sorted((ungd_folder / "texts").glob("KAZ_*.txt"))
+
+
+# ------------------------------------------------------------------ a served corpus
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus file for the web tests: the five states' UN statements of 2014-2020 from the
+    bundled sample (33 documents), coded against kaz/2014-2020. Tests that write copy it first."""
+    from multivector.services.corpus import Corpus
+    from multivector.services.ingest import Selection, documents_from
+    from multivector.services.knowledge import default_knowledge
+    from multivector.services.stores import open_store
+
+    db = tmp_path_factory.mktemp("web") / "corpus.db"
+    docs, _ = documents_from(Selection(sample="ungd-central-asia", years=(2014, 2020)))
+    with Corpus(store=open_store(db), knowledge=default_knowledge()).for_edition(
+        "kaz/2014-2020"
+    ) as corpus:
+        result = corpus.ingest_documents(docs)
+    assert result.ok and len(result.doc_ids) == 33, result
+    return db

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from multivector.adapters.knowledge import KnowledgeBase
+
+__all__ = ["KnowledgeBase", "default_knowledge", "json_schema", "validate", "yaml_files"]
 from multivector.errors import Problem
 
 if TYPE_CHECKING:

@@ -1,0 +1,52 @@
+"""The web application's frame: settings, error shape, security headers, the serve command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from multivector.interfaces.cli import app as cli
+from multivector.interfaces.web import WebSettings, create_app
+from multivector.interfaces.web.app import CSP
+
+
+@pytest.fixture(scope="module")
+def client(web_db: Path) -> TestClient:
+    return TestClient(create_app(WebSettings(db=str(web_db), read_only=True)))
+
+
+def test_root_reports_the_corpus(client: TestClient) -> None:
+    body = client.get("/api/v1").json()
+    assert body["corpus"]["documents"] == 33
+    assert body["corpus"]["passages"] > 35
+
+
+def test_unknown_path_is_a_json_error_with_a_hint(client: TestClient) -> None:
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "HTTP404"
+    assert "/docs" in r.json()["error"]["hint"]
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    for path in ("/", "/api/v1", "/static/app.css", "/missing"):
+        r = client.get(path)
+        assert r.headers["content-security-policy"] == CSP, path
+        assert "unsafe-inline" not in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_home_page_renders(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    assert "33 documents" in r.text
+
+
+def test_serve_without_a_corpus_says_how_to_make_one(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2
+    assert "no corpus at" in result.output and "--sample" in result.output
+    assert not (tmp_path / "none.db").exists()
