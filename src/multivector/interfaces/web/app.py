@@ -73,7 +73,7 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
         description="Foreign-policy concepts as sourced data, and a coded corpus of what states "
         "say and do: the REST API of the dashboard. Every dashboard page has a JSON twin here.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # /docs is a dashboard page over bundled Swagger UI assets (no CDN)
         redoc_url=None,
     )
     app.state.settings = settings
