@@ -238,23 +238,13 @@ def themes(fmt: FormatOpt = Format.table) -> None:
 
     Example: multivector themes --format csv
     """
+    from multivector.services import documents as docs
+
     try:
         cb = knowledge().codebook
     except MultivectorError as exc:
         fail(exc)
-    rows = [
-        {
-            "id": t.id,
-            "label": t.label("en"),
-            "label_ru": t.label("ru"),
-            "labels": sum(len(lab.alternative) + 1 for lab in t.labels.values()),
-            "negative": sum(len(v) for v in t.negative.values()),
-            "cues": sum(len(v) for v in t.cues.values()),
-            "manifesto": [c.code for c in t.crosswalk],
-        }
-        for t in cb
-    ]
-    emit({"codebook": cb.id, "version": cb.version, "themes": rows}, fmt, csv_rows="themes")
+    emit(docs.themes_document(cb), fmt, csv_rows="themes")
 
 
 @app.command()
@@ -263,25 +253,13 @@ def vectors(fmt: FormatOpt = Format.table) -> None:
 
     Example: multivector vectors --format yaml
     """
+    from multivector.services import documents as docs
+
     try:
         scheme = knowledge().vectors
     except MultivectorError as exc:
         fail(exc)
-    rows = [
-        {
-            "id": v.id,
-            "label": v.label,
-            "members": sorted(v.members),
-            "count": len(v.members),
-            "organisations": sorted(v.organisations),
-        }
-        for v in scheme
-    ]
-    emit(
-        {"scheme": scheme.id, "version": scheme.version, "home": scheme.home, "vectors": rows},
-        fmt,
-        csv_rows="vectors",
-    )
+    emit(docs.vectors_document(scheme), fmt, csv_rows="vectors")
 
 
 @actors_app.command("resolve")
@@ -339,21 +317,7 @@ def actors_show(
         a = reg.get(actor if actor in reg else actor.upper() if actor.upper() in reg else actor)
     except MultivectorError as exc:
         fail(exc)
-    doc = docs.actor_document(a)
-    # members only: observers and partners are listed apart, with their role and dates
-    doc["members"] = sorted({m.member for m in a.members if m.role == "member"})
-    doc["observers"] = sorted({m.member for m in a.members if m.role == "observer"})
-    doc["partners"] = sorted({m.member for m in a.members if m.role == "partner"})
-    doc["membership"] = docs.membership_rows(a)
-    doc["aliases"] = [
-        {
-            "text": x.text,
-            "lang": x.lang,
-            "kind": x.kind.value,
-            "valid": str(x.valid) if x.valid.start or x.valid.end else "",
-        }
-        for x in reg.aliases_of(a.id)
-    ]
+    doc = docs.actor_show_document(reg, a)
     emit(doc, fmt, csv_rows="aliases")
 
 

@@ -34,8 +34,6 @@ from multivector.interfaces.common import (
 from multivector.interfaces.output import Format
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from multivector.analysis.stats import Intervals
     from multivector.store.base import Filters
 
@@ -93,12 +91,6 @@ def _intervals(method: str, draws: int, seed: int) -> Intervals:
         fail(exc)
 
 
-def _table(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    from multivector.services.analyses import records_of
-
-    return records_of(frame)
-
-
 def register(app: typer.Typer) -> None:
     @app.command("balance")
     @with_filters("country", "from", "to", "source", "genre", "lang")
@@ -133,27 +125,19 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector balance --country KAZ --period edition
         """
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import balance_document
 
-        cut = _period(period)
+        _period(period)
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = analyses.balance(
-                    corpus.store, corpus.knowledge, filters=filters, period=cut, by=by,
-                    weighting=weighting, multilateral=multilateral,
-                    intervals=_intervals(interval, draws, seed),
+                doc = balance_document(
+                    corpus.store, corpus.knowledge, filters=filters, period=period, by=by,
+                    weighting=weighting, multilateral=multilateral, interval=interval,
+                    draws=draws, seed=seed,
                 )
             except MultivectorError as exc:
                 fail(exc)
-        doc = {
-            "weighting": weighting,
-            "period": period,
-            "intervals": _intervals(interval, draws, seed).describe(),
-            "index": _table(res.index_frame()),
-            "shares": _table(res.shares_frame()),
-            "differences": _table(res.differences_frame()),
-        }
         emit(_sections(doc, fmt, section, ("index", "shares", "differences")), fmt,
              csv_rows=section, title="Multi-vector balance")
 
@@ -194,7 +178,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector gap --concept kaz/2014-2020 --country KAZ,UZB
         """
         from multivector.interfaces.common import parse_filters
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import gap_document
 
         try:
             codes = parse_filters({"country": country or []}).countries
@@ -203,35 +187,15 @@ def register(app: typer.Typer) -> None:
         corpus = open_corpus(db, create=False, concept=concept)
         with corpus:
             try:
-                iv = _intervals(interval, draws, seed)
-                if codes:
-                    results = analyses.gap_by_country(
-                        corpus.store, corpus.knowledge, concept, codes, all_dates=whole,
-                        rule=rule, intervals=iv)
-                else:
-                    one = analyses.gap(
-                        corpus.store, corpus.knowledge, concept, all_countries=all_countries,
-                        all_dates=whole, rule=rule, intervals=iv,
-                    )
-                    results = {"": one}
+                doc = gap_document(
+                    corpus.store, corpus.knowledge, concept, countries=codes,
+                    all_countries=all_countries, all_dates=whole, rule=rule,
+                    interval=interval, draws=draws, seed=seed,
+                )
             except MultivectorError as exc:
                 fail(exc)
-        res = next(iter(results.values()))
-
-        def rows(frame_of: str) -> list[dict[str, Any]]:
-            out: list[dict[str, Any]] = []
-            for code, r in results.items():
-                table = _table(getattr(r, frame_of)())
-                out += [{"country": code, **row} if code else row for row in table]
-            return out
-
-        doc = {
-            "edition": res.edition,
-            "vectors": rows("vectors_frame"),
-            "priorities": rows("priorities_frame"),
-        }
         emit(_sections(doc, fmt, section, ("vectors", "priorities")), fmt, csv_rows=section,
-             title=f"Declared versus observed: {res.edition}")
+             title=f"Declared versus observed: {doc['edition']}")
 
     @app.command("coverage")
     @with_filters("country", "from", "to")
@@ -251,27 +215,21 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector coverage --concept kaz/2020-2030 --country KAZ
         """
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import coverage_document
 
-        cut = _period(period)
+        _period(period)
         corpus = open_corpus(db, create=False, concept=concept)
         with corpus:
             try:
-                res = analyses.coverage(
-                    corpus.store, corpus.knowledge, concept, filters=filters, period=cut
+                doc, warnings = coverage_document(
+                    corpus.store, corpus.knowledge, concept, filters=filters, period=period
                 )
             except MultivectorError as exc:
                 fail(exc)
-        for warning in res.warnings:
+        for warning in warnings:
             say(f"warning: {warning}")
-        doc = {
-            "edition": res.edition,
-            "scorecard": _table(res.scorecard_frame()),
-            "timeline": _table(res.timeline_frame()),
-            "evidence": _table(res.evidence_frame()),
-        }
         emit(_sections(doc, fmt, section, ("scorecard", "timeline", "evidence")), fmt,
-             csv_rows=section, title=f"Coverage of {res.edition}")
+             csv_rows=section, title=f"Coverage of {doc['edition']}")
 
     @app.command("trends")
     @with_filters("country", "from", "to", "source", "genre", "lang")
@@ -286,23 +244,18 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector trends --level family --period 1992,2001,2014,2020 -f csv
         """
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import trends_document
 
-        cut = _period(period)
+        _period(period)
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = analyses.trends(
-                    corpus.store, corpus.knowledge, filters=filters, period=cut, level=level
+                doc = trends_document(
+                    corpus.store, corpus.knowledge, filters=filters, period=period, level=level
                 )
             except MultivectorError as exc:
                 fail(exc)
-        emit(
-            {"level": level, "trends": res.records()},
-            fmt,
-            csv_rows="trends",
-            title="Theme attention over time",
-        )
+        emit(doc, fmt, csv_rows="trends", title="Theme attention over time")
 
     @app.command("channels")
     def channels_cmd(
@@ -324,7 +277,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector channels --country KAZ,UZB
         """
         from multivector.interfaces.common import parse_filters
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import channels_document
 
         try:
             codes = parse_filters({"country": country or ["KAZ"]}).countries
@@ -333,18 +286,17 @@ def register(app: typer.Typer) -> None:
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = analyses.channels(corpus.store, corpus.knowledge, countries=codes,
-                                        intervals=_intervals(interval, draws, seed))
+                doc = channels_document(corpus.store, corpus.knowledge, countries=codes,
+                                        interval=interval, draws=draws, seed=seed)
             except MultivectorError as exc:
                 fail(exc)
         if fmt in (Format.json, Format.yaml):
-            emit({"findings": list(res.findings), "channels": res.records()}, fmt,
-                 csv_rows="channels")
+            emit(doc, fmt, csv_rows="channels")
             return
-        emit({"channels": res.records()}, fmt, csv_rows="channels",
+        emit({"channels": doc["channels"]}, fmt, csv_rows="channels",
              title="Channels side by side")
         if fmt is not Format.csv:
-            for line in res.findings:
+            for line in doc["findings"]:
                 typer.echo(f"- {line}")
 
     @app.command("keyness")
@@ -366,22 +318,17 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector keyness --a 1992-2013 --b 2014-2024 --what themes
         """
-        from multivector.services import analyses
+        from multivector.services.analysis_documents import keyness_document
 
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
-                res = analyses.keyness(
+                doc = keyness_document(
                     corpus.store, a=a, b=b, by=by, what=what, top=top, min_freq=min_freq
                 )
             except MultivectorError as exc:
                 fail(exc)
-        emit(
-            {"a": a, "b": b, "what": what, "keyness": res.records()},
-            fmt,
-            csv_rows="keyness",
-            title=f"Keyness: {a} vs {b}",
-        )
+        emit(doc, fmt, csv_rows="keyness", title=f"Keyness: {a} vs {b}")
 
     @app.command()
     @with_filters("country", "from", "to", "source", "genre", "lang")

@@ -317,25 +317,20 @@ def register(app: typer.Typer) -> None:
                                     expand=not exact)
             except MultivectorError as exc:
                 fail(exc)
-        expansions = [
-            {"typed": x.typed, "actor": x.actor_id, "names": list(x.names)}
-            for x in (res.expanded.expansions if res.expanded else ())
-        ]
+        from multivector.services.corpus_documents import search_document
+
+        doc = search_document(res)
         if fmt is Format.table:
-            for x in expansions:
+            for x in doc.get("expansions", []):
                 say(f"{x['typed']} ({x['actor']}) also as: {', '.join(x['names'])}"
                     " (--exact: as typed only)")
-            _print_hits(res.records())
+            _print_hits(doc["hits"])
             if not len(res) and not semantic:
                 say("hint: --semantic finds passages by meaning, in any language")
         else:
             from multivector.interfaces.output import render
 
-            out: dict[str, Any] = {"query": query, "semantic": semantic}
-            if res.expanded:
-                out["expanded_query"] = res.expanded.query
-                out["expansions"] = expansions
-            _write(render({**out, "hits": res.records()}, fmt, csv_rows="hits"))
+            _write(render(doc, fmt, csv_rows="hits"))
         if not len(res):
             raise typer.Exit(1)
 
@@ -352,32 +347,25 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector doc 3fa2c1 --layer event --layer theme
         """
-        from multivector.domain.corpus import Layer
-        from multivector.interfaces.common import suggest
-        from multivector.services.corpus import annotation_row, document_row
+        from multivector.services.corpus_documents import check_layers, document_document
 
-        layers = [x.value for x in Layer]
-        for x in layer or []:
-            if x not in layers:
-                fail(suggest(x, layers, "layer", hint=f"use {', '.join(layers)}"))
+        try:
+            layers = check_layers(layer)
+        except MultivectorError as exc:
+            fail(exc)
         corpus = open_corpus(db, create=False)
         with corpus:
             try:
                 document, passages, annotations = corpus.document(doc_id)
             except MultivectorError as exc:
                 fail(exc)
-        rows = [
-            annotation_row(a, document.text)
-            for a in annotations
-            if not layer or a.layer.value in layer
-        ]
+        out = document_document(document, passages, annotations, layers)
         if fmt in (Format.table, Format.md):  # a readable subset; json/csv/yaml give every field
-            rows = [
+            out["annotations"] = [
                 {"passage": r["passage"], "layer": r["layer"], "label": r["label"],
                  "text": r["text"], "score": r["score"], "why": r["producer"]}
-                for r in rows
+                for r in out["annotations"]
             ]
-        out = {**document_row(document), "passages": len(passages), "annotations": rows}
         emit(out, fmt, csv_rows="annotations", title=document.meta.title)
 
     @app.command()
@@ -403,17 +391,15 @@ def register(app: typer.Typer) -> None:
 
         Example: multivector events --event visit --event agreement_signed --from 2015
         """
-        from multivector.interfaces.common import suggest
+        from multivector.services.corpus_documents import event_statuses
 
-        statuses = ("happened", "planned", "proposed", "hoped", "negated", "conditional")
-        chosen = [x.strip().lower() for v in status or ["happened"] for x in v.split(",")]
-        for x in chosen:
-            if x not in (*statuses, "all"):
-                fail(suggest(x, (*statuses, "all"), "status", hint=f"use {', '.join(statuses)}"
-                             " or all"))
+        try:
+            chosen = event_statuses(status)
+        except MultivectorError as exc:
+            fail(exc)
         corpus = open_corpus(db, create=False)
         with corpus:
-            table = corpus.events(filters, status=None if "all" in chosen else tuple(chosen))
+            table = corpus.events(filters, status=chosen)
         rows = table.records()
         if limit and len(rows) > limit:
             say(f"showing the first {limit} of {len(rows)} events (--limit 0: all)")

@@ -4,11 +4,11 @@ calls behind any one figure."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from multivector.errors import MultivectorError, UsageError
+from multivector.errors import MultivectorError
 from multivector.interfaces.common import (
     FormatOpt,
     emit,
@@ -38,17 +38,6 @@ def _choice(value: str, choices: tuple[str, ...], what: str) -> str:
     if text not in choices:
         fail(suggest(text, choices, what, hint=f"use {', '.join(choices)}"))
     return text
-
-
-def _evidence_key(value: str, countries: list[str]) -> tuple[str, str, str]:
-    """``PARTNER:CELL`` (the first country) or ``COUNTRY:PARTNER:CELL``."""
-    parts = [p.strip() for p in value.split(":")]
-    if len(parts) == 2 and all(parts):
-        return countries[0], parts[0].upper(), parts[1]
-    if len(parts) == 3 and all(parts):
-        return parts[0].upper(), parts[1].upper(), parts[2]
-    fail(UsageError(f"--evidence: {value!r} is not PARTNER:CELL",
-                    hint="for example --evidence USA:2005 or --evidence EU:'Human rights'"))
 
 
 def register(app: typer.Typer) -> None:
@@ -100,6 +89,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector votes --country KAZ --with RUS,CHN,USA,EU,CA --by 1992,2000,2010
         """
         from multivector.services import votes as service
+        from multivector.services.analysis_documents import votes_document
 
         measure = _choice(measure, service.MEASURES, "measure")
         distance = _choice(distance, service.DISTANCES, "distance")
@@ -109,49 +99,27 @@ def register(app: typer.Typer) -> None:
         try:
             start = parse_date(date_from, "--from")
             end = parse_date(date_to, "--to", end=True)
-            res = service.agreement(
+            doc = votes_document(
                 country, partners, by=by, date_from=start, date_to=end, measure=measure,
-                distance=distance, bootstrap=bootstrap if evidence is None else 0, seed=seed,
-                min_rollcalls=min_rollcalls, knowledge=knowledge(),
+                distance=distance, bootstrap=bootstrap, seed=seed, min_rollcalls=min_rollcalls,
+                knowledge=knowledge(), evidence=evidence,
             )
-            if evidence is not None:
-                who, partner, cell = _evidence_key(evidence, list(res.countries))
-                rows = res.evidence(partner, cell, country=who)
-                value = res.value(partner, cell, country=who)
         except MultivectorError as exc:
             fail(exc)
-        from multivector.services.analyses import records_of
-
         if evidence is not None:
-            emit({"country": who, "partner": partner, "cell": cell, "measure": measure,
-                  "value": value, "n_rollcalls": int((rows["partner_vote"] != "(tie)").sum()),
-                  "source": service.CITATION, "rollcalls": records_of(rows)},
-                 fmt, csv_rows="rollcalls", title=f"Votes of {who} and {partner}: {cell}")
+            emit(doc, fmt, csv_rows="rollcalls",
+                 title=f"Votes of {doc['country']} and {doc['partner']}: {doc['cell']}")
             return
-        records = res.records()
-        doc: dict[str, Any] = {
-            "countries": list(res.countries),
-            "by": by,
-            "measure": measure,
-            "distance": distance,
-            "from": res.metadata.get("from"),
-            "to": res.metadata.get("to"),
-            "bootstrap": bootstrap,
-            "seed": seed,
-            "level": res.level,
-            "min_rollcalls": min_rollcalls,
-            "source": service.CITATION,
-        }
-        if fmt in (Format.json, Format.yaml):
-            doc["partners"] = res.metadata.get("partners", [])
+        title = (f"UN votes: {', '.join(doc['countries'])} with "
+                 f"{', '.join(p['id'] for p in doc['partners'])}")
+        if fmt not in (Format.json, Format.yaml):
+            doc.pop("partners")
         if fmt in (Format.table, Format.md):
-            several = len(res.countries) > 1
-            records = [
+            several = len(doc["countries"]) > 1
+            doc["agreement"] = [
                 {**({"country": r["country"]} if several else {}), "partner": r["partner"],
                  "cell": r["cell"], "n": r["n_rollcalls"], measure: r["value"],
                  "low": r["low"], "high": r["high"], "status": r["status"]}
-                for r in records
+                for r in doc["agreement"]
             ]
-        doc["agreement"] = records
-        emit(doc, fmt, csv_rows="agreement",
-             title=f"UN votes: {', '.join(res.countries)} with {', '.join(res.partners)}")
+        emit(doc, fmt, csv_rows="agreement", title=title)

@@ -7,11 +7,16 @@ every shape. Keep them stable: users script against them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from multivector.domain.actors import Actor, Resolution
 from multivector.domain.concept import Edition, Element, PartnerRelation
 from multivector.domain.diff import EditionDiff, SourceRef
+
+if TYPE_CHECKING:  # types only: `concepts` and `show` start without the registry's matcher
+    from multivector.domain.codebook import Codebook
+    from multivector.domain.registry import ActorRegistry
+    from multivector.domain.vectors import VectorScheme
 
 
 def edition_summary(e: Edition) -> dict[str, Any]:
@@ -198,6 +203,58 @@ def actor_document(a: Actor, on: dt.date | None = None) -> dict[str, Any]:
         "counts_toward": a.counts_toward,
         "note": a.note,
     }
+
+
+def actor_show_document(registry: ActorRegistry, a: Actor) -> dict[str, Any]:
+    """One actor as ``actors show`` prints it: offices, members (observers and partners apart,
+    each with its role and dates) and aliases."""
+    doc = actor_document(a)
+    doc["members"] = sorted({m.member for m in a.members if m.role == "member"})
+    doc["observers"] = sorted({m.member for m in a.members if m.role == "observer"})
+    doc["partners"] = sorted({m.member for m in a.members if m.role == "partner"})
+    doc["membership"] = membership_rows(a)
+    doc["aliases"] = [
+        {
+            "text": x.text,
+            "lang": x.lang,
+            "kind": x.kind.value,
+            "valid": str(x.valid) if x.valid.start or x.valid.end else "",
+        }
+        for x in registry.aliases_of(a.id)
+    ]
+    return doc
+
+
+def themes_document(cb: Codebook) -> dict[str, Any]:
+    """The codebook's themes with their labels, counts of cues and Manifesto crosswalk."""
+    rows = [
+        {
+            "id": t.id,
+            "label": t.label("en"),
+            "label_ru": t.label("ru"),
+            "labels": sum(len(lab.alternative) + 1 for lab in t.labels.values()),
+            "negative": sum(len(v) for v in t.negative.values()),
+            "cues": sum(len(v) for v in t.cues.values()),
+            "manifesto": [c.code for c in t.crosswalk],
+        }
+        for t in cb
+    ]
+    return {"codebook": cb.id, "version": cb.version, "themes": rows}
+
+
+def vectors_document(scheme: VectorScheme) -> dict[str, Any]:
+    """The vector scheme: each vector's member states and the organisations counted in it."""
+    rows = [
+        {
+            "id": v.id,
+            "label": v.label,
+            "members": sorted(v.members),
+            "count": len(v.members),
+            "organisations": sorted(v.organisations),
+        }
+        for v in scheme
+    ]
+    return {"scheme": scheme.id, "version": scheme.version, "home": scheme.home, "vectors": rows}
 
 
 def membership_rows(a: Actor) -> list[dict[str, Any]]:

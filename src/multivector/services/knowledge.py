@@ -97,3 +97,24 @@ def _supersedes_problems(editions: list[tuple[Edition, YamlDocument | None]]) ->
     from multivector.adapters.knowledge_files import supersedes_problems
 
     return supersedes_problems(editions)
+
+
+def edition_by_id(kb: KnowledgeBase, ref: str) -> Edition:
+    """The held edition whose id is ``ref`` (in any case). Only ids are read, never a file
+    path, so a request from a network can name no file on the server; an unknown id is a
+    :class:`~multivector.errors.NotFoundError` whose hint names the nearest ids held."""
+    import difflib
+
+    from multivector.errors import NotFoundError
+
+    ids = {i.casefold(): i for i in kb.edition_ids()}
+    key = ref.strip().casefold()
+    if key in ids:
+        return kb.edition(ids[key])
+    tail = key.rsplit("/", 1)[-1]
+    near = [i for i in ids if tail and tail in i]  # kaz/2020 -> kaz/2020-2030
+    near += [i for i in difflib.get_close_matches(key, list(ids), n=3, cutoff=0.5)
+             if i not in near]
+    hint = (f"did you mean {', '.join(ids[n] for n in near[:3])}?" if near
+            else f"the editions held are {', '.join(kb.edition_ids())}")
+    raise NotFoundError(f"no concept edition {ref[:80]!r}", hint=hint)
