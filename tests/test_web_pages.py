@@ -136,6 +136,28 @@ def test_every_page_links_its_json_twin_with_the_same_filters(fetch: Any, path: 
                    for link in links), (name, links)
 
 
+def test_twin_links_name_api_paths_and_parameters_the_spec_declares(client: TestClient,
+                                                                     fetch: Any) -> None:
+    """Every JSON and CSV link of every page is an operation of the OpenAPI description,
+    called with parameters it declares (the API refuses others)."""
+    spec = client.get("/openapi.json").json()
+    if "/api/v1/editions" not in spec["paths"]:
+        pytest.skip("the REST API's endpoints are not in this tree yet")
+    operations = []
+    for template, item in spec["paths"].items():
+        pattern = re.sub(r"\\{[^}/]+\\}", "[^/]+", re.escape(template))
+        names = {p["name"] for p in item.get("get", {}).get("parameters", [])
+                 if p["in"] == "query"}
+        operations.append((re.compile(pattern + "$"), names))
+    doc = first_document(client)
+    for path in [*PAGES, doc, "/votes?country=KAZ&with=USA&evidence=USA:2015"]:
+        for link in twins(fetch(path).text) if path not in ("/search", "/docs") else []:
+            parts = urlsplit(link)
+            declared = [names for pattern, names in operations if pattern.match(parts.path)]
+            assert declared, f"{path}: no API path {parts.path}"
+            assert set(parse_qs(parts.query)) <= declared[0], (path, link, declared[0])
+
+
 def test_form_controls_are_labelled(fetch: Any) -> None:
     for path in ("/search?q=nuclear", "/documents", PAGES[7], "/diff", "/compare",
                  "/editions/kaz/2014-2020", "/votes?country=KAZ&with=RUS,USA"):

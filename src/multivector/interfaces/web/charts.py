@@ -143,9 +143,9 @@ def interval_chart(rows: Sequence[Mapping[str, Any]], *, x_order: Sequence[str],
         "facet": {"field": facet, "type": "nominal", "title": None,
                   **({"sort": list(facet_order)} if facet_order else {})},
         "columns": 3,
-        "spec": {"width": 300, "height": 180, "encoding": {
-            **enc, "x": {**x, "axis": {"labelAngle": -40, "labelLimit": 120,
-                                       "labelOverlap": "greedy"}}},
+        "spec": {"width": 330, "height": 180, "encoding": {
+            **enc, "x": {**x, "axis": {"labelAngle": -45, "labelLimit": 120,
+                                       "labelOverlap": False, "labelFontSize": 10}}},
             "layer": layers},
     }, description=description)
 

@@ -154,7 +154,7 @@ def votes(request: Request, kb: KnowledgeDep) -> HTMLResponse:
         if rows else None,
         "source": doc["source"], "measures": MEASURES,
         "groupings": vote_service.GROUPINGS, "central_asia": CENTRAL_ASIA,
-        "twins": [twin("Agreement", "/analyses/votes", params, tables=("agreement",))],
+        "twins": [twin("Agreement", "/analyses/votes", params)],
     }
     if evidence:
         ev = analysis_documents.votes_document(codes, partners, by=by, date_from=start,
@@ -166,5 +166,5 @@ def votes(request: Request, kb: KnowledgeDep) -> HTMLResponse:
             "rows": ev["rollcalls"],
         }
         context["twins"].append(twin("These roll calls", "/analyses/votes",
-                                     {**params, "evidence": evidence}, tables=("rollcalls",)))
+                                     {**params, "evidence": evidence}))
     return render(request, "votes.html", context)

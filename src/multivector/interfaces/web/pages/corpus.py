@@ -210,10 +210,20 @@ def _layers(q: Query) -> tuple[str, ...]:
 
 def _mark_class(a: Annotation) -> str:
     """The mark of an annotation: its layer; an element found only by a weak route (its themes
-    or partners, not its own cues) marked more lightly."""
+    or partners, not its own cues) and an event that did not happen marked more lightly."""
     if a.layer is Layer.ELEMENT and a.attrs.get("strength") == "weak":
         return "element-weak"
+    if a.layer is Layer.EVENT and a.attrs.get("status") not in (None, "happened"):
+        return "event-unreal"  # planned, hoped, negated...: said, not done
     return a.layer.value
+
+
+def _mark_title(a: Annotation, labels: Labels) -> str:
+    """What a mark's tooltip says: the layer, the label's name, an event's status when it did
+    not happen (planned, hoped...), and the rule that made it."""
+    status = a.attrs.get("status") if a.layer is Layer.EVENT else None
+    said = f", {status}" if isinstance(status, str) and status != "happened" else ""
+    return f"{a.layer.value}: {_name(a, labels)}{said} ({a.producer.rule})"
 
 
 def document_view(corpus: Corpus, doc_id: str, layers: Sequence[str], labels: Labels
@@ -233,9 +243,7 @@ def document_view(corpus: Corpus, doc_id: str, layers: Sequence[str], labels: La
     views = []
     for p in passages:
         marked = by_passage.get(p.index, [])
-        spans = [Span(a.start, a.end, _mark_class(a),
-                      f"{a.layer.value}: {_name(a, labels)} ({a.producer.rule})")
-                 for a in marked]
+        spans = [Span(a.start, a.end, _mark_class(a), _mark_title(a, labels)) for a in marked]
         rows = [{**annotation_row(a, text), "name": _name(a, labels)} for a in marked]
         views.append({"index": p.index, "html": highlight(text[p.start:p.end], spans,
                                                           offset=p.start), "annotations": rows})
