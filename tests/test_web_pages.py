@@ -298,6 +298,12 @@ def test_bad_input_is_a_friendly_html_error(client: TestClient, path: str, statu
     assert "Traceback" not in r.text and 'class="error-hint"' in r.text
 
 
+def test_an_error_page_names_no_server_path(tmp_path: Path) -> None:
+    db = tmp_path / "private" / "corpus.db"
+    said = base._public(f"--db: cannot read {db} in {db.parent}", db)
+    assert str(tmp_path) not in said and said.startswith("db: cannot read the corpus")
+
+
 def test_a_request_never_reads_a_server_file(client: TestClient, tmp_path: Path) -> None:
     fake = tmp_path / "edition.yaml"
     fake.write_text("id: x/1\n", encoding="utf-8")

@@ -16,6 +16,7 @@ import hashlib
 import math
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -63,13 +64,21 @@ def error_page(request: Request, exc: MultivectorError) -> HTMLResponse:
     """A friendly page for an error a user caused: what went wrong, what to do, a 4xx status."""
     status = status_of(exc)
     code = exc.code if isinstance(exc, WebError) else type(exc).code
-    message = exc.message
-    if message.startswith("--"):  # the CLI's option names read as the query's parameters
-        message = message[2:]
+    db = Path(str(getattr(request.app.state.settings, "db", "") or "corpus"))
     return render(request, "error.html", {
-        "status": status, "code": code, "message": message,
-        "hint": exc.hint,
+        "status": status, "code": code, "message": _public(exc.message, db),
+        "hint": _public(exc.hint, db),
     }, status=status)
+
+
+def _public(text: str, db: Path) -> str:
+    """``text`` without the server's own paths (the corpus file and its folder), the CLI's
+    option names (``--from``) read as the query's parameters."""
+    for path, name in ((str(db.resolve()), "the corpus"), (str(db), "the corpus"),
+                       (str(db.resolve().parent), "the server's folder")):
+        if len(path) > 1:
+            text = text.replace(path, name)
+    return text[2:] if text.startswith("--") else text
 
 
 class PageRoute(APIRoute):
