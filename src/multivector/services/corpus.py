@@ -90,13 +90,16 @@ class Corpus:
         config: Mapping[str, Any] | None = None,
         edition: str | None = None,
         max_passages: int = MAX_PASSAGES,
+        annotator: Annotator | None = None,
     ) -> None:
         self.store: CorpusRepository = store if store is not None else open_store(path)
         self.max_passages = max_passages
         self.knowledge: Knowledge = knowledge or default_knowledge()
         self.config = dict(config or DEFAULT_CONFIG)
         self.edition_id = edition
-        self._annotator: Annotator | None = None
+        # a pipeline built for the same knowledge base, config and edition may be shared
+        # (a server's searches by meaning load the embedder once, not per request)
+        self._annotator: Annotator | None = annotator
         self._expander: NameExpander | None = None
 
     def __enter__(self) -> Corpus:

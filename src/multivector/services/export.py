@@ -48,6 +48,26 @@ def write_rows(rows: Iterable[dict[str, Any]], fmt: str, out: Path | None) -> in
                                hint="check the folder's permissions and free space") from exc
 
 
+def export_to(rows: Iterable[dict[str, Any]], fmt: str, stream: IO[bytes]) -> int:
+    """Write ``rows`` in ``fmt`` (csv, jsonl or parquet) to the binary ``stream``, exactly as
+    :func:`write_rows` writes a file; returns the number of rows."""
+    if fmt not in FORMATS:
+        raise UsageError(
+            f"--format: unknown export format {fmt!r}", hint="use csv, jsonl or parquet"
+        )
+    if fmt == "parquet":
+        import pandas as pd
+
+        frame = pd.DataFrame.from_records([{k: _plain(v) for k, v in r.items()} for r in rows])
+        frame.to_parquet(stream, index=False)
+        return len(frame)
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
+    try:
+        return _write_jsonl(rows, text) if fmt == "jsonl" else _write_csv(rows, text)
+    finally:
+        text.detach()  # the stream stays open for the caller
+
+
 def _write(rows: Iterable[dict[str, Any]], fmt: str, out: Path | None) -> int:
     if fmt == "parquet":
         if out is None:

@@ -207,6 +207,45 @@ def read_files(
     )
 
 
+def upload_name(name: str | None, n: int) -> str:
+    """The name an uploaded file is known by: its base name as the client gave it (no folder,
+    no control characters, at most 200 characters), else ``upload-N``. It is what reports and
+    the stored document name; no path of the server ever is."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip()[:200]
+    return base if base.strip(". ") else f"upload-{n}"
+
+
+def read_uploads(
+    files: Iterable[tuple[str, bytes]],
+    *,
+    overrides: DocumentMeta | None = None,
+    text_column: str | None = None,
+    limits: Limits | None = None,
+) -> Iterator[RawDocument | Failure]:
+    """The documents of files received in memory, as :func:`read_files` reads files on disk:
+    ``(name, bytes)`` pairs (name them with :func:`upload_name`), each read by the reader its
+    suffix picks, with the same caps, the naming convention's metadata (no sidecar table) and
+    a failure per bad file or row, reported under its name."""
+    from pathlib import PurePosixPath
+
+    from multivector.ingest.metadata import meta_from_name
+    from multivector.ingest.readers import TABLE_SUFFIXES, read_bytes
+
+    lim = limits or Limits()
+    for name, data in files:
+        if len(data) > lim.max_bytes:
+            yield Failure(name, None, f"file is {len(data):,} bytes, over the limit of "
+                          f"{lim.max_bytes:,}: split the file")
+            continue
+        path = PurePosixPath(name)
+        meta = (None if path.suffix.lower() in TABLE_SUFFIXES
+                else meta_from_name(path, speakers=("", {})))
+        yield from read_bytes(data, name, name_meta=meta, max_chars=lim.max_chars,
+                              max_unpacked_bytes=lim.max_unpacked_bytes,
+                              text_column=text_column, overrides=overrides)
+
+
 def count_files(paths: Iterable[str | Path]) -> int:
     """How many files :func:`read_files` will read (for a progress bar)."""
     return sum(1 for _ in iter_paths(Path(p) for p in paths))

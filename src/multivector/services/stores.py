@@ -4,10 +4,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
+from multivector.domain.corpus import AnnotatedDocument, Annotation, Document, Layer, Passage
 from multivector.errors import UsageError
-from multivector.store.base import CorpusRepository
+from multivector.store.base import CorpusRepository, Filters, SearchHit, StoreError
 from multivector.store.sqlite import ENV_DB, SQLiteStore, database_file, default_db_path
 
 
@@ -30,3 +34,131 @@ def open_store(db: str | Path | None = None, *, create: bool = True) -> CorpusRe
             f"--sample ungd-central-asia ...`), or pass --db / set {ENV_DB}",
         )
     return SQLiteStore(where, create=create, discard_empty=create)
+
+
+def store_version(db: str | Path) -> tuple[int, ...]:
+    """A fingerprint of the data in the SQLite store ``db`` that changes whenever anything is
+    written to it (the modification time and size of the file and of its write-ahead log), so
+    that a reader can cache what it computed from the store until the next write, whoever
+    makes it; two stats, no connection."""
+    file = database_file(str(db))
+    out: list[int] = []
+    for path in (file, Path(f"{file}-wal")):
+        try:
+            st = path.stat()
+        except OSError:
+            out += [0, 0]
+        else:
+            out += [st.st_mtime_ns, st.st_size]
+    return tuple(out)
+
+
+class PerThreadStore:
+    """A store opened in each thread that uses it, on first use, by ``opener``.
+
+    An SQLite connection may be used only in the thread that opened it, while a web server may
+    run one request's dependencies, handler and clean-up in different worker threads: each of
+    them gets its own store. :meth:`close` closes the calling thread's store and lets the
+    others go (SQLite closes a connection that is collected, in any thread). Everything else is
+    the :class:`~multivector.store.base.CorpusRepository` of the store underneath."""
+
+    def __init__(self, opener: Callable[[], CorpusRepository], name: str) -> None:
+        self._opener = opener
+        self._name = name
+        self._stores: dict[int, CorpusRepository] = {}
+        self._lock = threading.Lock()
+
+    def __str__(self) -> str:
+        return self._name
+
+    def _here(self) -> CorpusRepository:
+        key = threading.get_ident()
+        store = self._stores.get(key)
+        if store is None:
+            store = self._opener()
+            with self._lock:
+                self._stores[key] = store
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            stores, self._stores = self._stores, {}
+        own = stores.pop(threading.get_ident(), None)
+        if own is not None:
+            own.close()
+        stores.clear()
+
+    # writes -------------------------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        return self._here().has_document(doc_id)
+
+    def add_document(
+        self, document: Document, passages: Sequence[Passage], annotations: Sequence[Annotation],
+        embeddings: Any | None = None, *, pipeline: dict[str, str] | None = None,
+    ) -> bool:
+        return self._here().add_document(document, passages, annotations, embeddings,
+                                         pipeline=pipeline)
+
+    def add_documents(
+        self, items: Sequence[AnnotatedDocument], *, pipeline: dict[str, str] | None = None
+    ) -> list[bool | StoreError]:
+        return self._here().add_documents(items, pipeline=pipeline)
+
+    def replace_annotations(
+        self, doc_id: str, layers: Iterable[Layer], annotations: Sequence[Annotation],
+        embeddings: Any | None = None, *, pipeline: dict[str, str] | None = None,
+    ) -> None:
+        self._here().replace_annotations(doc_id, layers, annotations, embeddings,
+                                         pipeline=pipeline)
+
+    def pipelines(self, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        return self._here().pipelines(doc_ids)
+
+    # reads --------------------------------------------------------------------------------
+    def document(self, doc_id: str) -> Document:
+        return self._here().document(doc_id)
+
+    def documents(self, filters: Filters | None = None) -> Iterator[Document]:
+        return self._here().documents(filters)
+
+    def passages(self, doc_id: str) -> list[Passage]:
+        return self._here().passages(doc_id)
+
+    def annotations(
+        self, doc_id: str | None = None, layers: Iterable[Layer] | None = None,
+        filters: Filters | None = None,
+    ) -> Iterator[Annotation]:
+        return self._here().annotations(doc_id, layers, filters)
+
+    def embeddings(self, doc_id: str) -> Any | None:
+        return self._here().embeddings(doc_id)
+
+    def count(self) -> dict[str, int]:
+        return self._here().count()
+
+    def document_ids(self, prefix: str, limit: int = 10) -> list[str]:
+        return self._here().document_ids(prefix, limit)
+
+    def document_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        return self._here().document_table(filters)
+
+    def passage_table(self, filters: Filters | None = None) -> Iterator[tuple[Any, ...]]:
+        return self._here().passage_table(filters)
+
+    def annotation_table(
+        self, layer: Layer, attrs: Sequence[str] = (), filters: Filters | None = None, *,
+        evidence: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
+        return self._here().annotation_table(layer, attrs, filters, evidence=evidence)
+
+    def search(self, query: str, filters: Filters | None = None, limit: int = 20
+               ) -> list[SearchHit]:
+        return self._here().search(query, filters, limit)
+
+    def search_vector(self, vector: Any, filters: Filters | None = None, limit: int = 20
+                      ) -> list[SearchHit]:
+        return self._here().search_vector(vector, filters, limit)
+
+
+def _implements_the_contract(store: PerThreadStore) -> CorpusRepository:
+    return store  # mypy checks here that PerThreadStore has every method of the protocol

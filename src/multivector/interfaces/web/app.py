@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from multivector import __version__
 from multivector.errors import MultivectorError, NotFoundError, UsageError
 from multivector.services.corpus import Corpus
 from multivector.services.knowledge import KnowledgeBase, default_knowledge
-from multivector.services.stores import open_store
+from multivector.services.stores import PerThreadStore, open_store
 
 log = logging.getLogger("multivector.web")
 HERE = Path(__file__).resolve().parent
@@ -27,6 +31,12 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
 )
 
 
@@ -54,6 +64,17 @@ def error_body(code: str, message: str, hint: str = "") -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "hint": hint}}
 
 
+def public_message(text: str, settings: WebSettings) -> str:
+    """``text`` with the server's own paths (the corpus file and its folder) replaced by what
+    they are, and the CLI's option names (``--from``) read as the query's parameters."""
+    where = Path(settings.db)
+    for path, name in ((str(where.resolve()), "the corpus"), (str(where), "the corpus"),
+                       (str(where.resolve().parent), "the server's folder")):
+        if len(path) > 1:
+            text = text.replace(path, name)
+    return text[2:] if text.startswith("--") else text
+
+
 def status_of(exc: MultivectorError) -> int:
     if isinstance(exc, WebError):
         return exc.status
@@ -78,16 +99,24 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
     )
     app.state.settings = settings
     app.state.knowledge = kb
+    from multivector.interfaces.web.api.cache import ResponseCache
+
+    app.state.api_cache = ResponseCache()
 
     @app.exception_handler(MultivectorError)
     async def multivector_error(_request: Request, exc: MultivectorError) -> JSONResponse:
         code = exc.code if isinstance(exc, WebError) else type(exc).code
-        return JSONResponse(error_body(code, exc.message, exc.hint), status_code=status_of(exc))
+        return JSONResponse(error_body(code, public_message(exc.message, settings),
+                                       public_message(exc.hint, settings)),
+                            status_code=status_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        loc = list(first.get("loc", ()))
+        if loc and loc[0] in ("query", "path", "body", "header", "cookie"):
+            loc = loc[1:]  # "kind", not "query.kind": the name the client gave
+        where = ".".join(str(p) for p in loc)
         message = f"{where}: {first.get('msg', 'invalid value')}" if where else "invalid request"
         return JSONResponse(error_body("MV301", message, "see /docs for what this endpoint takes"),
                             status_code=422)
@@ -104,14 +133,8 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
         return JSONResponse(error_body("MV999", "internal error",
                                        "the server logged it; please report it"), status_code=500)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Any:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    app.add_middleware(UploadLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
+    app.add_middleware(SecurityHeaders)
 
     from multivector.interfaces.web import api, pages
 
@@ -119,6 +142,85 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app
+
+
+# ---------------------------------------------------------------------------- middleware
+
+
+class SecurityHeaders:
+    """The security headers on every response (pure ASGI: no task or copy per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class UploadLimit:
+    """Refuse a request body over ``max_bytes`` with 413 before anything parses it: by its
+    declared length at once, else while it arrives (a body is held in memory up to the limit,
+    then handed on whole)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, send: Send) -> None:
+        mb = f"{self.max_bytes / 1_000_000:g}"
+        content = json.dumps(error_body(
+            "MV413", f"the upload is larger than this server takes ({mb} MB)",
+            "send fewer or smaller files at a time, or start the server with a larger "
+            "--max-upload-mb")).encode()
+        headers = [(b"content-type", b"application/json"),
+                   (b"content-length", str(len(content)).encode()), (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
 
 # ---------------------------------------------------------------------------- dependencies
@@ -134,19 +236,35 @@ def knowledge_of(request: Request) -> KnowledgeBase:
     return kb
 
 
-def corpus_of(request: Request) -> Iterator[Corpus]:
-    """The corpus for one request: a store opened for it (read-only in read-only mode)."""
+async def corpus_of(request: Request) -> AsyncIterator[Corpus]:
+    """The corpus for one request: a store opened for it (read-only in read-only mode), in
+    each thread that reads it, when it first does (see
+    :class:`~multivector.services.stores.PerThreadStore`)."""
     settings = settings_of(request)
     db = f"file:{settings.db}?mode=ro" if settings.read_only else settings.db
-    store = open_store(db, create=False)
+
+    def opener() -> Any:
+        try:
+            return open_store(db, create=False)
+        except MultivectorError as exc:  # the message names the file: keep it in the log
+            log.error("cannot open the corpus: %s", exc)
+            raise WebError(503, "MV503", "the corpus cannot be opened",
+                           "the server logged why; ask its operator") from None
+
+    store = PerThreadStore(opener, "the corpus")
     try:
         yield Corpus(store=store, knowledge=knowledge_of(request))
     finally:
         store.close()
 
 
-def require_writer(
-    request: Request, authorization: Annotated[str | None, Header()] = None
+BEARER = HTTPBearer(auto_error=False, description="The server's token (--token or "
+                    "$MULTIVECTOR_TOKEN); writes need it.")
+
+
+async def require_writer(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> None:
     """Writes need ``Authorization: Bearer <token>``; read-only mode refuses them all."""
     settings = settings_of(request)
@@ -156,8 +274,8 @@ def require_writer(
     if not settings.token:
         raise WebError(403, "MV403", "writes are off: the server has no token",
                        "start it with --token or $MULTIVECTOR_TOKEN to accept writes")
-    given = (authorization or "").removeprefix("Bearer ").strip()
-    if not given or not hmac.compare_digest(given, settings.token):
+    given = credentials.credentials.strip() if credentials is not None else ""
+    if not given or not hmac.compare_digest(given.encode(), settings.token.encode()):
         raise WebError(401, "MV401", "a write needs the server's bearer token",
                        "send Authorization: Bearer <token>")
 
