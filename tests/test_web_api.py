@@ -391,6 +391,10 @@ def test_balance_is_the_balance_document(client: TestClient, web_db: Path) -> No
     assert "differences" in get(client, "/analyses/balance", 400, section="index2")["hint"]
     error = get(client, "/analyses/balance", 400, period="2020,2010")
     assert "increasing" in error["message"] and "1992,2001" in error["hint"]
+    unsure = get(client, "/analyses/balance", period="edition", draws=0)  # no intervals
+    assert unsure["differences"] and all(
+        r["low"] is None and r["intervals_overlap"] is None and r["differs"] is False
+        for r in unsure["differences"])
     get(client, "/analyses/balance", 422, draws=10_001)
     get(client, "/analyses/balance", 422, weighting="words")
 
@@ -452,6 +456,9 @@ def test_channels_and_votes(client: TestClient, web_db: Path) -> None:
     assert "year" in get(client, "/analyses/votes", 400, country="KAZ", **{"with": "RUS"},
                          by="decade")["hint"]
     get(client, "/analyses/votes", 422, country="KAZ")  # `with` is required
+    error = get(client, "/analyses/votes", 400, country="KAZ", **{"with": "RUS", "from": "1800",
+                                                                  "to": "1801"})
+    assert "1946 to 2019" in error["hint"]
 
 
 # ------------------------------------------------------------------------------ exports

@@ -284,6 +284,11 @@ def build_pairs(
     if date_to is not None:
         keep &= rc["date"] <= pd.Timestamp(date_to)
     rc = rc[keep].sort_values(["date", "rcid"], kind="stable").reset_index(drop=True)
+    if rc.empty:  # nothing to compare (and an empty date column maps to nothing)
+        raise UsageError(
+            f"no roll call between {date_from or 'the first'} and {date_to or 'the last'}",
+            hint="the bundled votes run from 1946 to 2019; widen --from/--to",
+        )
     position = pd.Series(np.arange(len(rc)), index=rc["rcid"].to_numpy())
 
     wanted = set(countries)

@@ -23,12 +23,14 @@ from multivector.interfaces.web.api import (
     writes,
 )
 from multivector.interfaces.web.api.common import ERRORS, known_parameters
+from multivector.interfaces.web.api.models.corpus import Root
 from multivector.interfaces.web.app import CorpusDep
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS, dependencies=[Depends(known_parameters)])
 
 
-@router.get("", summary="The API's version and the corpus it serves", tags=["meta"])
+@router.get("", response_model=Root, summary="The API's version and the corpus it serves",
+            tags=["meta"])
 def root(corpus: CorpusDep) -> dict[str, Any]:
     return {"version": __version__, "corpus": corpus.store.count()}
 

@@ -172,9 +172,6 @@ def many(values: Iterable[str] | None) -> list[str]:
     return [x.strip() for v in values or [] for x in v.split(",") if x.strip()]
 
 
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
-
-
 def _query_names(dependant: Any) -> set[str]:
     names = {f.alias for f in dependant.query_params}
     for sub in dependant.dependencies:
@@ -188,9 +185,10 @@ async def known_parameters(request: Request) -> None:
     route = request.scope.get("route")
     if route is None or not request.query_params:
         return
-    known = _QUERY_NAMES.get(id(route))
-    if known is None:
-        known = _QUERY_NAMES[id(route)] = frozenset(_query_names(route.dependant))
+    known: frozenset[str] | None = getattr(route, "query_names", None)
+    if known is None:  # once per route, kept on it
+        known = frozenset(_query_names(route.dependant))
+        route.query_names = known
     for name in request.query_params:
         if name not in known:
             hint = (f"this endpoint takes {', '.join(sorted(known))}" if known

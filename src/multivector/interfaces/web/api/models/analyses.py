@@ -9,7 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from multivector.interfaces.web.api.models import Strict
 
 Scalar = int | float | str | bool | None
+# a cell of an analysis table may be missing (null) wherever its frame had no value
 Number = float | None
+Count = int | None
+Flag = bool | None
 
 
 class Row(BaseModel):
@@ -22,9 +25,9 @@ class Row(BaseModel):
 
 class BalanceIndex(Row):
     period: str
-    n_documents: int
-    n_mentions: int
-    weight: float
+    n_documents: Count
+    n_mentions: Count
+    weight: Number
     effective: Number = Field(description="Effective mentions after the design effect.")
     evidence: str = Field(description="sufficient or insufficient.")
     entropy: Number
@@ -42,11 +45,11 @@ class BalanceIndex(Row):
 class BalanceShare(Row):
     period: str
     vector: str
-    weight: float
+    weight: Number
     share: Number
     share_low: Number
     share_high: Number
-    n_documents: int
+    n_documents: Count
     evidence: str
     actors: str | None
 
@@ -57,8 +60,8 @@ class BalanceDifference(Row):
     difference: Number
     low: Number
     high: Number
-    differs: bool
-    intervals_overlap: bool
+    differs: Flag
+    intervals_overlap: Flag
 
 
 class Balance(Strict):
@@ -83,7 +86,7 @@ class GapVector(Row):
     gap: Number
     gap_low: Number
     gap_high: Number
-    differs: bool
+    differs: Flag
 
 
 class GapPriority(Row):
@@ -98,7 +101,7 @@ class GapPriority(Row):
     gap: Number
     gap_low: Number
     gap_high: Number
-    differs: bool
+    differs: Flag
 
 
 class Gap(Strict):
@@ -114,14 +117,14 @@ class CoverageScore(Row):
     kind: str
     domain: str
     title: str
-    periods: int
-    periods_with_evidence: int
+    periods: Count
+    periods_with_evidence: Count
     share: Number
-    passages: int
-    documents: int
-    events: int
+    passages: Count
+    documents: Count
+    events: Count
     mean_score: Number
-    silent: bool
+    silent: Flag
     last_seen: str | None
     silent_since: str | None
 
@@ -130,23 +133,23 @@ class CoveragePeriod(Row):
     element: str
     kind: str
     period: str
-    passages: int
-    documents: int
+    passages: Count
+    documents: Count
     mean_score: Number
-    events: int
-    evidence: bool
+    events: Count
+    evidence: Flag
 
 
 class CoverageEvidence(Row):
     element: str
-    rank: int
+    rank: Count
     doc_id: str
-    passage: int
-    start: int
-    end: int
+    passage: Count
+    start: Count
+    end: Count
     period: str
     date: str | None
-    score: float
+    score: Number
     route: str
 
 
@@ -164,8 +167,8 @@ class Coverage(Strict):
 class TrendRow(Row):
     theme: str
     period: str
-    count: int
-    total: int
+    count: Count
+    total: Count
     share: Number
 
 
@@ -179,14 +182,14 @@ class Trends(Strict):
 class KeynessRow(Row):
     """A term (``term``) or a theme (``theme``) and how key it is for side A or B."""
 
-    freq_a: int
-    freq_b: int
+    freq_a: Count
+    freq_b: Count
     norm_a: Number
     norm_b: Number
     g2: Number
     p: Number
     log_ratio: Number
-    sign: int
+    sign: Count
     key_for: str
 
 
@@ -219,7 +222,7 @@ class ChannelRow(Row):
     votes: Number
     votes_low: Number
     votes_high: Number
-    n_rollcalls: int
+    n_rollcalls: Count
     votes_status: str
 
 
@@ -243,8 +246,8 @@ class AgreementRow(Row):
     partner: str
     partner_name: str | None
     cell: str
-    n_rollcalls: int
-    n_no_position: int
+    n_rollcalls: Count
+    n_no_position: Count
     first: str | None
     last: str | None
     measure: str
@@ -259,7 +262,7 @@ class AgreementRow(Row):
 
 
 class RollCall(Row):
-    rcid: int
+    rcid: Count
     date: str | None
     session: int | None
     unres: str | None

@@ -11,6 +11,14 @@ Scalar = int | float | str | bool | None
 CURSOR = "Pass it as `cursor` for the next page; null on the last page."
 
 
+class Root(Strict):
+    """The API's version and what the corpus holds."""
+
+    version: str
+    corpus: dict[str, int] = Field(description="Documents, passages, annotations and "
+                                   "embeddings stored.")
+
+
 class DocumentRow(Strict):
     doc_id: str = Field(description="SHA-256 of the text; any unique prefix of 4+ characters "
                         "names the document.")
