@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from multivector.interfaces.cli import app as cli
 from multivector.interfaces.web import WebSettings, create_app
-from multivector.interfaces.web.app import CSP
+from multivector.interfaces.web.middleware import CSP
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from multivector.interfaces.web import WebSettings, create_app
 from multivector.interfaces.web.highlight import Span, highlight, segments
 from multivector.interfaces.web.pages import base
+from multivector.interfaces.web.app import public_message
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "src/multivector/interfaces/web"
@@ -300,7 +301,7 @@ def test_bad_input_is_a_friendly_html_error(client: TestClient, path: str, statu
 
 def test_an_error_page_names_no_server_path(tmp_path: Path) -> None:
     db = tmp_path / "private" / "corpus.db"
-    said = base._public(f"--db: cannot read {db} in {db.parent}", db)
+    said = public_message(f"--db: cannot read {db} in {db.parent}", WebSettings(db=str(db)))
     assert str(tmp_path) not in said and said.startswith("db: cannot read the corpus")
 
 

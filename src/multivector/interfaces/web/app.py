@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -12,32 +11,25 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from multivector import __version__
 from multivector.errors import MultivectorError, NotFoundError, UsageError
+from multivector.interfaces.web.middleware import (
+    PageCache,
+    SecurityHeaders,
+    UploadLimit,
+    error_body,
+)
 from multivector.services.corpus import Corpus
 from multivector.services.knowledge import KnowledgeBase, default_knowledge
 from multivector.services.stores import PerThreadStore, open_store
 
 log = logging.getLogger("multivector.web")
 HERE = Path(__file__).resolve().parent
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = (
-    ("Content-Security-Policy", CSP),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("X-Frame-Options", "DENY"),
-)
 
 
 @dataclass(frozen=True)
@@ -58,10 +50,6 @@ class WebError(MultivectorError):
         super().__init__(message, hint=hint)
         self.status = status
         self.code = code
-
-
-def error_body(code: str, message: str, hint: str = "") -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "hint": hint}}
 
 
 def public_message(text: str, settings: WebSettings) -> str:
@@ -122,7 +110,14 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
                             status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_page(request):  # a person following a link: the dashboard's error page
+            from multivector.interfaces.web.pages.base import error_page
+
+            return error_page(request, WebError(
+                exc.status_code, f"HTTP{exc.status_code}",
+                "there is no page at this address" if exc.status_code == 404 else str(exc.detail),
+                "start again from the home page, or search the corpus"))
         hint = "see /docs for the API's paths" if exc.status_code == 404 else ""
         return JSONResponse(error_body(f"HTTP{exc.status_code}", str(exc.detail), hint),
                             status_code=exc.status_code, headers=getattr(exc, "headers", None))
@@ -133,6 +128,10 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
         return JSONResponse(error_body("MV999", "internal error",
                                        "the server logged it; please report it"), status_code=500)
 
+    from multivector.services.stores import store_version
+
+    app.add_middleware(PageCache, version=lambda: store_version(settings.db),
+                       cache=app.state.api_cache)
     app.add_middleware(UploadLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
     app.add_middleware(SecurityHeaders)
 
@@ -144,86 +143,14 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
     return app
 
 
-# ---------------------------------------------------------------------------- middleware
-
-
-class SecurityHeaders:
-    """The security headers on every response (pure ASGI: no task or copy per request)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS:
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-class UploadLimit:
-    """Refuse a request body over ``max_bytes`` with 413 before anything parses it: by its
-    declared length at once, else while it arrives (a body is held in memory up to the limit,
-    then handed on whole)."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(send)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send: Send) -> None:
-        mb = f"{self.max_bytes / 1_000_000:g}"
-        content = json.dumps(error_body(
-            "MV413", f"the upload is larger than this server takes ({mb} MB)",
-            "send fewer or smaller files at a time, or start the server with a larger "
-            "--max-upload-mb")).encode()
-        headers = [(b"content-type", b"application/json"),
-                   (b"content-length", str(len(content)).encode()), (b"connection", b"close")]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": content})
-
-
 # ---------------------------------------------------------------------------- dependencies
+
+
+def wants_page(request: Request) -> bool:
+    """Whether a request is a browser's for a page (HTML accepted, not under the API)."""
+    path = request.url.path
+    return (not path.startswith(("/api/", "/openapi.json"))
+            and "text/html" in request.headers.get("accept", ""))
 
 
 def settings_of(request: Request) -> WebSettings:

@@ -16,7 +16,6 @@ import hashlib
 import math
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -30,7 +29,7 @@ from jinja2 import Environment, FileSystemLoader
 from multivector import __version__
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.common import parse_filters
-from multivector.interfaces.web.app import HERE, WebError, status_of
+from multivector.interfaces.web.app import HERE, WebError, public_message, status_of
 from multivector.services.knowledge import KnowledgeBase, edition_by_id
 from multivector.store.base import Filters
 
@@ -64,21 +63,11 @@ def error_page(request: Request, exc: MultivectorError) -> HTMLResponse:
     """A friendly page for an error a user caused: what went wrong, what to do, a 4xx status."""
     status = status_of(exc)
     code = exc.code if isinstance(exc, WebError) else type(exc).code
-    db = Path(str(getattr(request.app.state.settings, "db", "") or "corpus"))
+    settings = request.app.state.settings
     return render(request, "error.html", {
-        "status": status, "code": code, "message": _public(exc.message, db),
-        "hint": _public(exc.hint, db),
+        "status": status, "code": code, "message": public_message(exc.message, settings),
+        "hint": public_message(exc.hint, settings),
     }, status=status)
-
-
-def _public(text: str, db: Path) -> str:
-    """``text`` without the server's own paths (the corpus file and its folder), the CLI's
-    option names (``--from``) read as the query's parameters."""
-    for path, name in ((str(db.resolve()), "the corpus"), (str(db), "the corpus"),
-                       (str(db.resolve().parent), "the server's folder")):
-        if len(path) > 1:
-            text = text.replace(path, name)
-    return text[2:] if text.startswith("--") else text
 
 
 class PageRoute(APIRoute):
