@@ -319,6 +319,19 @@ def test_annotations_come_by_document_then_start(store: SQLiteStore, corpus: Cor
     assert store.count() == {"documents": 4, "passages": 6, "annotations": 15, "embeddings": 6}
 
 
+def test_annotations_of_chosen_passages_of_one_document(store: SQLiteStore, corpus: Corpus
+                                                        ) -> None:
+    whole = list(store.annotations(corpus.a.id))
+    held = {a.passage for a in whole}
+    for p in held:
+        assert list(store.annotations(corpus.a.id, passages=[p])) == [
+            a for a in whole if a.passage == p]
+    assert list(store.annotations(corpus.a.id, passages=sorted(held))) == whole
+    assert list(store.annotations(corpus.a.id, passages=[])) == []
+    with pytest.raises(ValueError, match="doc_id"):
+        list(store.annotations(passages=[0]))
+
+
 # full-text search -------------------------------------------------------------------------
 def test_russian_word_forms_find_each_other(store: SQLiteStore) -> None:
     doc, ps = make_doc(["Казахстан укрепляет связи с Россией и Китаем.",

@@ -126,9 +126,9 @@ class PerThreadStore:
 
     def annotations(
         self, doc_id: str | None = None, layers: Iterable[Layer] | None = None,
-        filters: Filters | None = None,
+        filters: Filters | None = None, passages: Iterable[int] | None = None,
     ) -> Iterator[Annotation]:
-        return self._here().annotations(doc_id, layers, filters)
+        return self._here().annotations(doc_id, layers, filters, passages)
 
     def embeddings(self, doc_id: str) -> Any | None:
         return self._here().embeddings(doc_id)

@@ -147,7 +147,7 @@ class CorpusRepository(Protocol):
 
     def annotations(
         self, doc_id: str | None = None, layers: Iterable[Layer] | None = None,
-        filters: Filters | None = None,
+        filters: Filters | None = None, passages: Iterable[int] | None = None,
     ) -> Iterator[Annotation]: ...
 
     def embeddings(self, doc_id: str) -> Any | None: ...

@@ -343,16 +343,22 @@ class SQLiteStore:
 
     def annotations(
         self, doc_id: str | None = None, layers: Iterable[Layer] | None = None,
-        filters: Filters | None = None,
+        filters: Filters | None = None, passages: Iterable[int] | None = None,
     ) -> Iterator[Annotation]:
         """Annotations of one document or all, of ``layers`` or all, in passages matching
-        ``filters``; ordered by document id, then start offset."""
+        ``filters`` (and, of one document, in the passages numbered ``passages``); ordered by
+        document id, then start offset."""
         f = filters or Filters()
         conds, params = _document_conditions(f, "d")
         join = "JOIN documents d ON d.id = an.doc_id" if conds else ""
         if doc_id is not None:
             conds.append("an.doc_id = ?")
             params.append(doc_id)
+            if passages is not None:
+                conds.append("an.passage IN (SELECT value FROM json_each(?))")
+                params.append(json.dumps(sorted({int(x) for x in passages})))
+        elif passages is not None:
+            raise ValueError("passages selects within one document: give doc_id too")
         if layers is not None:
             conds.append("an.layer IN (SELECT value FROM json_each(?))")
             params.append(json.dumps([Layer(x).value for x in layers]))

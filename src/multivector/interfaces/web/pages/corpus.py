@@ -142,10 +142,10 @@ def search(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLRespons
         records = search_document(res)["hits"]
         why = matched_terms(res)
         shown = records[offset:offset + limit]
-        by_doc: dict[str, list[Annotation]] = {}
+        wanted: dict[str, set[int]] = {}
         for h in shown:
-            if h["doc_id"] not in by_doc:
-                by_doc[h["doc_id"]] = list(corpus.store.annotations(h["doc_id"]))
+            wanted.setdefault(h["doc_id"], set()).add(int(h["passage"]))
+        by_doc = {d: list(corpus.store.annotations(d, passages=ps)) for d, ps in wanted.items()}
         prev, after = pages("/search", "/search", {**params, "limit": state.get("limit")},
                             offset, limit, len(records) > offset + limit)
         context.update(
