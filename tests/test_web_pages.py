@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from multivector.interfaces.web import WebSettings, create_app
+from multivector.interfaces.web.app import public_message
 from multivector.interfaces.web.highlight import Span, highlight, segments
 from multivector.interfaces.web.pages import base
-from multivector.interfaces.web.app import public_message
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "src/multivector/interfaces/web"

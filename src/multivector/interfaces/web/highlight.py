@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -28,6 +29,7 @@ class Span:
     title: str = ""
 
 
+@lru_cache(maxsize=256)
 def _clean_layer(layer: str) -> str:
     """A layer name usable as a class: letters, digits and dashes only."""
     return "".join(c for c in layer.lower() if c.isalnum() or c == "-") or "span"
@@ -54,15 +56,17 @@ def segments(length: int, spans: Iterable[Span], offset: int = 0
 def highlight(text: str, spans: Sequence[Span], *, offset: int = 0) -> Markup:
     """``text`` as HTML with the stretches ``spans`` cover marked; ``offset`` is where ``text``
     begins in the coordinates of the spans (a passage inside its document)."""
+    # Built as plain strings from escaped pieces (escape() is markupsafe's C escaper), then
+    # wrapped once: Markup.format per mark cost half the render time of a document page.
     parts: list[str] = []
     for a, b, covering in segments(len(text), spans, offset):
-        piece = escape(text[a:b])
+        piece = str(escape(text[a:b]))
         if not covering:
             parts.append(piece)
             continue
         layers = sorted({_clean_layer(s.layer) for s in covering})
         classes = " ".join(["a", *(f"a-{x}" for x in layers)])
         titles = list(dict.fromkeys(s.title for s in covering if s.title))
-        title = Markup(' title="{}"').format("\n".join(titles)) if titles else ""
-        parts.append(Markup('<mark class="{}"{}>{}</mark>').format(classes, title, piece))
-    return Markup("").join(parts)
+        title = f' title="{escape(chr(10).join(titles))}"' if titles else ""
+        parts.append(f'<mark class="{escape(classes)}"{title}>{piece}</mark>')
+    return Markup("".join(parts))
