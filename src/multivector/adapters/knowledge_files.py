@@ -97,6 +97,8 @@ def edition_from_model(m: s.EditionModel) -> Edition:
                     level=ev.level,
                     note=ev.note,
                     claim=Claim(ev.claim.key, ev.claim.value, ev.claim.unit) if ev.claim else None,
+                    start=ev.start,
+                    end=ev.end,
                 )
                 for ev in e.evidence
             ),
@@ -129,6 +131,7 @@ def edition_from_model(m: s.EditionModel) -> Edition:
                 date=x.date,
                 language=x.language,
                 note=x.note,
+                sha256=x.sha256,
             )
             for x in m.sources
         ),

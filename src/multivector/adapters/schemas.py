@@ -39,6 +39,10 @@ class SourceModel(Strict):
     date: str | None = Field(None, description="YYYY, YYYY-MM or YYYY-MM-DD.")
     language: str | None = None
     note: str | None = None
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 of the file the source is (written by `multivector import`).",
+    )
 
     @model_validator(mode="after")
     def _located(self) -> SourceModel:
@@ -69,6 +73,18 @@ class EvidenceModel(Strict):
     level: EvidenceLevel
     note: str | None = None
     claim: ClaimModel | None = None
+    start: int | None = Field(
+        None, ge=0, description="Offset of the element's first character in the source's text."
+    )
+    end: int | None = Field(None, ge=0, description="Offset just past its last character.")
+
+    @model_validator(mode="after")
+    def _span(self) -> EvidenceModel:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both start and end (character offsets), or neither")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError("end is before start")
+        return self
 
 
 class PartnerModel(Strict):

@@ -25,6 +25,8 @@ class ElementKind(StrEnum):
     ASSESSMENT = "assessment"
     THREAT = "threat"
     EXPECTED_RESULT = "expected_result"
+    # an item an import could not classify: kept, with its locator, for the analyst to decide
+    UNCLASSIFIED = "unclassified"
 
 
 class Domain(StrEnum):
@@ -116,6 +118,7 @@ class Source:
     date: str | None = None
     language: str | None = None
     note: str | None = None
+    sha256: str | None = None  # of the file the source is, when an import read one
 
     @property
     def location(self) -> str:
@@ -138,13 +141,18 @@ class Claim:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why an element is in an edition: which source, where in it, and how strong."""
+    """Why an element is in an edition: which source, where in it, and how strong.
+
+    ``start`` and ``end`` are character offsets into the source's text, when an import read
+    the element from a file (see :mod:`multivector.ingest.concept`)."""
 
     source: str
     locator: str
     level: EvidenceLevel
     note: str | None = None
     claim: Claim | None = None
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass(frozen=True)

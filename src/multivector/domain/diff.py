@@ -27,6 +27,7 @@ KIND_ORDER = (
     "assessment",
     "threat",
     "expected_result",
+    "unclassified",
 )
 _KIND_RANK = {k: i for i, k in enumerate(KIND_ORDER)}
 
