@@ -251,3 +251,51 @@ def test_bad_input_is_one_line_with_the_fix(tmp_path: Path) -> None:
         assert err.startswith("error: ") and err.count("\n") == 1, err
         assert named in err and "Traceback" not in err
         assert not out.exists()
+
+
+# ------------------------------------------------------------------------------ review
+
+
+def test_matching_a_draft_to_an_edition_keeps_the_editions_ids(drafts: dict) -> None:
+    from dataclasses import replace
+
+    from multivector.services.review import match_edition
+    from multivector.text.embedder import HashingEmbedder
+
+    draft = drafts[("ru", "txt")].edition
+    held = replace(draft, id="kaz/held", elements=tuple(
+        replace(e, id=f"held.{e.id}", parent=None) for e in draft.elements), _by_id={})
+    matched, rows = match_edition(draft, held, embedder=HashingEmbedder())
+    classified = [e for e in draft.elements if e.kind is not ElementKind.UNCLASSIFIED]
+    assert all(f"held.{e.id}" in matched for e in classified)
+    assert all(r.action == "keep id" and r.score >= 0.9 for r in rows
+               if r.kind != "unclassified")
+    assert all(r.action == "new id" for r in rows if r.kind == "unclassified")
+
+
+@pytest.mark.slow
+def test_against_matches_russian_items_to_english_elements(files: dict, tmp_path: Path) -> None:
+    out = tmp_path / "draft.yaml"
+    result = import_concept(files["ru"]["txt"], country="KAZ", out=out,
+                            knowledge=default_knowledge(), against="kaz/2020-2030")
+    ids = {e.id for e in result.edition.elements}
+    assert {"priority.bilateral.russia", "priority.bilateral.china"} <= ids
+    d = diff_editions(default_knowledge().edition("kaz/2020-2030"),
+                      default_knowledge().edition(str(out)))
+    added = {c.element for c in d.of_type("added")}
+    assert "priority.bilateral.russia" not in added
+    assert validate([out]) == []
+
+
+# ------------------------------------------------------------------------------ accuracy
+
+
+def test_accuracy_on_the_untuned_texts(capsys: pytest.CaptureFixture[str]) -> None:
+    """The figures `python -m tests.concept_accuracy` prints, with a floor under them."""
+    from tests.concept_accuracy import scores
+
+    rows = scores()
+    with capsys.disabled():
+        for s in rows:
+            print(f"\n{s.name}: kinds {s.kind_accuracy:.0%}, tiers {s.tier_accuracy:.0%}")
+    assert all(s.kind_accuracy >= 0.8 and s.tier_accuracy >= 0.6 for s in rows)
