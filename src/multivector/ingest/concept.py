@@ -52,8 +52,7 @@ KIND_CUES: tuple[tuple[ElementKind, re.Pattern[str]], ...] = tuple(
         (ElementKind.OBJECTIVE, r"\bзадач\w*|\bobjectives?\b|\btasks?\b"),
         (ElementKind.PRINCIPLE, r"\bпринцип\w*|\bprinciples?\b"),
         (ElementKind.PRIORITY, r"\bприоритет\w*|\bpriorit(?:y|ies)\b"),
-        (ElementKind.MECHANISM, r"\bмеханизм\w*|\bреализаци\w+\s+(?:настоящей\s+)?концепции"
-                                r"|\bmechanisms?\b|\bimplementation\s+of\s+(?:the|this)\s+concept"
+        (ElementKind.MECHANISM, r"\bмеханизм\w*|\bреализаци\w*|\bmechanisms?\b|\bimplementation\b"
                                 r"|\bинструмент\w*|\binstruments?\b|\btools?\b"),
         (ElementKind.THREAT, r"\bугроз\w*|\bвызов\w*|\bриск\w*|\bthreats?\b|\bchallenges?\b"
                              r"|\brisks?\b"),
@@ -67,10 +66,10 @@ KIND_CUES: tuple[tuple[ElementKind, re.Pattern[str]], ...] = tuple(
 TIER_PHRASES: tuple[tuple[Tier, re.Pattern[str]], ...] = tuple(
     (tier, re.compile(pattern, re.IGNORECASE))
     for tier, pattern in (
-        (Tier.ALLIED, r"\bсоюзническ\w*(?:\s+\w+)?|\bсоюз\w*\s+отношени\w*|\balli(?:ed|ance)\b"
-                      r"(?:\s+relations(?:hip)?)?"),
+        (Tier.ALLIED, r"\bсоюзническ\w*(?:\s+\w+)?|\bсоюзничеств\w*|\bсоюз\w*\s+отношени\w*"
+                      r"|\balli(?:ed|ance)\b(?:\s+relations(?:hip)?)?"),
         (Tier.COMPREHENSIVE_STRATEGIC_PARTNERSHIP,
-         r"\bвсеобъемлющ\w*\s+(?:и\s+\w+\s+)?стратегическ\w*\s+партн[её]рств\w*"
+         r"\b(?:всеобъемлющ|всесторонн)\w*\s+(?:и\s+\w+\s+)?стратегическ\w*\s+партн[её]рств\w*"
          r"|\bcomprehensive\s+strategic\s+partnership"),
         (Tier.EXPANDED_STRATEGIC_PARTNERSHIP,
          r"\bрасширенн\w*\s+стратегическ\w*\s+партн[её]рств\w*"
@@ -150,7 +149,8 @@ _FOLLOWING = re.compile(r"(?:следующ\w*|нижеследующ\w*|followi
 def kind_of(words: str) -> ElementKind | None:
     """The element kind a heading or lead-in names: the cue after "следующие" / "the
     following" when there is one ("Для достижения целей решаются следующие задачи:" names
-    objectives), else the earliest cue in the words."""
+    objectives); else results when they are named ("Implementation of the Concept is expected
+    to result in:"); else the earliest cue in the words."""
     best: tuple[int, ElementKind] | None = None
     for kind, pattern in KIND_CUES:
         for m in pattern.finditer(words):
@@ -158,6 +158,8 @@ def kind_of(words: str) -> ElementKind | None:
                 return kind
             if best is None or m.start() < best[0]:
                 best = (m.start(), kind)
+    if KIND_CUES[0][1].search(words):
+        return KIND_CUES[0][0]
     return best[1] if best else None
 
 
@@ -219,14 +221,32 @@ def partners_in(
     return list(partners.values()), orgs
 
 
+_JOINED = re.compile(r"^\s*(?:,|и|and|as\s+well\s+as|а\s+также)?\s*$", re.IGNORECASE)
+
+
 def _tier_phrase(
     words: str, phrases: list[tuple[int, int, Tier]], start: int, end: int
 ) -> tuple[int, int, Tier] | None:
+    """The relation phrase a mention takes: the nearest before it in its clause, else the
+    nearest after it; of phrases joined by "и"/"and" ("стратегического партнерства и
+    союзничества"), the closest tier."""
     before = [p for p in phrases if p[1] <= start and not re.search(r"[.;]\s", words[p[1]:start])]
-    if before:
-        return before[-1]
     after = [p for p in phrases if p[0] >= end and not re.search(r"[.;,]\s", words[end:p[0]])]
-    return after[0] if after else None
+    if before:
+        chain = [before[-1]]
+        for p in reversed(before[:-1]):
+            if not _JOINED.match(words[p[1] : chain[-1][0]]):
+                break
+            chain.append(p)
+    elif after:
+        chain = [after[0]]
+        for p in after[1:]:
+            if not _JOINED.match(words[chain[-1][1] : p[0]]):
+                break
+            chain.append(p)
+    else:
+        return None
+    return max(chain, key=lambda p: p[2])
 
 
 def _clause(words: str, start: int, end: int) -> str:
@@ -442,12 +462,29 @@ def draft_edition(
     )
 
 
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "for", "in", "of", "on", "the", "to"})
+
+
 def _sentence_case(title: str) -> str:
-    """'КОНЦЕПЦИЯ внешней политики' -> 'Концепция внешней политики' (a first word in capitals)."""
-    first, _, rest = title.partition(" ")
-    if len(first) > 1 and first.isupper():
-        first = first[0] + first[1:].lower()
-    return f"{first} {rest}".strip()
+    """A title's words in capitals written normally: 'КОНЦЕПЦИЯ внешней политики' ->
+    'Концепция внешней политики', 'CONCEPT OF THE FOREIGN POLICY' -> 'Concept of the Foreign
+    Policy' (English words in title case, Russian ones in lower case after the first)."""
+    words = title.split()
+    caps = [len(w) > 1 and w.isupper() for w in words]
+    # a run of two or more words in capitals, or a first word in capitals ("КОНЦЕПЦИЯ"); a lone
+    # acronym elsewhere ("NATO") stays as it is
+    shout = [c and (i == 0 or (i > 0 and caps[i - 1]) or (i + 1 < len(caps) and caps[i + 1]))
+             for i, c in enumerate(caps)]
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if shout[i]:
+            low = word.lower()
+            if i == 0 or (re.search(r"[a-z]", low) and low not in _SMALL_WORDS):
+                word = low[:1].upper() + low[1:]
+            else:
+                word = low
+        out.append(word)
+    return " ".join(out)
 
 
 _LEVEL_RANK = {"part": 0, "chapter": 1, "section": 2, "subsection": 3}

@@ -41,7 +41,11 @@ _NAMED_HEADING = re.compile(
 )
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>\S.*)$")
 _TERMINAL = (".", ";", ":", "!", "?", "…")
-_CONCEPT_TITLE = re.compile(r"^(?:концепция|concept)\b", re.IGNORECASE)
+# "КОНЦЕПЦИЯ внешней политики ...", "Concept of Foreign Policy ...", "FOREIGN POLICY CONCEPT"
+_CONCEPT_TITLE = re.compile(
+    r"^(?:(?:the\s+)?(?:foreign[\s-]+policy|внешнеполитическая)\s+)?(?:концепция|concept)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
