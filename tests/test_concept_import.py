@@ -311,3 +311,29 @@ def test_accuracy_on_the_untuned_texts(capsys: pytest.CaptureFixture[str]) -> No
         for s in rows:
             print(f"\n{s.name}: kinds {s.kind_accuracy:.0%}, tiers {s.tier_accuracy:.0%}")
     assert all(s.kind_accuracy >= 0.8 and s.tier_accuracy >= 0.6 for s in rows)
+
+
+def test_a_kazakh_text_gives_kinds_and_tiers(tmp_path: Path) -> None:
+    text = tmp_path / "kk.txt"
+    text.write_text(
+        "ҚАЗАҚСТАН РЕСПУБЛИКАСЫНЫҢ СЫРТҚЫ САЯСАТ ТҰЖЫРЫМДАМАСЫ\n2030-2040 жылдарға арналған\n\n"
+        "1-тарау. Сыртқы саясаттың қағидаттары\nСыртқы саясат мынадай қағидаттарға "
+        "негізделеді:\n1) халықаралық құқық нормаларын құрметтеу;\n2) даулы мәселелерді бейбіт "
+        "жолмен шешу.\n\n2-тарау. Басымдықтар\nСыртқы саясаттың басымдықтары:\n1) Ресей "
+        "Федерациясы одақтастық қатынастарды нығайту;\n2) Қытай Халық Республикасы жан-жақты "
+        "стратегиялық әріптестікті дамыту.\n", encoding="utf-8")
+    result = import_concept(text, country="KAZ", out=tmp_path / "d.yaml",
+                            knowledge=default_knowledge(), lang="kk")
+    ed = result.edition
+    assert (ed.period_start, ed.period_end) == (2030, 2040)
+    assert [e.kind.value for e in ed.elements] == ["principle"] * 2 + ["priority"] * 2
+    tiers = {a: r.tier for a, r in ed.partner_tiers().items()}
+    assert tiers == {"RUS": Tier.ALLIED, "CHN": Tier.COMPREHENSIVE_STRATEGIC_PARTNERSHIP}
+    assert ed.structure[0].title.startswith("1-тарау")
+
+
+def test_items_are_coded_to_themes_by_their_labels(drafts: dict) -> None:
+    ed = drafts[("ru", "txt")].edition
+    assert any(e.themes for e in ed.elements)
+    known = default_knowledge().theme_ids
+    assert all(t in known for e in ed.elements for t in e.themes)

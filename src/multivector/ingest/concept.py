@@ -47,18 +47,20 @@ KIND_CUES: tuple[tuple[ElementKind, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (ElementKind.EXPECTED_RESULT, r"\bожидаем\w*\s+результат\w*|\bрезультат\w*"
                                       r"|\bexpected\s+(?:results?|outcomes?)|\bresults?\b"
-                                      r"|\boutcomes?\b"),
-        (ElementKind.GOAL, r"\bцел(?:ь|и|ей|ям|ями|ях)\b|\bgoals?\b|\baims?\b"),
-        (ElementKind.OBJECTIVE, r"\bзадач\w*|\bobjectives?\b|\btasks?\b"),
-        (ElementKind.PRINCIPLE, r"\bпринцип\w*|\bprinciples?\b"),
-        (ElementKind.PRIORITY, r"\bприоритет\w*|\bpriorit(?:y|ies)\b"),
+                                      r"|\boutcomes?\b|\bкүтілетін\s+нәтиже\w*|\bнәтиже\w*"),
+        (ElementKind.GOAL, r"\bцел(?:ь|и|ей|ям|ями|ях)\b|\bgoals?\b|\baims?\b|\bмақсат\w*"),
+        (ElementKind.OBJECTIVE, r"\bзадач\w*|\bobjectives?\b|\btasks?\b|\bміндет\w*"),
+        (ElementKind.PRINCIPLE, r"\bпринцип\w*|\bprinciples?\b|\bқағидат\w*|\bқағида\w*"),
+        (ElementKind.PRIORITY, r"\bприоритет\w*|\bpriorit(?:y|ies)\b|\bбасымдық\w*"
+                               r"|\bбасым\s+бағыт\w*"),
         (ElementKind.MECHANISM, r"\bмеханизм\w*|\bреализаци\w*|\bmechanisms?\b|\bimplementation\b"
-                                r"|\bинструмент\w*|\binstruments?\b|\btools?\b"),
+                                r"|\bинструмент\w*|\binstruments?\b|\btools?\b|\bтетік\w*"
+                                r"|\bіске\s+асыр\w*"),
         (ElementKind.THREAT, r"\bугроз\w*|\bвызов\w*|\bриск\w*|\bthreats?\b|\bchallenges?\b"
-                             r"|\brisks?\b"),
+                             r"|\brisks?\b|\bқатер\w*|\bқауіп\w*|\bсын-қатер\w*"),
         (ElementKind.ASSESSMENT, r"\bоценк\w*|\bанализ\w*|\bтекущ\w+\s+ситуаци\w*|\bтенденци\w*"
                                  r"|\bобстановк\w*|\bassessments?\b|\banalysis\b|\bsituation\b"
-                                 r"|\btrends?\b"),
+                                 r"|\btrends?\b|\bталдау\w*|\bбағалау\w*|\bахуал\w*"),
     )
 )
 
@@ -67,22 +69,27 @@ TIER_PHRASES: tuple[tuple[Tier, re.Pattern[str]], ...] = tuple(
     (tier, re.compile(pattern, re.IGNORECASE))
     for tier, pattern in (
         (Tier.ALLIED, r"\bсоюзническ\w*(?:\s+\w+)?|\bсоюзничеств\w*|\bсоюз\w*\s+отношени\w*"
-                      r"|\balli(?:ed|ance)\b(?:\s+relations(?:hip)?)?"),
+                      r"|\balli(?:ed|ance)\b(?:\s+relations(?:hip)?)?|\bодақтас\w*"),
         (Tier.COMPREHENSIVE_STRATEGIC_PARTNERSHIP,
          r"\b(?:всеобъемлющ|всесторонн)\w*\s+(?:и\s+\w+\s+)?стратегическ\w*\s+партн[её]рств\w*"
-         r"|\bcomprehensive\s+strategic\s+partnership"),
+         r"|\bcomprehensive\s+strategic\s+partnership"
+         r"|\bжан-жақты\s+стратегиялық\s+әріптестік\w*"),
         (Tier.EXPANDED_STRATEGIC_PARTNERSHIP,
          r"\bрасширенн\w*\s+стратегическ\w*\s+партн[её]рств\w*"
-         r"|\b(?:expanded|enhanced)\s+strategic\s+partnership"),
+         r"|\b(?:expanded|enhanced)\s+strategic\s+partnership"
+         r"|\bкеңейтілген\s+стратегиялық\s+әріптестік\w*"),
         (Tier.STRATEGIC_PARTNERSHIP,
          r"\bстратегическ\w*\s+(?:партн[её]рств\w*|отношени\w*|сотрудничеств\w*)"
-         r"|\bstrategic\s+(?:partnership|relations(?:hip)?|cooperation)"),
+         r"|\bstrategic\s+(?:partnership|relations(?:hip)?|cooperation)"
+         r"|\bстратегиялық\s+(?:әріптестік|қатынас|ынтымақтастық)\w*"),
         (Tier.EXPANDED_PARTNERSHIP_AND_COOPERATION,
          r"\bрасширенн\w*\s+партн[её]рств\w*\s+и\s+сотрудничеств\w*"
-         r"|\b(?:expanded|enhanced)\s+partnership\s+and\s+cooperation"),
+         r"|\b(?:expanded|enhanced)\s+partnership\s+and\s+cooperation"
+         r"|\bкеңейтілген\s+әріптестік\s+және\s+ынтымақтастық\w*"),
         (Tier.PARTNERSHIP_AND_COOPERATION,
-         r"\bпартн[её]рств\w*\s+и\s+сотрудничеств\w*|\bpartnership\s+and\s+cooperation"),
-        (Tier.COOPERATION, r"\bсотрудничеств\w*|\bcooperation\b"),
+         r"\bпартн[её]рств\w*\s+и\s+сотрудничеств\w*|\bpartnership\s+and\s+cooperation"
+         r"|\bәріптестік\s+және\s+ынтымақтастық\w*"),
+        (Tier.COOPERATION, r"\bсотрудничеств\w*|\bcooperation\b|\bынтымақтастық\w*"),
     )
 )
 
@@ -142,7 +149,7 @@ class ImportedText:
     reader: str  # txt, html, docx or pdf
 
 
-_FOLLOWING = re.compile(r"(?:следующ\w*|нижеследующ\w*|following|the\s+below)\s+"
+_FOLLOWING = re.compile(r"(?:следующ\w*|нижеследующ\w*|following|the\s+below|мынадай)\s+"
                         r"(?:\w+\s+)?$", re.IGNORECASE)
 
 

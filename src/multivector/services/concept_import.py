@@ -131,6 +131,7 @@ def import_concept(
     )
     edition = draft_edition(source, country=iso, registry=knowledge.registry,
                             edition_id=edition_id, lang=lang)
+    edition = _with_themes(edition, knowledge)
     if not edition.elements:
         raise UsageError(f"{path}: no items found in the text",
                          hint="check that the file holds the concept's text, not a cover page")
@@ -147,6 +148,22 @@ def import_concept(
     _check_draft(body, out, knowledge)
     _write_atomically(out, body)
     return ImportResult(edition, out, text, lang, matches)
+
+
+def _with_themes(edition: Edition, kb: KnowledgeBase) -> Edition:
+    """Each element coded to the codebook themes whose labels its words use (labels only: a
+    cue such as "United Nations" names a theme's setting, not its subject)."""
+    from dataclasses import replace
+
+    from multivector.pipeline.components.themes import ThemeLexicon
+
+    lexicon = ThemeLexicon(kb.codebook)
+    elements = []
+    for e in edition.elements:
+        found = lexicon.find(e.summary)
+        themes = tuple(dict.fromkeys(h[2].theme for h in found if h[2].kind != "cue"))
+        elements.append(replace(e, themes=themes) if themes else e)
+    return replace(edition, elements=tuple(elements), _by_id={})
 
 
 def _check_draft(body: str, out: Path, kb: KnowledgeBase) -> None:

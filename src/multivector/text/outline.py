@@ -31,19 +31,25 @@ _ITEM_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bullet", re.compile(rf"^({_BULLET})\s+")),  # - text
 )
 _PART_WORDS = {
-    "раздел": "part", "часть": "part", "part": "part",
-    "глава": "chapter", "chapter": "chapter", "section": "section", "параграф": "section",
+    "раздел": "part", "часть": "part", "part": "part", "бөлім": "part",
+    "глава": "chapter", "chapter": "chapter", "тарау": "chapter",
+    "section": "section", "параграф": "section",
 }
 _NAMED_HEADING = re.compile(
     r"^(?P<word>раздел|часть|глава|параграф|part|chapter|section)\s+"
     r"(?P<num>\d{1,3}|[IVXLC]{1,6})\b\.?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# Kazakh puts the number first: "2-тарау. Сыртқы саясаттың қағидаттары"
+_NAMED_HEADING_KK = re.compile(
+    r"^(?P<num>\d{1,3})-(?P<word>тарау|бөлім)\b\.?\s*(?P<rest>.*)$", re.IGNORECASE
+)
 _NUMBERED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>\S.*)$")
 _TERMINAL = (".", ";", ":", "!", "?", "…")
 # "КОНЦЕПЦИЯ внешней политики ...", "Concept of Foreign Policy ...", "FOREIGN POLICY CONCEPT"
 _CONCEPT_TITLE = re.compile(
-    r"^(?:(?:the\s+)?(?:foreign[\s-]+policy|внешнеполитическая)\s+)?(?:концепция|concept)\b",
+    r"^(?:(?:the\s+)?(?:foreign[\s-]+policy|внешнеполитическая)\s+)?(?:концепция|concept)\b"
+    r"|^(?:қазақстан\s+республикасының\s+)?сыртқы\s+саясат\w*\s+тұжырымдама\w*",
     re.IGNORECASE,
 )
 
@@ -107,6 +113,7 @@ def _starts_with_marker(text: str) -> bool:
     return bool(
         any(p.match(text) for _, p in _ITEM_MARKERS)
         or _NAMED_HEADING.match(text)
+        or _NAMED_HEADING_KK.match(text)
         or _NUMBERED.match(text)
     )
 
@@ -148,12 +155,13 @@ def _is_title_case_heading(words: str) -> bool:
 def _heading(text: str, words: str, raw: _Raw, order: int) -> Heading | None:
     if len(words) > 220 or words.endswith((";", ":", ",")):
         return None
-    m = _NAMED_HEADING.match(words)
+    m = _NAMED_HEADING.match(words) or _NAMED_HEADING_KK.match(words)
     if m:
         word = m["word"].lower()
         level = _PART_WORDS[word]
         title = m["rest"].strip().rstrip(".")
-        label = f"{m['word'].capitalize()} {m['num']}"
+        label = (f"{m['word'].capitalize()} {m['num']}" if m.re is _NAMED_HEADING
+                 else f"{m['num']}-{m['word'].lower()}")
         return Heading(label, m["num"], title or label, level, raw.start, raw.end, order)
     m = _NUMBERED.match(words)
     if m and not words.endswith((".", "!", "?")) and m["rest"][:1].isupper():
