@@ -337,3 +337,38 @@ def test_items_are_coded_to_themes_by_their_labels(drafts: dict) -> None:
     assert any(e.themes for e in ed.elements)
     known = default_knowledge().theme_ids
     assert all(t in known for e in ed.elements for t in e.themes)
+
+
+def test_review_of_a_missing_draft_is_one_line(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["review", str(tmp_path / "none.yaml"), "--against",
+                              "kaz/2020-2030"])
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1 and "none.yaml" in res.stderr
+
+
+def test_review_of_a_draft_says_keep_rename_or_new(drafts: dict) -> None:
+    from dataclasses import replace
+
+    from multivector.services.review import review_draft
+    from multivector.text.embedder import HashingEmbedder
+
+    draft = drafts[("en", "txt")].edition
+    held = replace(draft, id="uzb/held", elements=tuple(
+        replace(e, id=f"held.{e.id}" if e.kind is ElementKind.PRIORITY else e.id, parent=None)
+        for e in draft.elements), _by_id={})
+    rows = review_draft(draft, held, embedder=HashingEmbedder())
+    actions = {r.id: r.action for r in rows}
+    for e in draft.elements:
+        if e.kind is ElementKind.PRIORITY:
+            assert actions[e.id] == "rename"
+        elif e.kind is not ElementKind.UNCLASSIFIED:
+            assert actions[e.id] == "keep id"
+
+
+@pytest.mark.slow
+def test_cli_review_lists_matches(files: dict, tmp_path: Path) -> None:
+    out = tmp_path / "draft.yaml"
+    import_concept(files["ru"]["txt"], country="KAZ", out=out, knowledge=default_knowledge())
+    res = runner.invoke(app, ["review", str(out), "--against", "kaz/2020-2030", "-f", "json"])
+    assert res.exit_code == 0, res.stderr
+    rows = {r["match"]: r for r in __import__("json").loads(res.stdout)["review"]}
+    assert rows["priority.bilateral.china"]["action"] == "rename"

@@ -341,5 +341,5 @@ COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "samples", "ingest", "code", "search", "doc", "events", "export", "evaluate",
     "balance", "gap", "coverage", "channels", "trends", "keyness", "report", "analyze", "votes",
-    "serve", "import",
+    "serve", "import", "review",
 ]

