@@ -372,3 +372,26 @@ def test_cli_review_lists_matches(files: dict, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.stderr
     rows = {r["match"]: r for r in __import__("json").loads(res.stdout)["review"]}
     assert rows["priority.bilateral.china"]["action"] == "rename"
+
+
+def test_a_list_numbered_by_the_word_processor_stays_under_its_lead_in(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line, style in [
+        ("КОНЦЕПЦИЯ внешней политики Республики Казахстан на 2025-2035 годы", None),
+        ("Глава 2. Приоритеты", None),
+        ("Приоритетными направлениями являются:", None),
+        ("Укрепление союзнических отношений с Российской Федерацией;", "List Number"),
+        ("Развитие сотрудничества с Японией.", "List Number"),
+        ("Казахстан продолжит участие в миротворческих операциях.", None),
+    ]:
+        document.add_paragraph(line, style=style)
+    document.save(str(tmp_path / "numbered.docx"))
+    ed = import_concept(tmp_path / "numbered.docx", country="KAZ", out=tmp_path / "d.yaml",
+                        knowledge=default_knowledge()).edition
+    first, second, after = ed.elements
+    assert first.parent == second.parent != after.parent
+    assert first.evidence[0].locator.endswith("item 1")
+    assert second.evidence[0].locator.endswith("item 2")
+    assert after.evidence[0].locator.endswith("paragraph 1")

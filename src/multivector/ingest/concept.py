@@ -327,7 +327,10 @@ def _locator(o: Outline, b: Block, para: int) -> str:
     for p in b.parents:
         lead = o.blocks[p]
         parts.append(f"item {lead.marker}" if lead.marker else f"list after '{_lead(o, lead)}'")
-    parts.append(f"item {b.marker}" if b.marker else f"paragraph {para}")
+    if b.marker:
+        parts.append(f"item {b.marker}")
+    else:
+        parts.append(f"item {para}" if b.marker_kind == "unmarked" else f"paragraph {para}")
     return ", ".join(parts)
 
 

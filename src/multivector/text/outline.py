@@ -77,7 +77,9 @@ class Block:
     start: int
     end: int
     marker: str | None
-    marker_kind: str | None  # number | letter | bullet | point (a numbered paragraph "1.")
+    # number | letter | bullet | point (a numbered paragraph "1.") | unmarked (an item of a
+    # list whose numbers are not in the text, as in a DOCX numbered by the word processor)
+    marker_kind: str | None
     lead_in: bool
     depth: int
     headings: tuple[Heading, ...]
@@ -210,6 +212,17 @@ def _marker(words: str) -> tuple[str | None, str | None, int]:
 _RANK = {"point": 0, "number": 1, "letter": 2}
 
 
+def _unmarked_item(words: str, out: Outline) -> bool:
+    """A paragraph without a marker that still continues the list of the lead-in above it (a
+    list in a DOCX whose numbers the word processor draws, so they are not in the text): it
+    starts in lower case, or ends with ";", or follows such an item that ended with ";"."""
+    if words[:1].islower() or words.endswith(";"):
+        return True
+    prev = out.blocks[-1] if out.blocks else None
+    return bool(prev is not None and prev.marker_kind == "unmarked"
+                and out.words(prev).endswith(";"))
+
+
 def outline(text: str) -> Outline:
     """The outline of ``text``: title, preamble, headings and blocks, as offsets into it."""
     raws = _join_lines(lines(text))
@@ -245,7 +258,9 @@ def outline(text: str) -> Outline:
         marker, kind, skip = _marker(words)
         # close the lead-ins this block is not under: a plain paragraph closes all of them; an
         # item closes those whose own items are of a deeper or the same rank as it
-        if kind is None:
+        if kind is None and open_leads and _unmarked_item(words, out):
+            kind = "unmarked"  # a list numbered by the word processor: its numbers are no text
+        elif kind is None:
             open_leads = []
         elif kind != "bullet":
             rank = _RANK[kind]
@@ -266,7 +281,7 @@ def outline(text: str) -> Outline:
         )
         out.blocks.append(block)
         if lead_in:
-            own = -1 if kind is None else (_RANK.get(kind, 3) if kind != "bullet" else 3)
+            own = -1 if kind is None else _RANK.get(kind, 3)
             open_leads.append((block.index, own))
     return out
 
