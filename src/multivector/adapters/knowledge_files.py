@@ -38,6 +38,7 @@ from multivector.domain.concept import (
     Evidence,
     LegalAct,
     PartnerRelation,
+    Provision,
     Source,
     StructureNode,
     Tier,
@@ -90,6 +91,7 @@ def edition_from_model(m: s.EditionModel) -> Edition:
             cues=element_cues(e),
             parent=e.parent,
             order=e.order,
+            scope=e.scope,
             evidence=tuple(
                 Evidence(
                     source=ev.source,
@@ -114,7 +116,12 @@ def edition_from_model(m: s.EditionModel) -> Edition:
         period_start=m.period.start,
         period_end=m.period.end,
         adopted=m.adopted,
-        legal_act=LegalAct(act.kind, act.number, act.date, act.issuer, act.title, act.url)
+        legal_act=LegalAct(
+            act.kind, act.number, act.date, act.issuer, act.title, act.url,
+            provisions=tuple(
+                Provision(p.number, p.summary, p.source, p.locator) for p in act.provisions
+            ),
+        )
         if act
         else None,
         supersedes=m.supersedes,
@@ -139,7 +146,8 @@ def edition_from_model(m: s.EditionModel) -> Edition:
             m.completeness.level, m.completeness.statement, tuple(m.completeness.missing)
         ),
         disagreements=tuple(
-            Disagreement(d.field, d.note, tuple(d.sources)) for d in m.disagreements
+            Disagreement(d.field, d.note, tuple(d.sources), tuple(d.elements))
+            for d in m.disagreements
         ),
         structure=tuple(
             StructureNode(n.id, n.title, n.level, n.parent, n.order) for n in m.structure
@@ -407,11 +415,29 @@ def cross_check(doc: YamlDocument, parsed: BaseModel) -> list[Problem]:
                         f"unknown parent {el.parent!r}; use a structure node or element id",
                     )
                 )
+        element_ids = {e.id for e in parsed.elements}
         for i, d in enumerate(parsed.disagreements):
             for src in d.sources:
                 if src not in sources:
                     problems.append(
                         doc.problem(("disagreements", i, "sources"), f"unknown source {src!r}")
+                    )
+            for el_id in d.elements:
+                if el_id not in element_ids:
+                    problems.append(
+                        doc.problem(
+                            ("disagreements", i, "elements"),
+                            f"unknown element {el_id!r}; name an element id of this edition",
+                        )
+                    )
+        if parsed.legal_act is not None:
+            for i, p in enumerate(parsed.legal_act.provisions):
+                if p.source not in sources:
+                    problems.append(
+                        doc.problem(
+                            ("legal_act", "provisions", i, "source"),
+                            f"unknown source {p.source!r}; list it under `sources` first",
+                        )
                     )
         for i, n in enumerate(parsed.structure):
             if n.parent is not None and n.parent not in nodes:

@@ -126,6 +126,14 @@ class ElementModel(Strict):
     )
     parent: str | None = Field(None, description="Id of a structure node or another element.")
     order: int = 0
+    scope: Literal["concept", "context"] = Field(
+        "concept",
+        description=(
+            "`context`: the element records the policy setting of the edition's time (steps "
+            "taken, relations in place) as its sources describe it, not the concept's content. "
+            "`diff` lists such elements apart, never as added or removed."
+        ),
+    )
     evidence: list[EvidenceModel] = Field(min_length=1)
 
     @field_validator("cues")
@@ -157,6 +165,15 @@ class StructureModel(Strict):
     order: int = 0
 
 
+class ProvisionModel(Strict):
+    """One operative point of the approving act, in the project's own words."""
+
+    number: str = Field(min_length=1, description="The point's number in the act, e.g. '2'.")
+    summary: str = Field(min_length=1, description="What the point orders, paraphrased.")
+    source: str = Field(description="Id of the source the point was read in.")
+    locator: str = Field(min_length=1)
+
+
 class LegalActModel(Strict):
     kind: str
     number: str | None = None
@@ -164,6 +181,9 @@ class LegalActModel(Strict):
     issuer: str | None = None
     title: str | None = None
     url: str | None = None
+    provisions: list[ProvisionModel] = Field(
+        [], description="The act's operative points (approve, implement, repeal, entry into force)."
+    )
 
 
 class PeriodModel(Strict):
@@ -187,6 +207,13 @@ class DisagreementModel(Strict):
     field: str
     note: str
     sources: list[str] = Field(min_length=1)
+    elements: list[str] = Field(
+        [],
+        description=(
+            "Ids of the elements the disagreement is about (e.g. two priorities whose order "
+            "sources give differently); each must be an element of the edition."
+        ),
+    )
 
 
 class EditionModel(Strict):

@@ -216,6 +216,12 @@ class Element:
     cues: tuple[Cue, ...] = ()
     parent: str | None = None
     order: int = 0
+    scope: str = "concept"  # or "context": the setting of the time, not the concept's content
+
+    @property
+    def is_context(self) -> bool:
+        """The element describes the policy context of the edition's time, not its content."""
+        return self.scope == "context"
 
     @property
     def level(self) -> EvidenceLevel:
@@ -234,6 +240,17 @@ class Disagreement:
     field: str
     note: str
     sources: tuple[str, ...]
+    elements: tuple[str, ...] = ()  # the elements it is about, when it is about elements
+
+
+@dataclass(frozen=True)
+class Provision:
+    """An operative point of the act that approved an edition (paraphrased, with its source)."""
+
+    number: str
+    summary: str
+    source: str
+    locator: str
 
 
 @dataclass(frozen=True)
@@ -244,6 +261,7 @@ class LegalAct:
     issuer: str | None = None
     title: str | None = None
     url: str | None = None
+    provisions: tuple[Provision, ...] = ()
 
     def __str__(self) -> str:
         parts = [self.kind.capitalize()]
@@ -316,9 +334,12 @@ class Edition:
         return self.period_start <= year <= end
 
     def partner_tiers(self) -> dict[str, PartnerRelation]:
-        """The closest relation the edition declares with each partner, over all elements."""
+        """The closest relation the edition declares with each partner, over its elements
+        (an element that records the context of the time declares none)."""
         best: dict[str, PartnerRelation] = {}
         for element in self.elements:
+            if element.is_context:
+                continue
             for rel in element.partners:
                 cur = best.get(rel.actor)
                 if cur is None or (rel.tier or 0) > (cur.tier or 0):

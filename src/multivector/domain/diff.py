@@ -2,7 +2,9 @@
 
 Elements are matched by id. A change is one of: ``added``, ``removed``, ``reworded`` (same id,
 new title or summary), ``reclassified`` (same id, another kind or domain, e.g. a goal raised to a
-principle), ``moved`` (another parent or rank), ``recoded`` (other themes). Partner relations are
+principle), ``moved`` (another parent or rank), ``recoded`` (other themes). Elements marked as
+context (the setting of an edition's time, not its content) are listed apart and never reported
+as added or removed. Partner relations are
 compared per partner over the whole edition, with the tier going up or down; figures that sources
 assert about each edition (claims, e.g. an analyst's count of priorities) are set side by side.
 """
@@ -137,6 +139,8 @@ class EditionDiff(Tabular):
     counts: tuple[CountRow, ...]
     claims: tuple[ClaimRow, ...]
     unchanged: tuple[str, ...] = field(default=())
+    # elements marked as context in the edition that holds them alone: not compared
+    context: tuple[str, ...] = field(default=())
 
     def of_type(self, change_type: ChangeType | str) -> tuple[ElementChange, ...]:
         t = ChangeType(change_type)
@@ -197,9 +201,13 @@ def diff_editions(a: Edition, b: Edition) -> EditionDiff:
     """Compare edition ``a`` (older) with ``b`` (newer)."""
     changes: list[ElementChange] = []
     unchanged: list[str] = []
+    context: list[str] = []
     ids_a = {e.id for e in a}
     for eb in b:
         if eb.id not in ids_a:
+            if eb.is_context:
+                context.append(eb.id)
+                continue
             changes.append(
                 ElementChange(
                     ChangeType.ADDED,
@@ -295,6 +303,9 @@ def diff_editions(a: Edition, b: Edition) -> EditionDiff:
     ids_b = {e.id for e in b}
     for ea in a:
         if ea.id not in ids_b:
+            if ea.is_context:
+                context.append(ea.id)
+                continue
             changes.append(
                 ElementChange(
                     ChangeType.REMOVED,
@@ -316,6 +327,7 @@ def diff_editions(a: Edition, b: Edition) -> EditionDiff:
         counts=_counts(a, b),
         claims=_claims(a, b),
         unchanged=tuple(unchanged),
+        context=tuple(context),
     )
 
 
@@ -355,8 +367,8 @@ def _counts(a: Edition, b: Edition) -> tuple[CountRow, ...]:
         "evidence": lambda e: [e.level.value],
     }
     for facet, get in facets.items():
-        ca: Counter[str] = Counter(v for e in a for v in get(e))
-        cb: Counter[str] = Counter(v for e in b for v in get(e))
+        ca: Counter[str] = Counter(v for e in a if not e.is_context for v in get(e))
+        cb: Counter[str] = Counter(v for e in b if not e.is_context for v in get(e))
         for value in sorted(set(ca) | set(cb)):
             rows.append(CountRow(facet, value, ca.get(value, 0), cb.get(value, 0)))
     return tuple(rows)

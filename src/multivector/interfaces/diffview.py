@@ -136,6 +136,13 @@ def print_diff(d: EditionDiff, console: Console, *, evidence: bool = True) -> No
             sources(c.evidence)
         say("")
 
+    if d.context:
+        say(Text.assemble(("Context of the time, not compared", "bold"), " ",
+                          (f"({len(d.context)}; the sources describe the setting, not the "
+                           "concept's content)", "dim")))
+        say(", ".join(d.context), indent=2, hang=4)
+        say("")
+
     say(Text("Counts by kind", style="bold"))
     counts = [f"{r.value} {r.before}→{r.after}" for r in d.counts if r.facet == "kind"]
     lines += map(Text, _packed(counts, console.width, indent=2))
