@@ -150,6 +150,8 @@ def test_actors(client: TestClient) -> None:
     assert get(client, "/actors/resolve", text="Tokaev", date="2005")["date"] == "2005-07-01"
     assert get(client, "/actors/resolve", text="no such name at all")["results"] == []
     get(client, "/actors/resolve", 400, text="Tokaev", date="June")
+    # a bare year no calendar has: a usage error naming the parameter, not a 500
+    assert "date" in get(client, "/actors/resolve", 400, text="Tokaev", date="0000")["message"]
     get(client, "/actors/resolve", 422, text="")
     eaeu = get(client, "/actors/eaeu")
     assert eaeu == cli_json("actors", "show", "EAEU")

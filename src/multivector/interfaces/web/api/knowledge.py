@@ -114,10 +114,12 @@ async def diff(
 
 def _mid_year(value: str | None) -> dt.date | None:
     """A date; a bare year means its middle (1 July), where offices of the year overlap least
-    (as `actors resolve --date`)."""
-    if value is not None and len(value.strip()) == 4 and value.strip().isdigit():
-        return dt.date(int(value), 7, 1)
-    return parse_date(value, "date")
+    (as `actors resolve --date`). A year no date can have (0000) is refused as parse_date
+    refuses it, not left to raise from the calendar."""
+    on = parse_date(value, "date")
+    if on is not None and value is not None and len(value.strip()) == 4:
+        return on.replace(month=7, day=1)
+    return on
 
 
 @router.get("/actors/resolve", response_model=m.Resolution, responses=CSV, tags=["actors"],
