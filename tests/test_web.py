@@ -39,6 +39,20 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert r.headers["x-content-type-options"] == "nosniff"
 
 
+def test_an_unexpected_error_is_a_500_with_the_security_headers(web_db: Path) -> None:
+    app = create_app(WebSettings(db=str(web_db), read_only=True))
+
+    def broken() -> None:
+        raise RuntimeError(f"a bug near {web_db}")
+
+    app.add_api_route("/broken", broken)
+    r = TestClient(app, raise_server_exceptions=False).get("/broken")
+    assert r.status_code == 500 and r.json()["error"]["code"] == "MV999"
+    assert r.headers["content-security-policy"] == CSP
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert str(web_db) not in r.text and "Traceback" not in r.text
+
+
 def test_home_page_renders(client: TestClient) -> None:
     r = client.get("/")
     assert r.status_code == 200

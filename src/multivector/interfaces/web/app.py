@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from multivector import __version__
 from multivector.errors import MultivectorError, NotFoundError, UsageError
@@ -73,10 +74,19 @@ def status_of(exc: MultivectorError) -> int:
     return 422  # data that does not fit: a bad file, a query the store refuses
 
 
+class Application(FastAPI):
+    """FastAPI with the security headers outside every other layer: Starlette's error
+    middleware, which answers an unexpected error with a 500, sits outside every middleware
+    ``add_middleware`` adds, so the headers are wrapped around the whole stack instead."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) -> FastAPI:
     """The application over ``settings.db`` (which must exist) and ``knowledge``."""
     kb = knowledge or default_knowledge()
-    app = FastAPI(
+    app = Application(
         title="multivector",
         version=__version__,
         description="Foreign-policy concepts as sourced data, and a coded corpus of what states "
@@ -133,7 +143,6 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
     app.add_middleware(PageCache, version=lambda: store_version(settings.db),
                        cache=app.state.api_cache)
     app.add_middleware(UploadLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
-    app.add_middleware(SecurityHeaders)
 
     from multivector.interfaces.web import api, pages
 
