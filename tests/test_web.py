@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,16 @@ def test_an_unexpected_error_is_a_500_with_the_security_headers(web_db: Path) ->
     assert r.headers["content-security-policy"] == CSP
     assert r.headers["x-content-type-options"] == "nosniff"
     assert str(web_db) not in r.text and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("name", ["corpus#1.db", "corpus?.db", "corpus%41.db"])
+def test_read_only_opens_the_corpus_whatever_its_name(web_db: Path, tmp_path: Path,
+                                                      name: str) -> None:
+    db = tmp_path / name
+    shutil.copy(web_db, db)
+    client = TestClient(create_app(WebSettings(db=str(db), read_only=True)))
+    assert client.get("/api/v1").json()["corpus"]["documents"] == 33
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(name)] == []  # no other
 
 
 def test_home_page_renders(client: TestClient) -> None:

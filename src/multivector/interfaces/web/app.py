@@ -172,12 +172,21 @@ def knowledge_of(request: Request) -> KnowledgeBase:
     return kb
 
 
+def read_only_uri(path: str) -> str:
+    """The SQLite URI that opens the file ``path`` read-only, with the characters a URI reads as
+    its own escaped, so that a file name holding them still names that file and ``mode=ro``
+    still applies (an unescaped ``#`` ends the name: SQLite would open, and create, another
+    file beside the corpus, writable)."""
+    escaped = path.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+    return f"file:{escaped}?mode=ro"
+
+
 async def corpus_of(request: Request) -> AsyncIterator[Corpus]:
     """The corpus for one request: a store opened for it (read-only in read-only mode), in
     each thread that reads it, when it first does (see
     :class:`~multivector.services.stores.PerThreadStore`)."""
     settings = settings_of(request)
-    db = f"file:{settings.db}?mode=ro" if settings.read_only else settings.db
+    db = read_only_uri(settings.db) if settings.read_only else settings.db
 
     def opener() -> Any:
         try:
