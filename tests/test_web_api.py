@@ -4,7 +4,9 @@ tables as CSV, its errors as JSON with a hint, and pages that are disjoint and c
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import itertools
 import json
@@ -236,6 +238,18 @@ def test_documents_errors(client: TestClient) -> None:
     assert "next_cursor" in error["hint"]
     get(client, "/documents", 400, cursor="bm90IGEgY3Vyc29y")
     get(client, "/documents", 400, cursor="%%%")
+    # the cursor's fingerprint is no secret: a forged offset too large to slice by, or of
+    # digits int() refuses, is refused like any cursor that is not a page (it was a 500)
+    for offset in ("1" + "0" * 30, "²"):
+        get(client, "/documents", 400, cursor=forged_cursor("/documents", offset))
+        get(client, "/search", 400, q="nuclear",
+            cursor=forged_cursor("/search", offset, [("q", "nuclear")]))
+
+
+def forged_cursor(path: str, offset: str, params: list[tuple[str, str]] | None = None) -> str:
+    """A cursor made as the API makes one, for any offset."""
+    fingerprint = hashlib.sha256(f"{API}{path}?{params or []}".encode()).hexdigest()[:12]
+    return base64.urlsafe_b64encode(f"{offset}.{fingerprint}".encode()).decode().rstrip("=")
 
 
 @pytest.fixture(scope="module")

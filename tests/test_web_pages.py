@@ -284,6 +284,7 @@ def test_compare_and_votes_pages(client: TestClient) -> None:
     ("/search?q=nuclear&country=KAX", 400, "unknown country"),
     ("/search?q=nuclear&theme=securty", 400, "did you mean security"),
     ("/search?q=nuclear&cursor=bogus", 400, "cursor"),
+    ("/documents?cursor=wrIuZGU2NjFjNmU1YmRl", 400, "cursor"),  # offset "²", its fingerprint
     ("/documents?from=2020&to=2010", 400, "later than"),
     ("/documents/abcd1234", 404, "no document"),
     ("/documents/zz", 400, "not a document id"),

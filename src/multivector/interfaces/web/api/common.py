@@ -224,9 +224,16 @@ def cursor_offset(request: Request, cursor: str | None) -> int:
         offset, _, fingerprint = raw.partition(".")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise refused from None
-    if not offset.isdigit() or fingerprint != _fingerprint(request):
+    if not is_offset(offset) or fingerprint != _fingerprint(request):
         raise refused
     return int(offset)
+
+
+def is_offset(text: str) -> bool:
+    """Whether ``text`` is an offset a cursor may hold: ASCII digits (``isdigit`` alone takes
+    '²', which ``int`` refuses), at most 12 of them (a larger one overflows the store's
+    slicing; no corpus has a trillion results)."""
+    return text.isascii() and text.isdigit() and len(text) <= 12
 
 
 def request_key(request: Request, name: str, *, corpus: bool = True) -> Hashable:

@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader
 from multivector import __version__
 from multivector.errors import MultivectorError, UsageError
 from multivector.interfaces.common import parse_filters
+from multivector.interfaces.web.api.common import is_offset
 from multivector.interfaces.web.app import HERE, WebError, public_message, status_of
 from multivector.services.knowledge import KnowledgeBase, edition_by_id
 from multivector.store.base import Filters
@@ -184,7 +185,7 @@ def cursor_offset(query: Query, api_path: str, params: Mapping[str, Any]) -> int
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise refused from None
     offset, _, fingerprint = raw.partition(".")
-    if not offset.isdigit() or fingerprint != _fingerprint(api_path, params):
+    if not is_offset(offset) or fingerprint != _fingerprint(api_path, params):
         raise refused
     return int(offset)
 
