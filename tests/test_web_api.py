@@ -10,6 +10,8 @@ import hashlib
 import io
 import itertools
 import json
+import shutil
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
@@ -357,6 +359,27 @@ def test_search_by_meaning(client: TestClient) -> None:
     assert all(h["matched"] == [] for h in body["hits"])
     scores = [h["score"] for h in body["hits"]]
     assert scores == sorted(scores, reverse=True) and scores[0] > 0.2
+
+
+def test_search_by_meaning_pages_cut_one_ranking_where_passages_tie(
+    web_db: Path, tmp_path: Path
+) -> None:
+    """Passages with the same text have the same embedding; the pages of a search by meaning
+    cut one ranking (ties by key) wherever a page boundary falls inside a tie."""
+    db = tmp_path / "ties.db"
+    shutil.copy(web_db, db)
+    conn = sqlite3.connect(db)  # a quarter of the passages read alike
+    conn.execute("UPDATE embeddings SET vector = (SELECT vector FROM embeddings ORDER BY "
+                 "rowid LIMIT 1) WHERE rowid % 4 = 0")
+    conn.commit()
+    conn.close()
+    client = TestClient(create_app(WebSettings(db=str(db), read_only=True)))
+    params = {"q": "nuclear disarmament", "semantic": "true", "country": "KAZ"}
+    whole = get(client, "/search", limit=1000, **params)["hits"]
+    assert 40 < len(whole) < 1000
+    keys = [(h["doc_id"], h["passage"]) for page in pages(client, "/search", "hits", limit=7,
+                                                          **params) for h in page]
+    assert keys == [(h["doc_id"], h["passage"]) for h in whole]
 
 
 def test_search_errors_are_the_clis(client: TestClient) -> None:

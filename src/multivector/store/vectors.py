@@ -74,7 +74,11 @@ def top_k(
         with np.errstate(divide="ignore", invalid="ignore"):
             sims = np.where(norms > 0, np.einsum("ij,j->i", matrix, query) / norms, 0.0)
         sims = np.nan_to_num(sims, nan=-1.0)
-        keep = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
+        keep: list[int] = list(range(len(sims)))
+        if len(sims) > k:  # every row tied with the k-th best too: argpartition picks among
+            # ties arbitrarily, and the smaller key must win whatever k (pages of one search)
+            kth = -np.partition(-sims, k - 1)[k - 1]
+            keep = np.flatnonzero(sims >= kth).tolist()
         best.extend((float(sims[i]), batch[i][0]) for i in keep)
         best.sort(key=lambda t: (-t[0], t[1]))
         del best[k:]
