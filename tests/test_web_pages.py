@@ -290,6 +290,10 @@ def test_compare_and_votes_pages(client: TestClient) -> None:
     ("/documents/zz", 400, "not a document id"),
     ("/analysis?period=sometimes", 400, "not a period"),
     ("/votes?measure=cosine", 400, "measure"),
+    # a misspelt filter is refused, as the API refuses it, not ignored (the whole corpus)
+    ("/documents?contry=KAZ", 400, "did you mean country"),
+    ("/search?q=nuclear&them=security", 400, "did you mean theme"),
+    ("/editions/kaz/2014-2020?kinds=goal", 400, "did you mean kind"),
 ])
 def test_bad_input_is_a_friendly_html_error(client: TestClient, path: str, status: int,
                                             words: str) -> None:

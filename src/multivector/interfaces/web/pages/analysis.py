@@ -40,7 +40,8 @@ def default_concept(kb: Any, country: str) -> str:
 
 @router.get("/analysis", response_class=HTMLResponse)
 def analysis(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("country", "from", "to", "concept", "period", "by", "vector",
+                              "with"))
     f = q.filters(("country", "from", "to"))
     if len(f.countries) > 1:
         from multivector.errors import UsageError

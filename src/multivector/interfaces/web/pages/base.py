@@ -28,7 +28,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from multivector import __version__
 from multivector.errors import MultivectorError, UsageError
-from multivector.interfaces.common import parse_filters
+from multivector.interfaces.common import parse_filters, suggest
 from multivector.interfaces.web.api.common import is_offset
 from multivector.interfaces.web.app import HERE, WebError, public_message, status_of
 from multivector.services.knowledge import KnowledgeBase, edition_by_id
@@ -97,10 +97,18 @@ class PageRoute(APIRoute):
 
 class Query:
     """The query string of a request, read the way the CLI reads its options: repeatable
-    parameters may also be comma-separated (``country=KAZ,UZB``), blanks are absent."""
+    parameters may also be comma-separated (``country=KAZ,UZB``), blanks are absent. A
+    parameter the page does not take (``takes``) is refused with the nearest names, as the API
+    refuses it: a misspelt filter would otherwise show the whole corpus as if filtered."""
 
-    def __init__(self, request: Request) -> None:
+    def __init__(self, request: Request, *, takes: Iterable[str]) -> None:
         self.params = request.query_params
+        known = sorted(set(takes))
+        for name in self.params:
+            if name not in known:
+                raise suggest(name, known, "parameter", hint=(
+                    f"this page takes {', '.join(known)}" if known
+                    else "this page takes no parameters"))
 
     def one(self, name: str, default: str | None = None) -> str | None:
         values = [v.strip() for v in self.params.getlist(name) if v.strip()]
@@ -133,8 +141,6 @@ class Query:
                ) -> str | None:
         value = self.one(name, default)
         if value is not None and value not in choices:
-            from multivector.interfaces.common import suggest
-
             raise suggest(value, choices, name, hint=f"use {', '.join(choices)}")
         return value
 

@@ -48,7 +48,7 @@ def _cuts(kb: Any, store: Any, home: str, codes: tuple[str, ...]) -> str:
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("country", "from", "to", "concept", "period"))
     f = q.filters(("country", "from", "to"))
     codes = f.countries or CENTRAL_ASIA
     default = kb.editions("KAZ")[-1].id if kb.editions("KAZ") else kb.edition_ids()[-1]
@@ -121,7 +121,7 @@ def compare(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLRespon
 
 @router.get("/votes", response_class=HTMLResponse)
 def votes(request: Request, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("country", "with", "by", "measure", "from", "to", "evidence"))
     codes = list(q.filters(("country",)).countries) or ["KAZ"]
     partners = q.many("with") or list(VOTE_PARTNERS)
     by = q.one("by", "year") or "year"

@@ -38,7 +38,7 @@ KIND_PLURAL = {"principle": "Principles", "goal": "Goals", "objective": "Objecti
 
 @router.get("/editions", response_class=HTMLResponse)
 def editions(request: Request, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("country",))
     country = q.one("country")
     eds = kb.editions(country)
     if country is not None and not eds:
@@ -86,7 +86,7 @@ def theme_options(kb: KnowledgeBase) -> list[tuple[str, str]]:
 
 @router.get("/editions/{country}/{period}", response_class=HTMLResponse)
 def edition(request: Request, country: str, period: str, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("kind", "level", "theme"))
     ed = kb.edition(edition_of(kb, f"{country}/{period}"))
     kind = q.choice("kind", KINDS)
     level = q.choice("level", LEVELS)
@@ -137,7 +137,7 @@ def _default_pair(kb: KnowledgeBase) -> tuple[str, str]:
 
 @router.get("/diff", response_class=HTMLResponse)
 def diff(request: Request, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("a", "b", "type"))
     default_a, default_b = _default_pair(kb)
     a = edition_of(kb, q.one("a") or default_a)
     b = edition_of(kb, q.one("b") or default_b)

@@ -118,7 +118,7 @@ def _hit_view(hit: dict[str, Any], matched: Sequence[Mapping[str, Any]],
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("q", "semantic", "exact", "limit", "cursor", *FILTER_NAMES))
     text = q.one("q")
     semantic, exact = q.flag("semantic"), q.flag("exact")
     limit = q.integer("limit", PAGE_SIZES["search"], 1, 100)
@@ -164,7 +164,7 @@ def search(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLRespons
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("limit", "cursor", *FILTER_NAMES))
     f = q.filters()
     limit = q.integer("limit", PAGE_SIZES["documents"], 1, 500)
     labels = Labels(kb)
@@ -259,7 +259,7 @@ def document_view(corpus: Corpus, doc_id: str, layers: Sequence[str], labels: La
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str, corpus: CorpusDep, kb: KnowledgeDep
              ) -> HTMLResponse:
-    q = Query(request)
+    q = Query(request, takes=("layer",))
     layers = _layers(q)
     labels = Labels(kb)
     view = document_view(corpus, doc_id, layers, labels)
