@@ -162,3 +162,16 @@ def test_python_dash_m_and_version() -> None:
     out = subprocess.run([sys.executable, "-m", "multivector", "--version"],
                          capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("multivector ")
+
+
+def test_dates_at_the_ends_of_the_calendar_are_messages_or_dates() -> None:
+    import datetime as dt
+
+    from multivector.interfaces.common import parse_date
+
+    code, out, err = run("actors", "resolve", "Russia", "--date", "0000")
+    assert code == 2 and "'0000' is not a date" in err and "Traceback" not in err + out
+    assert parse_date("9999-12", "--to", end=True) == dt.date(9999, 12, 31)
+    assert parse_date("2023-02", "--to", end=True) == dt.date(2023, 2, 28)
+    code, out, _ = run("actors", "resolve", "Russia", "--date", "2020", "--format", "json")
+    assert code == 0 and json.loads(out)["date"] == "2020-07-01"

@@ -296,9 +296,10 @@ def actors_resolve(
 
 def _mid_year(value: str | None) -> dt.date | None:
     """A date; a bare year means its middle (1 July), where offices of the year overlap least."""
-    if value is not None and len(value.strip()) == 4 and value.strip().isdigit():
-        return dt.date(int(value), 7, 1)
-    return parse_date(value, "--date")
+    on = parse_date(value, "--date")  # checks the year too (0000 is no date)
+    if on is not None and value is not None and len(value.strip()) == 4:
+        return on.replace(month=7, day=1)
+    return on
 
 
 @actors_app.command("show")

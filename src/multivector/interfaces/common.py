@@ -175,8 +175,9 @@ def parse_date(value: str | None, option: str, *, end: bool = False) -> dt.date 
             first = dt.date(year, month, 1)
             if not end:
                 return first
-            following = dt.date(year + month // 12, month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
+            if month == 12:  # (December of 9999 has no following month)
+                return dt.date(year, 12, 31)
+            return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise UsageError(
