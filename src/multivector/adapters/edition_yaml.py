@@ -52,7 +52,10 @@ def edition_document(ed: Edition) -> dict[str, Any]:
     if ed.legal_act is not None:
         a = ed.legal_act
         act = _clean({"kind": a.kind, "number": a.number, "date": a.date, "issuer": a.issuer,
-                      "title": a.title, "url": a.url})
+                      "title": a.title, "url": a.url,
+                      "provisions": [{"number": p.number, "summary": p.summary,
+                                      "source": p.source, "locator": p.locator}
+                                     for p in a.provisions]})
     return _clean({
         "id": ed.id,
         "country": ed.country,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from multivector.domain.actors import ActorType
 from multivector.domain.concept import (
@@ -28,6 +28,7 @@ from multivector.domain.concept import (
     EvidenceLevel,
     LegalAct,
     PartnerRelation,
+    Provision,
     Source,
     SourceKind,
     StructureNode,
@@ -370,7 +371,16 @@ def draft_edition(
         used.add(out)
         return out
 
-    if any(b.in_preamble for b in o.blocks):
+    provisions: list[Provision] = []
+    if act is not None:  # the act's numbered points are its provisions, not concept items
+        for b in o.blocks:
+            if b.in_preamble and b.marker:
+                provisions.append(Provision(
+                    number=b.marker.rstrip(".)"), summary=o.words(b), source=SOURCE_ID,
+                    locator=f"approving act, point {b.marker.rstrip('.)')} (characters "
+                            f"{b.start}-{b.end} of the text)"))
+        act = replace(act, provisions=tuple(provisions))
+    elif any(b.in_preamble and b.marker for b in o.blocks):
         structure.append(StructureNode(unique("act"), "Approving act", "chapter", None, 0))
     for h in o.headings:
         parent = None
@@ -389,8 +399,8 @@ def draft_edition(
     counts: dict[str, int] = {}
     for b in o.blocks:
         words = o.words(b)
-        if not words or (b.in_preamble and b.marker is None):
-            continue  # the act's heading, title and date lines: read into legal_act
+        if not words or (b.in_preamble and (b.marker is None or provisions)):
+            continue  # the act's heading, title, date lines and points: read into legal_act
         kind = _kind_for(o, b)
         if b.lead_in and kind is not None and not _names_partner(words, registry, country, on):
             # a lead-in that only introduces its list ("Целями ... являются:") is structure
