@@ -105,6 +105,17 @@ class RelationChange:
 
 
 @dataclass(frozen=True)
+class MutualRelation:
+    """In a diff of two states' editions: how the edition ``holder`` tiers the other state."""
+
+    holder: str  # edition id
+    country: str  # the state that edition belongs to
+    partner: str  # the other state
+    relation: PartnerRelation | None
+    elements: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CountRow:
     facet: str  # kind | domain | theme | level
     value: str
@@ -145,6 +156,25 @@ class EditionDiff(Tabular):
     def of_type(self, change_type: ChangeType | str) -> tuple[ElementChange, ...]:
         t = ChangeType(change_type)
         return tuple(c for c in self.changes if c.type is t)
+
+    @property
+    def cross_country(self) -> bool:
+        """The two editions belong to different states: set side by side, not as a change."""
+        return self.a.country != self.b.country
+
+    @property
+    def mutual(self) -> tuple[MutualRelation, ...]:
+        """For two states' editions, how each tiers the other (empty for one state's)."""
+        if not self.cross_country:
+            return ()
+        return tuple(
+            MutualRelation(
+                ed.id, ed.country, other, ed.partner_tiers().get(other),
+                tuple(e.id for e in ed if not e.is_context
+                      and any(p.actor == other for p in e.partners)),
+            )
+            for ed, other in ((self.a, self.b.country), (self.b, self.a.country))
+        )
 
     def relation(self, partner: str) -> RelationChange:
         for r in self.relations:
@@ -350,9 +380,12 @@ def _relations(a: Edition, b: Edition) -> tuple[RelationChange, ...]:
     def holders(ed: Edition, partner: str) -> tuple[str, ...]:
         return tuple(e.id for e in ed if any(p.actor == partner for p in e.partners))
 
+    # two states' editions: each one's relation with the other is not a change of the same
+    # relation (see EditionDiff.mutual), so those two partners are left out here
+    own = {a.country, b.country} if a.country != b.country else set()
     out = [
         RelationChange(p, ta.get(p), tb.get(p), holders(a, p), holders(b, p))
-        for p in sorted(set(ta) | set(tb))
+        for p in sorted((set(ta) | set(tb)) - own)
     ]
     order = {"up": 0, "down": 1, "new": 2, "dropped": 3, "reworded": 4, "same": 5}
     return tuple(sorted(out, key=lambda r: (order[r.direction], r.partner)))

@@ -91,8 +91,22 @@ def print_diff(d: EditionDiff, console: Console, *, evidence: bool = True) -> No
         ), indent=2, hang=8)
     say("")
 
+    if d.cross_country:
+        say(Text.assemble(("How each tiers the other", "bold"), " ",
+                          (f"({d.a.country} and {d.b.country}: two states' concepts side by side; "
+                           "'added' and 'removed' below mean held by one of them only)", "dim")),
+            hang=2)
+        for m in d.mutual:
+            rel = m.relation
+            text = "not named as a partner" if rel is None else (
+                f"{rel.tier.label if rel.tier else 'untiered'} ({rel.wording})")
+            say(f"{m.holder} on {m.partner}: {text}", indent=2, hang=4)
+        say("")
     say(Text.assemble(("Partner relations", "bold"), " ",
-                      ("(closest tier the edition declares)", "dim")))
+                      ("(closest tier the edition declares)" if not d.cross_country else
+                       "(closest tier each declares with a third party; ▲▼ compare the two "
+                       "states, and 'untiered' can mean no relation wording was reached)",
+                       "dim")), hang=2)
     for r in d.relations:
         if r.direction == "same":
             continue

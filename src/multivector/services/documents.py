@@ -113,7 +113,13 @@ def show_document(e: Edition, elements: tuple[Element, ...], *, full: bool) -> d
         for s in e.sources
     ]
     doc["disagreements"] = [
-        {"field": d.field, "note": d.note, "sources": list(d.sources)} for d in e.disagreements
+        {"field": d.field, "note": d.note, "sources": list(d.sources),
+         "elements": list(d.elements)}
+        for d in e.disagreements
+    ]
+    doc["provisions"] = [
+        {"number": p.number, "summary": p.summary, "source": p.source, "locator": p.locator}
+        for p in (e.legal_act.provisions if e.legal_act else ())
     ]
     return doc
 
@@ -188,6 +194,18 @@ def diff_document(d: EditionDiff, *, flat_evidence: bool = False) -> dict[str, A
                 "delta": r.delta,
             }
             for r in d.counts
+        ],
+        "context": list(d.context),
+        "mutual": [
+            {
+                "holder": m.holder,
+                "country": m.country,
+                "partner": m.partner,
+                "wording": m.relation.wording if m.relation else None,
+                "tier": m.relation.tier.slug if m.relation and m.relation.tier else None,
+                "elements": list(m.elements),
+            }
+            for m in d.mutual
         ],
     }
 

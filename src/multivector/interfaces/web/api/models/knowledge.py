@@ -81,6 +81,16 @@ class Disagreement(Strict):
     field: str
     note: str
     sources: list[str]
+    elements: list[str] = Field([], description="The elements it is about, if any.")
+
+
+class Provision(Strict):
+    """An operative point of the act that approved the edition, paraphrased."""
+
+    number: str
+    summary: str
+    source: str
+    locator: str
 
 
 class EditionDocument(Strict):
@@ -103,6 +113,7 @@ class EditionDocument(Strict):
     missing: list[str]
     sources: list[Source]
     disagreements: list[Disagreement]
+    provisions: list[Provision] = Field([], description="The approving act's operative points.")
 
 
 class SourceRef(Strict):
@@ -121,6 +132,15 @@ class RelationChange(Strict):
     tier_before: str | None
     after: str | None
     tier_after: str | None
+    elements: list[str]
+
+
+class MutualRelation(Strict):
+    holder: str = Field(description="The edition whose view this is.")
+    country: str
+    partner: str = Field(description="The other edition's state.")
+    wording: str | None
+    tier: str | None
     elements: list[str]
 
 
@@ -163,6 +183,12 @@ class Diff(Strict):
     changes: list[ElementChange]
     claims: list[ClaimChange]
     counts: list[CountChange]
+    context: list[str] = Field(
+        [], description="Elements marked as the context of their time, held by one edition only."
+    )
+    mutual: list[MutualRelation] = Field(
+        [], description="Editions of two states: how each tiers the other."
+    )
 
 
 class ResolvedActor(Strict):
