@@ -100,6 +100,19 @@ def test_the_cli_lists_the_new_editions_and_diffs_across_countries() -> None:
     assert "kaz/2020-2030 on RUS: allied" in text and "rus/2023 on KAZ: untiered" in text
 
 
+def test_the_diff_page_sets_two_states_side_by_side(web_db: Path) -> None:
+    from multivector.interfaces.web import WebSettings, create_app
+
+    client = TestClient(create_app(WebSettings(db=str(web_db), read_only=True)))
+    page = client.get("/diff", params={"a": "kaz/2020-2030", "b": "rus/2023"})
+    assert page.status_code == 200
+    assert "How each tiers the other" in page.text and "allied" in page.text
+    same_state = client.get("/diff", params={"a": "kaz/1995", "b": "kaz/2001"})
+    assert "How each tiers the other" not in same_state.text
+    assert "Context of the time" in same_state.text
+    assert "priority.multilateral.nato" in same_state.text
+
+
 def test_the_concept_explorer_lists_the_new_editions(web_db: Path) -> None:
     from multivector.interfaces.web import WebSettings, create_app
 

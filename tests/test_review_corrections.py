@@ -128,6 +128,20 @@ def test_the_2020_decree_has_its_five_operative_points(kb: KnowledgeBase) -> Non
     assert all(e.parent in {"ch1", "ch2", None} for e in ed)
 
 
+def test_show_full_says_which_elements_are_context() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from multivector.interfaces.cli import app
+
+    out = CliRunner().invoke(app, ["show", "kaz/1995", "--full", "--format", "json"])
+    assert out.exit_code == 0
+    scopes = {e["id"]: e["scope"] for e in json.loads(out.stdout)["elements"]}
+    assert scopes["priority.multilateral.nato"] == "context"
+    assert scopes["principle.multivector"] == "concept"
+
+
 def test_the_1995_context_no_longer_reads_as_dropped_priorities(kb: KnowledgeBase) -> None:
     d = diff_editions(kb.edition("kaz/1995"), kb.edition("kaz/2001"))
     context = {"priority.security.non_proliferation", "priority.multilateral.nato",

@@ -72,6 +72,7 @@ def element_document(el: Element, edition: Edition) -> dict[str, Any]:
                  for lang in dict.fromkeys(c.lang for c in el.cues)},
         "parent": el.parent,
         "order": el.order,
+        "scope": el.scope,
         "level": el.level.value,
         "evidence": [
             {

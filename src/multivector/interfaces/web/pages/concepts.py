@@ -154,6 +154,8 @@ def diff(request: Request, kb: KnowledgeDep) -> HTMLResponse:
                   "tier_before_label": (r["tier_before"] or "").replace("_", " "),
                   "tier_after_label": (r["tier_after"] or "").replace("_", " ")}
                  for r in doc["relations"]]
+    mutual = [{**m, "name": labels.actor(m["partner"]),
+               "tier_label": (m["tier"] or "").replace("_", " ")} for m in doc["mutual"]]
     changes = [c for c in doc["changes"] if not types or c["type"] in types]
     for c in changes:
         for ev in c["evidence"]:
@@ -165,6 +167,7 @@ def diff(request: Request, kb: KnowledgeDep) -> HTMLResponse:
     return render(request, "diff.html", {
         "a": a, "b": b, "summary": doc["summary"], "relations": relations,
         "changes": changes, "all_changes": len(doc["changes"]), "types": types,
+        "mutual": mutual, "context": doc["context"],
         "claims": doc["claims"], "counts": counts, "edition_ids": kb.edition_ids(),
         "change_types": CHANGE_TYPES, "labels": labels,
         "type_url": lambda t: url("/diff", {**params, "type": t}),

@@ -64,6 +64,9 @@ class Element(Strict):
     cues: dict[str, list[str]] = Field(description="The element's cues per language.")
     parent: str | None
     order: int | None
+    scope: str = Field(
+        "concept", description="`context`: the setting of the edition's time, not its content."
+    )
     level: str
     evidence: list[ElementEvidence]
 
