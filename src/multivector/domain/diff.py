@@ -4,9 +4,10 @@ Elements are matched by id. A change is one of: ``added``, ``removed``, ``reword
 new title or summary), ``reclassified`` (same id, another kind or domain, e.g. a goal raised to a
 principle), ``moved`` (another parent or rank), ``recoded`` (other themes). Elements marked as
 context (the setting of an edition's time, not its content) are listed apart and never reported
-as added or removed. Partner relations are
-compared per partner over the whole edition, with the tier going up or down; figures that sources
-assert about each edition (claims, e.g. an analyst's count of priorities) are set side by side.
+as added or removed. Partner relations are compared per partner over the whole edition, with the
+tier going up or down; for editions of two states, how each tiers the other is reported apart
+(:attr:`EditionDiff.mutual`). Figures that sources assert about each edition (claims, e.g. an
+analyst's count of priorities) are set side by side.
 """
 
 from __future__ import annotations
