@@ -277,6 +277,8 @@ def test_a_document_is_the_doc_document(client: TestClient, web_db: Path,
                                "--db", str(web_db))
     assert {a["layer"] for a in layered["annotations"]} == {"event", "theme"}
     assert get(client, f"/documents/{kaz_2020}", layer="event,theme") == layered
+    blank = get(client, f"/documents/{kaz_2020}", layer="")  # as the page: none, not all
+    assert blank["annotations"] == [] and blank["doc_id"] == layered["doc_id"]
     rows = csv_rows(get(client, f"/documents/{kaz_2020}", format="csv"))
     assert len(rows) == len(body["annotations"])
     assert rows[0]["producer"] == body["annotations"][0]["producer"]

@@ -67,15 +67,18 @@ async def document(
                                 "or more, as search shows them).")],
     layer: Annotated[list[str] | None, Query(
         description="Only these annotation layers: actor, date, theme, element, event "
-        "(repeatable or comma-separated).")] = None,
+        "(repeatable or comma-separated); given blank, none (as the document page).")] = None,
     text: Annotated[bool, Query(description="Also the text and the passages' offsets.")]
     = False,
     format: FormatQuery = "json",
 ) -> Response:
     layers = check_layers(many(layer))
+    none = layer is not None and not layers  # `layer=` left blank: no layer, not every one
 
     def build() -> Body:
         found, passages, annotations = corpus.document(doc_id)
+        if none:
+            annotations = []
         doc = document_document(found, passages, annotations, layers)
         if format == "csv":
             return csv_body(doc["annotations"], f"annotations_{found.id[:12]}")
