@@ -68,7 +68,7 @@ def test_the_spec_lists_every_resource(client: TestClient) -> None:
         "/actors/{actor_id}", "/themes", "/vectors", "/documents", "/documents/{doc_id}",
         "/search", "/events", "/analyses/balance", "/analyses/gap", "/analyses/coverage",
         "/analyses/trends", "/analyses/keyness", "/analyses/channels", "/analyses/votes",
-        "/exports/{what}", "/recode",
+        "/exports/{what}", "/recode", "/review",
     }
     assert {p.removeprefix(API) for p in paths} == expected
     assert set(paths[API + "/documents"]) == {"get", "post"}

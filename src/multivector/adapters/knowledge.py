@@ -124,6 +124,16 @@ class KnowledgeBase:
         self._editions[edition.id] = edition
         return edition
 
+    def parse_edition(self, data: bytes, name: str) -> Edition:
+        """An edition from a file's bytes (an upload), checked as :meth:`edition` checks a
+        file and kept nowhere: another caller cannot reach it by its id, and no file is written.
+        ``name`` is what the problems name (the upload's base name, never a path)."""
+        edition = _parse_edition(data, name)
+        problems = self.check_edition_references(edition)
+        if problems:
+            raise ValidationError(self.check_edition_references(edition, _document(data, name)))
+        return edition
+
     def check_edition_references(
         self, edition: Edition, doc: YamlDocument | None = None
     ) -> list[Problem]:

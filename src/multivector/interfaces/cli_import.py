@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector review draft.yaml --against kaz/2020-2030
         """
         from multivector.services.knowledge import edition_by_id
-        from multivector.services.review import review_draft, review_rows
+        from multivector.services.review import review_document
 
         try:
             kb = knowledge()
@@ -76,8 +76,8 @@ def register(app: typer.Typer) -> None:
 
                 raise UsageError(f"{draft}: no such file",
                                  hint="give the draft written by `multivector import`")
-            rows = review_draft(kb.edition(str(draft)), edition_by_id(kb, against))
+            doc = review_document(kb.edition(str(draft)), edition_by_id(kb, against),
+                                  str(draft))
         except MultivectorError as exc:
             fail(exc)
-        emit({"draft": str(draft), "against": against, "review": review_rows(rows)}, fmt,
-             csv_rows="review", title=f"Review of {draft.name} against {against}")
+        emit(doc, fmt, csv_rows="review", title=f"Review of {draft.name} against {doc['against']}")

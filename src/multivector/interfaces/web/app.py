@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,7 @@ from multivector.interfaces.web.middleware import (
 )
 from multivector.services.corpus import Corpus
 from multivector.services.knowledge import KnowledgeBase, default_knowledge
+from multivector.services.review import Embedder
 from multivector.services.stores import PerThreadStore, open_store
 
 log = logging.getLogger("multivector.web")
@@ -83,8 +85,10 @@ class Application(FastAPI):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) -> FastAPI:
-    """The application over ``settings.db`` (which must exist) and ``knowledge``."""
+def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None, *,
+               embedder: Embedder | None = None) -> FastAPI:
+    """The application over ``settings.db`` (which must exist) and ``knowledge``; the review
+    of drafts matches with ``embedder`` (by default the model, loaded on the first review)."""
     kb = knowledge or default_knowledge()
     app = Application(
         title="multivector",
@@ -97,6 +101,7 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None) ->
     )
     app.state.settings = settings
     app.state.knowledge = kb
+    app.state.embedder = embedder
     from multivector.interfaces.web.api.cache import ResponseCache
 
     app.state.api_cache = ResponseCache()
@@ -203,6 +208,22 @@ async def corpus_of(request: Request) -> AsyncIterator[Corpus]:
         store.close()
 
 
+_EMBEDDER = threading.Lock()
+
+
+def embedder_of(request: Request) -> Embedder:
+    """The application's embedder, which reviews of drafts share: the model is loaded once per
+    process (on the first review), not per request."""
+    state = request.app.state
+    with _EMBEDDER:
+        if state.embedder is None:
+            from multivector.services.review import model_embedder
+
+            state.embedder = model_embedder()
+        embedder: Embedder = state.embedder
+    return embedder
+
+
 BEARER = HTTPBearer(auto_error=False, description="The server's token (--token or "
                     "$MULTIVECTOR_TOKEN); writes need it.")
 
@@ -227,4 +248,5 @@ async def require_writer(
 
 CorpusDep = Annotated[Corpus, Depends(corpus_of)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(knowledge_of)]
+EmbedderDep = Annotated[Embedder, Depends(embedder_of)]
 WriterDep = Annotated[None, Depends(require_writer)]

@@ -3,6 +3,7 @@ and the cache of rendered dashboard pages."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -20,6 +21,17 @@ SECURITY_HEADERS = (
     ("X-Content-Type-Options", "nosniff"),
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
+)
+
+
+# the error page, without the templates (the body was refused before any route ran)
+TOO_LARGE_PAGE = (
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>413: {message} · '
+    'multivector</title><link rel="stylesheet" href="/static/app.css"></head><body>'
+    '<main id="main"><div class="error-page"><h1>That did not work</h1>'
+    '<p class="error-message"><strong>{message}</strong></p><p class="error-hint">{hint}</p>'
+    '<p class="muted">Error MV413 (HTTP 413). <a href="/">Start again from the home page</a>.'
+    "</p></div></main></body></html>\n"
 )
 
 
@@ -62,9 +74,13 @@ class UploadLimit:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"")
+        # a browser's form (the /review page) is answered with a page, an API client with JSON
+        page = (not scope.get("path", "").startswith("/api/")
+                and b"text/html" in headers.get(b"accept", b""))
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, page)
             return
         chunks: list[bytes] = []
         size = 0
@@ -75,7 +91,7 @@ class UploadLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(send, page)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -92,13 +108,19 @@ class UploadLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, page: bool = False) -> None:
         mb = f"{self.max_bytes / 1_000_000:g}"
-        content = json.dumps(error_body(
-            "MV413", f"the upload is larger than this server takes ({mb} MB)",
-            "send fewer or smaller files at a time, or start the server with a larger "
-            "--max-upload-mb")).encode()
-        headers = [(b"content-type", b"application/json"),
+        message = f"the upload is larger than this server takes ({mb} MB)"
+        hint = ("send fewer or smaller files at a time, or start the server with a larger "
+                "--max-upload-mb")
+        if page:
+            content = TOO_LARGE_PAGE.format(message=html.escape(message),
+                                            hint=html.escape(hint)).encode()
+            kind = b"text/html; charset=utf-8"
+        else:
+            content = json.dumps(error_body("MV413", message, hint)).encode()
+            kind = b"application/json"
+        headers = [(b"content-type", kind),
                    (b"content-length", str(len(content)).encode()), (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": content})

@@ -19,6 +19,7 @@ from multivector.interfaces.web.api import (
     events,
     exports,
     knowledge,
+    review,
     search,
     writes,
 )
@@ -35,5 +36,5 @@ def root(corpus: CorpusDep) -> dict[str, Any]:
     return {"version": __version__, "corpus": corpus.store.count()}
 
 
-for module in (knowledge, documents, search, events, analyses, exports, writes):
+for module in (knowledge, review, documents, search, events, analyses, exports, writes):
     router.include_router(module.router)

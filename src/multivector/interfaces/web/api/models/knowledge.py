@@ -278,3 +278,23 @@ class Vectors(Strict):
     version: str
     home: str | None
     vectors: list[VectorRow]
+
+
+class ReviewRow(Strict):
+    id: str = Field(description="The item's id in the draft.")
+    kind: str
+    title: str
+    match: str | None = Field(description="The held element it matches, or null when new.")
+    match_title: str | None = Field(
+        description="That element's title (the nearest element's when the item is new).")
+    score: float = Field(description="Cosine of the two texts' embeddings, plus a bonus for "
+                         "a shared partner and the same kind.")
+    action: str = Field(description="keep id, rename (to the match's id) or new id.")
+
+
+class Review(Strict):
+    """`multivector review DRAFT --against EDITION`."""
+
+    draft: str = Field(description="The draft's file name (an upload's base name).")
+    against: str = Field(examples=["kaz/2020-2030"])
+    review: list[ReviewRow]
