@@ -213,3 +213,46 @@ def test_recode_codes_the_documents_chosen_against_the_edition(writer: TestClien
     r = recode(writer, {"concept": "kaz/2020-2030", "country": ["XYZ"]})
     assert r.status_code == 400 and "XYZ" in r.json()["error"]["message"]
     assert recode(writer, {"concept": "kaz/2020-2030", "contry": ["KAZ"]}).status_code == 422
+
+
+def test_writes_are_the_routes_that_need_the_token(corpus: Path) -> None:
+    from multivector.interfaces.web.app import write_routes
+
+    app = create_app(WebSettings(db=str(corpus), token=TOKEN))
+    assert write_routes(app) == {("POST", f"{API}/documents"), ("POST", f"{API}/recode")}
+
+
+@pytest.mark.parametrize(("settings", "headers", "status"), [
+    ({"token": TOKEN}, [], 401),
+    ({"token": TOKEN}, [(b"authorization", b"Bearer wrong")], 401),
+    ({"token": TOKEN, "read_only": True}, [(b"authorization", f"Bearer {TOKEN}".encode())], 403),
+    ({}, [(b"authorization", b"Bearer anything")], 403),
+])
+def test_a_refused_write_is_answered_before_its_body_is_read(
+        corpus: Path, settings: dict[str, Any], headers: list[tuple[bytes, bytes]],
+        status: int) -> None:
+    """An anonymous client cannot make the server hold an upload: the body is never read."""
+    import asyncio
+    import json
+
+    app = create_app(WebSettings(db=str(corpus), **settings))
+    read: list[int] = []
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        read.append(1)
+        return {"type": "http.request", "body": b"x" * 1000, "more_body": True}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": f"{API}/documents", "query_string": b"",
+             "root_path": "", "headers": [(b"content-length", b"19000000"), *headers],
+             "scheme": "http", "server": ("test", 80), "client": ("test", 1),
+             "http_version": "1.1", "asgi": {"version": "3.0"}}
+    asyncio.run(app(scope, receive, send))
+    assert read == [] and sent[0]["status"] == status
+    body = json.loads(sent[1]["body"])
+    assert body["error"]["code"] == f"MV{status}" and body["error"]["hint"]
+    headers_sent = dict(sent[0]["headers"])
+    assert b"content-security-policy" in headers_sent  # the gate sits inside the headers

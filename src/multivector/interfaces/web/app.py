@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -24,6 +25,7 @@ from multivector.interfaces.web.middleware import (
     PageCache,
     SecurityHeaders,
     UploadLimit,
+    WriteGate,
     error_body,
 )
 from multivector.services.corpus import Corpus
@@ -149,6 +151,19 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None, *,
                        cache=app.state.api_cache)
     app.add_middleware(UploadLimit, max_bytes=int(settings.max_upload_mb * 1_000_000))
 
+    def refuse(authorization: str) -> tuple[int, bytes] | None:
+        scheme, _, token = authorization.partition(" ")
+        given = token.strip() if scheme.lower() == "bearer" else ""
+        refusal = writer_refusal(settings, given)
+        if refusal is None:
+            return None
+        body = error_body(refusal.code, refusal.message, refusal.hint)
+        return refusal.status, json.dumps(body).encode()
+
+    # outside the upload limit: a write without the token is refused before its body is read,
+    # so anonymous clients cannot make the server hold uploads of up to the limit
+    app.add_middleware(WriteGate, routes=lambda: write_routes(app), refuse=refuse)
+
     from multivector.interfaces.web import api, pages
 
     app.include_router(api.router)
@@ -228,22 +243,40 @@ BEARER = HTTPBearer(auto_error=False, description="The server's token (--token o
                     "$MULTIVECTOR_TOKEN); writes need it.")
 
 
+def writer_refusal(settings: WebSettings, given: str) -> WebError | None:
+    """Why a write with the bearer token ``given`` ("" for none) is refused, or None."""
+    if settings.read_only:
+        return WebError(403, "MV403", "this server is read-only",
+                        "start it without --read-only to accept writes")
+    if not settings.token:
+        return WebError(403, "MV403", "writes are off: the server has no token",
+                        "start it with --token or $MULTIVECTOR_TOKEN to accept writes")
+    if not given or not hmac.compare_digest(given.encode(), settings.token.encode()):
+        return WebError(401, "MV401", "a write needs the server's bearer token",
+                        "send Authorization: Bearer <token>")
+    return None
+
+
 async def require_writer(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)] = None,
 ) -> None:
-    """Writes need ``Authorization: Bearer <token>``; read-only mode refuses them all."""
-    settings = settings_of(request)
-    if settings.read_only:
-        raise WebError(403, "MV403", "this server is read-only",
-                       "start it without --read-only to accept writes")
-    if not settings.token:
-        raise WebError(403, "MV403", "writes are off: the server has no token",
-                       "start it with --token or $MULTIVECTOR_TOKEN to accept writes")
+    """Writes need ``Authorization: Bearer <token>``; read-only mode refuses them all. (The
+    ``WriteGate`` middleware has refused them already, before their body was read; this keeps
+    the route safe on its own and declares the scheme in the OpenAPI description.)"""
     given = credentials.credentials.strip() if credentials is not None else ""
-    if not given or not hmac.compare_digest(given.encode(), settings.token.encode()):
-        raise WebError(401, "MV401", "a write needs the server's bearer token",
-                       "send Authorization: Bearer <token>")
+    refusal = writer_refusal(settings_of(request), given)
+    if refusal is not None:
+        raise refusal
+
+
+def write_routes(app: FastAPI) -> frozenset[tuple[str, str]]:
+    """(method, path) of every operation that needs the bearer token: those the OpenAPI
+    description marks with a security requirement, which only :func:`require_writer` adds."""
+    return frozenset((method.upper(), path)
+                     for path, operations in app.openapi().get("paths", {}).items()
+                     for method, operation in operations.items()
+                     if isinstance(operation, dict) and operation.get("security"))
 
 
 CorpusDep = Annotated[Corpus, Depends(corpus_of)]

@@ -1,5 +1,6 @@
-"""The application's ASGI middleware: security headers on every response, the upload limit,
-and the cache of rendered dashboard pages."""
+"""The application's ASGI middleware: security headers on every response, the gate that refuses
+a write without the token before its body is read, the upload limit, and the cache of rendered
+dashboard pages."""
 
 from __future__ import annotations
 
@@ -59,6 +60,38 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class WriteGate:
+    """Refuse a write the token does not allow before its body is read: for the (method, path)
+    pairs ``routes()`` names (found once, on the first request), ``refuse(authorization)``
+    gives the status and JSON body of a refusal, or None to let the request through."""
+
+    def __init__(self, app: ASGIApp, routes: Callable[[], frozenset[tuple[str, str]]],
+                 refuse: Callable[[str], tuple[int, bytes] | None]) -> None:
+        self.app = app
+        self.routes = routes
+        self.refuse = refuse
+        self.known: frozenset[tuple[str, str]] | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        if self.known is None:
+            self.known = self.routes()
+        if (scope["method"], scope.get("path", "")) in self.known:
+            headers = dict(scope["headers"])
+            refusal = self.refuse(headers.get(b"authorization", b"").decode("latin-1"))
+            if refusal is not None:
+                status, content = refusal
+                await send({"type": "http.response.start", "status": status, "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(content)).encode()),
+                    (b"connection", b"close")]})
+                await send({"type": "http.response.body", "body": content})
+                return
+        await self.app(scope, receive, send)
 
 
 class UploadLimit:
