@@ -167,7 +167,8 @@ def test_the_form_offers_the_held_editions(client: TestClient) -> None:
     assert res.status_code == 200
     html = res.text
     assert 'enctype="multipart/form-data"' in html and 'type="file" name="draft"' in html
-    assert html.count('<option value="') == len(default_knowledge().edition_ids())
+    assert html.count('<option value="') == len(default_knowledge().edition_ids()) + 1
+    assert '<option value="" selected>' in html  # by default: the draft's country's latest
     chosen = client.get("/review", params={"against": "KAZ/2020-2030"}).text
     assert f'<option value="{AGAINST}" selected>' in chosen
     assert client.get("/review", params={"against": "uzb/2023"}).status_code == 404
@@ -212,3 +213,24 @@ def test_a_broken_draft_is_the_error_page(client: TestClient) -> None:
     assert "broken.yaml" in res.text and "That did not work" in res.text
     missing = client.post("/review", data={"against": AGAINST}, headers={"accept": "text/html"})
     assert missing.status_code in (400, 422) and "text/html" in missing.headers["content-type"]
+
+
+def test_without_an_edition_a_draft_is_set_against_its_countrys_latest(
+        client: TestClient, draft: Path) -> None:
+    data = draft.read_bytes()
+    upload = {"draft": ("kaz-draft.yaml", data, "application/x-yaml")}
+    api = client.post("/api/v1/review", files=upload)  # no `against` at all
+    assert api.status_code == 200, api.text
+    assert api.json()["against"] == AGAINST
+    assert _post(client, "/api/v1/review", "kaz-draft.yaml", data, against="").json() == api.json()
+    page = _post(client, "/review", "kaz-draft.yaml", data, against="")  # the form's default
+    assert page.status_code == 200, page.text
+    assert f'against <span class="nowrap">{AGAINST}</span>' in page.text
+    other = yaml.safe_load(data)
+    other.update(id="abw/2030-draft", country="ABW")  # a country with no edition held
+    res = _post(client, "/api/v1/review", "other.yaml", _yaml(other), against="")
+    assert res.status_code in (400, 422), res.text
+    assert "no edition of ABW" in res.json()["error"]["message"]
+    out = CliRunner().invoke(cli, ["review", str(draft), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["against"] == AGAINST

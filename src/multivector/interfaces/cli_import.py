@@ -57,8 +57,10 @@ def register(app: typer.Typer) -> None:
     def review(
         draft: Annotated[Path, typer.Argument(help="A draft edition file (from `import`).")],
         against: Annotated[
-            str, typer.Option("--against", help="The held edition to match it to (kaz/2020-2030).")
-        ],
+            str | None, typer.Option(
+                "--against", help="The held edition to match it to (kaz/2020-2030); by "
+                "default the latest held edition of the draft's country.")
+        ] = None,
         fmt: FormatOpt = Format.table,
     ) -> None:
         """Each item of a draft beside the held element it matches and the score: keep the id,
@@ -67,7 +69,7 @@ def register(app: typer.Typer) -> None:
         Example: multivector review draft.yaml --against kaz/2020-2030
         """
         from multivector.services.knowledge import edition_by_id
-        from multivector.services.review import review_document
+        from multivector.services.review import latest_edition, review_document
 
         try:
             kb = knowledge()
@@ -76,8 +78,9 @@ def register(app: typer.Typer) -> None:
 
                 raise UsageError(f"{draft}: no such file",
                                  hint="give the draft written by `multivector import`")
-            doc = review_document(kb.edition(str(draft)), edition_by_id(kb, against),
-                                  str(draft))
+            held = kb.edition(str(draft))
+            base = edition_by_id(kb, against) if against else latest_edition(kb, held)
+            doc = review_document(held, base, str(draft))
         except MultivectorError as exc:
             fail(exc)
         emit(doc, fmt, csv_rows="review", title=f"Review of {draft.name} against {doc['against']}")

@@ -11,12 +11,14 @@ analyst to accept, rename or merge.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from multivector.domain.concept import Edition, Element
+from multivector.errors import UsageError
 from multivector.services.knowledge import KnowledgeBase, edition_by_id
 from multivector.text.embedder import Embedder, Matrix
 
@@ -148,13 +150,26 @@ def review_document(
     return {"draft": name, "against": base.id, "review": review_rows(rows)}
 
 
+def latest_edition(kb: KnowledgeBase, draft: Edition) -> Edition:
+    """The held edition of the draft's country that starts last (what a draft of a new text is
+    most often set against); a usage error when that country has none held."""
+    held = [e for e in kb.editions(draft.country) if e.id != draft.id]
+    if not held:
+        raise UsageError(f"no edition of {draft.country} is held to review {draft.id} against",
+                         hint="choose a held edition to match it to")
+    return max(held, key=lambda e: (e.period_start, e.adopted or dt.date.min, e.id))
+
+
 def review_upload(
-    kb: KnowledgeBase, data: bytes, name: str, against: str, *, embedder: Embedder | None = None,
+    kb: KnowledgeBase, data: bytes, name: str, against: str | None, *,
+    embedder: Embedder | None = None,
 ) -> dict[str, object]:
     """The review document of a draft sent as bytes (an upload named ``name``, its base name):
-    parsed and checked in memory, kept nowhere, so another request never sees it. An unknown
-    ``against`` is a :class:`~multivector.errors.NotFoundError` naming the nearest ids; a draft
-    that is not a valid edition, a :class:`~multivector.errors.ValidationError` naming ``name``
-    and the field."""
-    base = edition_by_id(kb, against)
-    return review_document(kb.parse_edition(data, name), base, name, embedder=embedder)
+    parsed and checked in memory, kept nowhere, so another request never sees it. Without
+    ``against``, the latest held edition of the draft's country. An unknown ``against`` is a
+    :class:`~multivector.errors.NotFoundError` naming the nearest ids; a draft that is not a
+    valid edition, a :class:`~multivector.errors.ValidationError` naming ``name`` and the
+    field."""
+    draft = kb.parse_edition(data, name)
+    base = edition_by_id(kb, against) if against else latest_edition(kb, draft)
+    return review_document(draft, base, name, embedder=embedder)

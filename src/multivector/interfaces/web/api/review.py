@@ -31,8 +31,9 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 async def review(
     kb: KnowledgeDep, embedder: EmbedderDep,
     draft: Annotated[UploadFile, File(description="The draft edition's YAML file.")],
-    against: Annotated[str, Form(
-        description="The held edition to match it to.", examples=["kaz/2020-2030"])],
+    against: Annotated[str | None, Form(
+        description="The held edition to match it to; left out, the latest held edition of "
+        "the draft's country.", examples=["kaz/2020-2030"])] = None,
 ) -> Response:
     name = upload_name(draft.filename, 1)
     data = await draft.read()

@@ -15,27 +15,18 @@ from fastapi.responses import HTMLResponse
 from multivector.interfaces.web.app import KnowledgeDep, embedder_of
 from multivector.interfaces.web.pages.base import PageRoute, Query, render, url
 from multivector.services.ingest import upload_name
-from multivector.services.knowledge import KnowledgeBase, edition_by_id
+from multivector.services.knowledge import edition_by_id
 from multivector.services.review import review_upload
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ACTIONS = ("keep id", "rename", "new id")
 
 
-def _default_against(kb: KnowledgeBase) -> str:
-    """The newest edition that supersedes another (what a new draft is most often set
-    against), else the last held."""
-    for e in reversed(kb.editions()):
-        if e.supersedes:
-            return e.id
-    return kb.edition_ids()[-1]
-
-
 @router.get("/review", response_class=HTMLResponse)
 def review_form(request: Request, kb: KnowledgeDep) -> HTMLResponse:
     q = Query(request, takes=("against",))
     chosen = q.one("against")
-    against = edition_by_id(kb, chosen).id if chosen else _default_against(kb)
+    against = edition_by_id(kb, chosen).id if chosen else ""  # "": the draft's country's latest
     return render(request, "review.html", {
         "edition_ids": kb.edition_ids(), "against": against, "doc": None,
     })
@@ -44,14 +35,14 @@ def review_form(request: Request, kb: KnowledgeDep) -> HTMLResponse:
 @router.post("/review", response_class=HTMLResponse)
 async def review_page(
     request: Request, kb: KnowledgeDep,
-    draft: Annotated[UploadFile, File()], against: Annotated[str, Form()],
+    draft: Annotated[UploadFile, File()], against: Annotated[str, Form()] = "",
 ) -> HTMLResponse:
     Query(request, takes=())
     name = upload_name(draft.filename, 1)
     data = await draft.read()
     embedder = embedder_of(request)
     doc: dict[str, Any] = await run_in_threadpool(
-        review_upload, kb, data, name, against, embedder=embedder)
+        review_upload, kb, data, name, against.strip() or None, embedder=embedder)
     counts = Counter(r["action"] for r in doc["review"])
     return render(request, "review.html", {
         "edition_ids": kb.edition_ids(), "against": doc["against"], "doc": doc,
