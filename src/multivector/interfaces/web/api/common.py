@@ -27,7 +27,7 @@ from multivector.interfaces.common import _FILTERS, parse_filters, suggest
 from multivector.interfaces.output import to_csv
 from multivector.interfaces.web.api.cache import Body, ResponseCache
 from multivector.interfaces.web.api.models import ErrorBody
-from multivector.interfaces.web.app import WebSettings
+from multivector.interfaces.web.app import settings_of
 from multivector.services.stores import store_version
 from multivector.store.base import Filters
 
@@ -51,11 +51,6 @@ FormatQuery = Annotated[Format, Query(
 
 
 # ------------------------------------------------------------------------------ state
-
-
-def settings_of(request: Request) -> WebSettings:
-    settings: WebSettings = request.app.state.settings
-    return settings
 
 
 def cache_of(request: Request) -> ResponseCache:

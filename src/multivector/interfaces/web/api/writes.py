@@ -12,10 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from multivector.interfaces.common import parse_filters, selection
 from multivector.interfaces.web.api.cache import Body
-from multivector.interfaces.web.api.common import cache_of, json_body, settings_of
+from multivector.interfaces.web.api.common import cache_of, json_body
 from multivector.interfaces.web.api.models import ErrorBody
 from multivector.interfaces.web.api.models import corpus as m
-from multivector.interfaces.web.app import CorpusDep, KnowledgeDep, WriterDep, public_message
+from multivector.interfaces.web.app import (
+    CorpusDep,
+    KnowledgeDep,
+    WriterDep,
+    public_message,
+    settings_of,
+)
 from multivector.services.ingest import Limits, read_uploads, upload_name
 from multivector.services.knowledge import edition_by_id
 
