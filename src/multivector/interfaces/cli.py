@@ -18,7 +18,14 @@ import typer
 
 from multivector import __version__
 from multivector.errors import MultivectorError, UsageError
-from multivector.interfaces import cli_analysis, cli_corpus, cli_import, cli_votes, cli_web
+from multivector.interfaces import (
+    cli_analysis,
+    cli_annotate,
+    cli_corpus,
+    cli_import,
+    cli_votes,
+    cli_web,
+)
 from multivector.interfaces.common import FormatOpt, emit, err, fail, knowledge, parse_date
 from multivector.interfaces.output import Format
 
@@ -327,6 +334,7 @@ cli_analysis.register(app)
 cli_votes.register(app)
 cli_web.register(app)
 cli_import.register(app)
+cli_annotate.register(app)
 
 
 def main() -> None:
@@ -342,5 +350,6 @@ COMMANDS = [
     "concepts", "show", "diff", "validate", "schema", "themes", "vectors", "actors resolve",
     "actors show", "samples", "ingest", "code", "search", "doc", "events", "export", "evaluate",
     "balance", "gap", "coverage", "channels", "trends", "keyness", "report", "analyze", "votes",
-    "serve", "import", "review",
+    "serve", "import", "review", "annotate", "labels import", "labels export",
+    "labels disagreements", "labels reconcile", "agreement", "train", "model-card",
 ]

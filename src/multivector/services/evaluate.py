@@ -52,6 +52,29 @@ class GoldPassage:
     genre: str | None = None
     edition: str | None = None
     line: int | None = None
+    coder: str | None = None
+    split: str | None = None  # "train" or "heldout" in the shipped annotations
+    source: str | None = None  # the document a passage was cut from (path or id), if any
+
+
+def _sample_text(path: str, start: Any, end: Any, cache: dict[str, str]) -> str:
+    """The text of a passage of a bundled sample document (``sample:NAME/FILE``)."""
+    from multivector.ingest import RawDocument
+    from multivector.samples import PREFIX, iter_documents
+
+    if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
+        raise ValueError("`start` and `end` must be character offsets with start < end")
+    if path not in cache:
+        name = path.removeprefix(PREFIX).split("/", 1)[0]
+        for doc in iter_documents(name):
+            if isinstance(doc, RawDocument) and doc.meta.path:
+                cache[doc.meta.path] = doc.text
+        if path not in cache:
+            raise ValueError(f"`path`: no document {path} in the bundled samples")
+    text = cache[path]
+    if end > len(text):
+        raise ValueError(f"`end` {end} is past the end of {path} ({len(text)} characters)")
+    return text[start:end]
 
 
 def _strings(row: Mapping[str, Any], key: str) -> list[str]:
@@ -69,13 +92,19 @@ def read_gold(path: Path) -> list[GoldPassage]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError([Problem(str(path), None, "(file)", f"cannot read: {exc}")]) from None
+    samples: dict[str, str] = {}
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
+            if isinstance(row, dict) and "text" not in row and str(row.get("path", "")).startswith(
+                    "sample:"):
+                # a passage of a bundled CC0 document, given by offsets, not copied
+                row["text"] = _sample_text(row["path"], row.get("start"), row.get("end"), samples)
             if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                raise ValueError("each line must be an object with a `text` string")
+                raise ValueError("each line must be an object with a `text` string (or the "
+                                 "`path`, `start` and `end` of a bundled sample's passage)")
             expected: dict[str, frozenset[str]] = {}
             for layer in ("actors", "vectors", "themes"):
                 if layer in row:
@@ -103,6 +132,9 @@ def read_gold(path: Path) -> list[GoldPassage]:
                     row.get("genre"),
                     edition,
                     n,
+                    row.get("coder"),
+                    row.get("split"),
+                    row.get("path") or row.get("document"),
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:

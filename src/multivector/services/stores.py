@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Document, Layer, Passage
+from multivector.domain.labels import Label
 from multivector.errors import UsageError
 from multivector.store.base import CorpusRepository, Filters, SearchHit, StoreError
 from multivector.store.sqlite import ENV_DB, SQLiteStore, database_file, default_db_path
@@ -113,6 +114,23 @@ class PerThreadStore:
 
     def pipelines(self, doc_ids: Sequence[str]) -> dict[str, dict[str, str]]:
         return self._here().pipelines(doc_ids)
+
+    def set_labels(self, items: Sequence[Label]) -> int:
+        return self._here().set_labels(items)
+
+    def labels(
+        self, layer: str | None = None, coders: Sequence[str] = (), doc_id: str | None = None,
+        passage: int | None = None,
+    ) -> Iterator[Label]:
+        return self._here().labels(layer, coders, doc_id, passage)
+
+    def unlabelled(
+        self, coder: str, layer: str, doc_ids: Sequence[str] = (), limit: int = 1
+    ) -> list[tuple[str, int]]:
+        return self._here().unlabelled(coder, layer, doc_ids, limit)
+
+    def document_paths(self) -> dict[str, str]:
+        return self._here().document_paths()
 
     # reads --------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from multivector.domain.corpus import AnnotatedDocument, Annotation, Document, Layer, Passage
+from multivector.domain.labels import Label
 from multivector.errors import MultivectorError, UsageError
 
 
@@ -136,6 +137,25 @@ class CorpusRepository(Protocol):
         """What coded each of ``doc_ids`` (component versions and ``edition``), as recorded
         when it was stored or last re-coded (documents stored before this record was kept
         have no ``edition`` key)."""
+        ...
+
+    # human labels ---------------------------------------------------------------------------
+    def set_labels(self, items: Sequence[Label]) -> int:
+        """Store label sets in one transaction, each replacing the same coder's earlier set for
+        its passage and layer; the number written."""
+        ...
+
+    def labels(
+        self, layer: str | None = None, coders: Sequence[str] = (), doc_id: str | None = None,
+        passage: int | None = None,
+    ) -> Iterator[Label]: ...
+
+    def unlabelled(
+        self, coder: str, layer: str, doc_ids: Sequence[str] = (), limit: int = 1
+    ) -> list[tuple[str, int]]: ...
+
+    def document_paths(self) -> dict[str, str]:
+        """Source paths of stored documents -> their ids."""
         ...
 
     # reads --------------------------------------------------------------------------------

@@ -193,3 +193,23 @@ def passage_search_index(conn: sqlite3.Connection) -> None:
         "INSERT INTO passages_fts (lemmas, doc_id, idx) VALUES (?, ?, ?)",
         ((" ".join(lemmas(text)), doc_id, idx) for doc_id, idx, text in rows),
     )
+
+
+@migration(4)
+def passage_labels(conn: sqlite3.Connection) -> None:
+    # one row per passage, layer and coder: the coder's label set (a JSON array, maybe empty)
+    conn.execute(
+        """CREATE TABLE labels (
+            doc_id TEXT NOT NULL,
+            passage INTEGER NOT NULL,
+            layer TEXT NOT NULL CHECK (layer IN ('themes', 'elements', 'events')),
+            coder TEXT NOT NULL,
+            "values" TEXT NOT NULL CHECK (json_valid("values") AND json_type("values") = 'array'),
+            codebook TEXT NOT NULL,
+            labelled_at TEXT NOT NULL,
+            note TEXT,
+            PRIMARY KEY (doc_id, passage, layer, coder),
+            FOREIGN KEY (doc_id, passage) REFERENCES passages (doc_id, idx) ON DELETE CASCADE
+        ) WITHOUT ROWID"""
+    )
+    conn.execute("CREATE INDEX labels_coder ON labels (coder, layer)")

@@ -29,8 +29,10 @@ from multivector.domain.corpus import (
     Passage,
     Producer,
 )
+from multivector.domain.labels import Label
 from multivector.errors import NotFoundError
 from multivector.store import fts, vectors
+from multivector.store import labels as label_rows
 from multivector.store.base import (
     CorpusRepository,
     Filters,
@@ -304,6 +306,31 @@ class SQLiteStore:
             if pipeline is not None:
                 conn.execute("UPDATE documents SET pipeline = ? WHERE id = ?",
                              (_dumps(pipeline, where, "pipeline"), doc_id))
+
+    def set_labels(self, items: Sequence[Label]) -> int:
+        """Store human label sets (one transaction; a coder's earlier set for the same passage
+        and layer is replaced). A label of a passage that is not stored is a StoreError."""
+        with self._write("labels") as conn:
+            return label_rows.upsert(conn, items)
+
+    def labels(
+        self, layer: str | None = None, coders: Sequence[str] = (), doc_id: str | None = None,
+        passage: int | None = None,
+    ) -> Iterator[Label]:
+        """Stored label sets, by document, passage, layer and coder."""
+        with self._snapshot() as conn:
+            yield from label_rows.select(conn, layer=layer, coders=coders, doc_id=doc_id,
+                                         passage=passage)
+
+    def unlabelled(
+        self, coder: str, layer: str, doc_ids: Sequence[str] = (), limit: int = 1
+    ) -> list[tuple[str, int]]:
+        """(document, passage) pairs ``coder`` has not labelled on ``layer``, in date order."""
+        return label_rows.unlabelled(self._conn, coder, layer, doc_ids=doc_ids, limit=limit)
+
+    def document_paths(self) -> dict[str, str]:
+        """Source paths of stored documents -> document ids (to place labels made elsewhere)."""
+        return label_rows.document_paths(self._conn)
 
     # reads --------------------------------------------------------------------------------
     def document(self, doc_id: str) -> Document:

@@ -26,6 +26,13 @@ its preferred labels and its examples (cached per codebook version and embedder 
 ``top_k`` themes per passage (default 2), best first. The annotation spans the whole passage and
 its score is the cosine.
 
+Trained model. With the setting ``model`` (a model file, or ``bundled`` for the one shipped with
+multivector), a passage's themes are those a trained classifier gives instead (see
+:mod:`.theme_model`): one annotation per passage and theme, score the model's probability; it
+spans the first lexicon match of the theme in the passage when there is one (the evidence to
+show), else the whole passage, and ``attrs`` name the model and list the lexicon matches.
+Without a model, the lexicon and semantic coders below decide.
+
 Combination. A passage's themes are the union of both coders. When both find a theme, both
 annotations are kept: they have different producers, and ``attrs["method"]`` says which is which
 ("lexicon" or "semantic"); ``top_k`` limits only the semantic coder.
@@ -49,6 +56,7 @@ from multivector.pipeline.components.embed import (
     ensure_embeddings,
     shared_embedder,
 )
+from multivector.pipeline.components.theme_model import ThemeModel, passage_features
 from multivector.text.embedder import Embedder, Matrix, normalise_rows
 from multivector.text.matcher import PhraseMatcher, is_abbreviation
 from multivector.text.normalize import Prepared
@@ -242,8 +250,9 @@ class ThemeCoder:
         top_k: int = DEFAULT_TOP_K,
         cue_threshold: float = DEFAULT_CUE_THRESHOLD,
         cache: dict[str, Any] | None = None,
+        model: ThemeModel | None = None,
     ) -> None:
-        if semantic and embedder is None:
+        if (semantic or model is not None) and embedder is None:
             raise UsageError("themes: semantic coding needs an embedder", hint="semantic: false")
         if top_k < 0 or not -1.0 <= semantic_threshold <= 1.0 or not -1.0 <= cue_threshold <= 1.0:
             raise UsageError(
@@ -256,6 +265,26 @@ class ThemeCoder:
         self.semantic_threshold = semantic_threshold
         self.top_k = top_k
         self.cache = cache if cache is not None else {}
+        self.model = model
+        if model is not None:
+            self._check_model(model)
+            self.version = f"1+{model.ident}"
+
+    def _check_model(self, model: ThemeModel) -> None:
+        assert self.embedder is not None
+        book = f"{self.codebook.id}@{self.codebook.version}"
+        hint = "retrain it with `multivector train`, or drop the setting `model`"
+        if model.codebook != book:
+            raise UsageError(f"themes: the model {model.ident} was trained with the codebook "
+                             f"{model.codebook}, this one is {book}", hint=hint)
+        if model.embedder != self.embedder.name or model.dim != self.embedder.dim:
+            raise UsageError(f"themes: the model {model.ident} was trained on {model.embedder} "
+                             f"features, the pipeline embeds with {self.embedder.name}",
+                             hint="set `embedder` to the model's, or " + hint)
+        unknown = [t for t in model.themes if t not in self.codebook]
+        if unknown:
+            raise UsageError(f"themes: the model codes unknown themes {', '.join(unknown)}",
+                             hint=hint)
 
     @property
     def lexicon(self) -> ThemeLexicon:
@@ -285,6 +314,14 @@ class ThemeCoder:
         )
 
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
+        if self.model is not None:
+            if doc.passages:
+                doc.annotations.extend(self.model_annotations(doc, self.model))
+                # themes the model was not trained for (too few examples) stay with the lexicon
+                covered = set(self.model.themes)
+                doc.annotations.extend(
+                    a for a in self.lexicon_annotations(doc) if a.label not in covered)
+            return doc
         sims = None
         if self.semantic and self.embedder is not None and doc.passages:
             sims = self.similarities(doc)
@@ -374,16 +411,48 @@ class ThemeCoder:
                 )
 
 
+    def model_annotations(self, doc: AnnotatedDocument, model: ThemeModel) -> Iterable[Annotation]:
+        features, evidence = passage_features(self, doc, model.themes)
+        probs = model.probabilities(features)
+        producer = Producer(self.name, self.version, f"model {model.ident}")
+        for p, row, found in zip(doc.passages, probs, evidence, strict=True):
+            for j in np.flatnonzero(row >= model.thresholds):
+                theme = model.themes[j]
+                matches = [(s, e, label) for s, e, t, label in found if t == theme]
+                start, end = matches[0][:2] if matches else (p.start, p.end)
+                yield Annotation(
+                    doc.document.id, p.index, Layer.THEME, theme, start, end,
+                    round(float(row[j]), 4), producer,
+                    {"method": "model", "model": model.ident,
+                     "threshold": round(float(model.thresholds[j]), 4),
+                     "labels": sorted({label for _, _, label in matches})},
+                )
+
+
 @register("themes")
 def make_theme_coder(context: Context, settings: Mapping[str, Any]) -> Component:
     """Settings: ``semantic`` (default true), ``semantic_threshold``, ``top_k``,
-    ``cue_threshold``, ``embedder``."""
+    ``cue_threshold``, ``embedder``, ``model`` (a trained model file, or ``bundled``)."""
     check_settings(
         "themes", settings,
-        ("semantic", "semantic_threshold", "top_k", "cue_threshold", "embedder"),
+        ("semantic", "semantic_threshold", "top_k", "cue_threshold", "embedder", "model"),
     )
     opts = dict(settings)
     kind = opts.pop("embedder", None)
+    source = opts.pop("model", None)
+    model = None
+    if source is not None:
+        key = f"themes:model:{source}"
+        if key not in context.cache:
+            context.cache[key] = ThemeModel.load(str(source))
+        model = context.cache[key]
+        if kind is None:
+            kind = model.embedder
+    extra: dict[str, Any] = {}
+    if isinstance(kind, str) and kind.startswith("hashing-") and kind[8:].isdigit():
+        kind, extra = "hashing", {"dim": int(kind[8:])}
     semantic = bool(opts.get("semantic", True))
-    embedder = shared_embedder(context, kind) if semantic else None
-    return ThemeCoder(context.knowledge.codebook, embedder, cache=context.cache, **opts)
+    embedder = (shared_embedder(context, kind, **extra) if semantic or model is not None
+                else None)
+    return ThemeCoder(context.knowledge.codebook, embedder, cache=context.cache, model=model,
+                      **opts)
