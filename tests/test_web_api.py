@@ -68,7 +68,9 @@ def test_the_spec_lists_every_resource(client: TestClient) -> None:
         "/actors/{actor_id}", "/themes", "/vectors", "/documents", "/documents/{doc_id}",
         "/search", "/events", "/analyses/balance", "/analyses/gap", "/analyses/coverage",
         "/analyses/trends", "/analyses/keyness", "/analyses/channels", "/analyses/votes",
-        "/exports/{what}", "/recode", "/review",
+        "/exports/{what}", "/recode", "/review", "/labels", "/labels/next",
+        "/labels/passage/{doc_id}/{index}", "/labels/disagreements", "/labels/reconcile",
+        "/agreement", "/models/themes",
     }
     assert {p.removeprefix(API) for p in paths} == expected
     assert set(paths[API + "/documents"]) == {"get", "post"}

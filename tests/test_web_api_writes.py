@@ -219,7 +219,8 @@ def test_writes_are_the_routes_that_need_the_token(corpus: Path) -> None:
     from multivector.interfaces.web.app import write_routes
 
     app = create_app(WebSettings(db=str(corpus), token=TOKEN))
-    assert write_routes(app) == {("POST", f"{API}/documents"), ("POST", f"{API}/recode")}
+    assert write_routes(app) == {("POST", f"{API}/documents"), ("POST", f"{API}/recode"),
+                                 ("POST", f"{API}/labels"), ("POST", f"{API}/labels/reconcile")}
 
 
 @pytest.mark.parametrize(("settings", "headers", "status"), [

@@ -40,6 +40,8 @@ PAYLOAD_TEXT = (
     "nuclear safety plan."
 )
 
+TOKEN = "browser-token"
+
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install "
                 "chromium; CI installs it)", allow_module_level=True)
@@ -76,12 +78,28 @@ def corpus_db(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(corpus_db: Path) -> Iterator[str]:
+    from multivector.interfaces.web import WebSettings
+
+    yield from _serve(WebSettings(db=str(corpus_db), read_only=True))
+
+
+@pytest.fixture(scope="module")
+def writer_server(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server that takes writes with TOKEN, over its own copy of the corpus."""
+    from multivector.interfaces.web import WebSettings
+
+    db = tmp_path_factory.mktemp("browser-writes") / "corpus.db"
+    shutil.copy(corpus_db, db)
+    yield from _serve(WebSettings(db=str(db), token=TOKEN))
+
+
+def _serve(settings: Any) -> Iterator[str]:
     import uvicorn
 
-    from multivector.interfaces.web import WebSettings, create_app
+    from multivector.interfaces.web import create_app
 
     port = _free_port()
-    app = create_app(WebSettings(db=str(corpus_db), read_only=True))
+    app = create_app(settings)
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -260,7 +278,8 @@ def test_keyboard_reaches_the_main_controls(web: Watched) -> None:
 
 
 @pytest.mark.parametrize("path", ["/", "/editions", "/editions/kaz/2020-2030", "/diff",
-                                  "/search?q=Aral", "/documents", "/votes", "/docs"])
+                                  "/search?q=Aral", "/documents", "/votes", "/docs",
+                                  "/annotate?coder=someone", "/annotate/disagreements"])
 def test_no_console_error_or_csp_violation(web: Watched, path: str) -> None:
     page = web.open(path)
     if path == "/docs":
@@ -305,3 +324,36 @@ def test_no_payload_runs_on_any_page_that_shows_it(web: Watched) -> None:
     assert "<script>window.__xss=1</script>" in shown
     assert page.locator("#vg-tooltip-element img").count() == 0
     unharmed(page)
+
+
+# ------------------------------------------------------------------------------ writes
+
+
+def test_label_a_passage_on_the_annotate_page(browser: Any, writer_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    web = Watched(context.new_page(), writer_server)
+    page = web.open("/annotate")
+    page.fill("#f-coder", "browser")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/annotate\?coder=browser"))
+    doc_id = page.locator('input[name="doc_id"]').input_value()
+    passage = page.locator('input[name="passage"]').input_value()
+    boxes = page.locator('input[name="values"]')
+    for i in range(boxes.count()):  # the suggestions come ticked: leave only one value
+        if boxes.nth(i).is_checked():
+            boxes.nth(i).uncheck()
+    page.check('input[name="values"][value="regional.central_asia"]')
+    chosen = page.locator('input[name="values"]:checked').evaluate_all(
+        "boxes => boxes.map(b => b.value)")
+    assert chosen == ["regional.central_asia"]
+    page.fill("#f-token", TOKEN)
+    page.press("#f-token", "Enter")  # the keyboard saves: Enter sends the form with Save
+    page.wait_for_url(re.compile(r"saved="))
+    assert "Saved your labels" in page.inner_text("main")
+    assert page.input_value("#f-token") == TOKEN  # kept for the tab: asked for once
+    assert page.locator('input[name="doc_id"]').input_value() != doc_id or \
+        page.locator('input[name="passage"]').input_value() != passage  # the next passage
+    stored = page.request.get(f"{writer_server}/api/v1/labels/passage/{doc_id}/{passage}")
+    assert stored.json()["labels"] == {"browser": chosen}
+    web.clean()
+    context.close()

@@ -41,6 +41,10 @@ def register(app: typer.Typer) -> None:
         max_upload_mb: Annotated[
             float, typer.Option("--max-upload-mb", help="Largest upload accepted, in MB.", min=0.01)
         ] = 20.0,
+        theme_model: Annotated[
+            str, typer.Option("--theme-model", help="The theme model whose card /models/themes "
+                              "shows: a model file (from `multivector train`), or bundled.")
+        ] = "bundled",
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or access log.")]
         = False,
     ) -> None:
@@ -79,7 +83,7 @@ def register(app: typer.Typer) -> None:
                       else "need the bearer token" if settings.token
                       else "refused (no --token or $" + ENV_TOKEN + ")")
             say(f"serving {where} on http://{host}:{port}/ (API docs at /docs; writes {writes})")
-        uvicorn.run(create_app(settings, kb), host=host, port=port,
+        uvicorn.run(create_app(settings, kb, theme_model=theme_model), host=host, port=port,
                     log_level="warning" if quiet else "info", access_log=not quiet)
 
 

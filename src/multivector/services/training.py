@@ -144,7 +144,7 @@ def fit(x: Floats, y: Bools, c: float = DEFAULT_C, weights: Floats | None = None
     bias = np.zeros(y.shape[1])
     # One BLAS thread: these problems are small (hundreds of rows), and BLAS threads contending
     # for two busy cores made each fit 17x slower (0.42 s against 0.025 s, 770 x 600)
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     with threadpool_limits(1):
         for j in range(y.shape[1]):

@@ -88,9 +88,12 @@ class Application(FastAPI):
 
 
 def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None, *,
-               embedder: Embedder | None = None) -> FastAPI:
+               embedder: Embedder | None = None,
+               theme_model: str | Path = "bundled") -> FastAPI:
     """The application over ``settings.db`` (which must exist) and ``knowledge``; the review
-    of drafts matches with ``embedder`` (by default the model, loaded on the first review)."""
+    of drafts matches with ``embedder`` (by default the model, loaded on the first review);
+    ``theme_model`` is the theme coder whose card ``/models/themes`` shows (a model file, or
+    ``bundled``, the one shipped with multivector)."""
     kb = knowledge or default_knowledge()
     app = Application(
         title="multivector",
@@ -104,6 +107,7 @@ def create_app(settings: WebSettings, knowledge: KnowledgeBase | None = None, *,
     app.state.settings = settings
     app.state.knowledge = kb
     app.state.embedder = embedder
+    app.state.theme_model = theme_model
     from multivector.interfaces.web.api.cache import ResponseCache
 
     app.state.api_cache = ResponseCache()
@@ -223,6 +227,12 @@ async def corpus_of(request: Request) -> AsyncIterator[Corpus]:
         store.close()
 
 
+def theme_model_of(request: Request) -> str | Path:
+    """The theme model the application shows: a model file, or ``bundled``."""
+    ref: str | Path = request.app.state.theme_model
+    return ref
+
+
 _EMBEDDER = threading.Lock()
 
 
@@ -283,3 +293,4 @@ CorpusDep = Annotated[Corpus, Depends(corpus_of)]
 KnowledgeDep = Annotated[KnowledgeBase, Depends(knowledge_of)]
 EmbedderDep = Annotated[Embedder, Depends(embedder_of)]
 WriterDep = Annotated[None, Depends(require_writer)]
+ThemeModelDep = Annotated[str | Path, Depends(theme_model_of)]

@@ -19,8 +19,10 @@ from multivector.interfaces.web.api import (
     events,
     exports,
     knowledge,
+    labels,
     review,
     search,
+    theme_model,
     writes,
 )
 from multivector.interfaces.web.api.common import ERRORS, known_parameters
@@ -36,5 +38,6 @@ def root(corpus: CorpusDep) -> dict[str, Any]:
     return {"version": __version__, "corpus": corpus.store.count()}
 
 
-for module in (knowledge, review, documents, search, events, analyses, exports, writes):
+for module in (knowledge, review, documents, search, events, analyses, exports, writes, labels,
+               theme_model):
     router.include_router(module.router)
