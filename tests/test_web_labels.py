@@ -115,13 +115,17 @@ def test_the_next_passage_comes_with_suggestions(db: Path, writer: TestClient) -
     printed = run_cli("annotate", "--coder", "aigerim", "--db", str(db), "--passage",
                       f"{doc['doc_id']}:0")
     assert one == printed == {k: v for k, v in doc.items() if k != "remaining"}
-    # a labelled passage is not next any more, and other coders' labels come with it
+    # a labelled passage is not next any more; another coder does not see the first one's
+    # labels (independent judgements), the passage's own read shows every coder's
     assert label(writer, doc["doc_id"], 0, "aigerim", ["security.nuclear"]).status_code == 200
     after = writer.get(f"{API}/labels/next", params={"coder": "aigerim"}).json()
     assert (after["doc_id"], after["passage"]) == (doc["doc_id"], 1)
     assert after["remaining"] == 4
     theirs = writer.get(f"{API}/labels/next", params={"coder": "bolat"}).json()
-    assert theirs["labels"] == {"aigerim": ["security.nuclear"]}
+    assert (theirs["doc_id"], theirs["passage"]) == (doc["doc_id"], 0)
+    assert theirs["labels"] == {}
+    every = writer.get(f"{API}/labels/passage/{doc['doc_id']}/0").json()
+    assert every["labels"] == {"aigerim": ["security.nuclear"]}
 
 
 def test_when_none_is_left_next_is_a_404(writer: TestClient) -> None:

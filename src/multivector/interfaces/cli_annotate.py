@@ -71,9 +71,8 @@ def _show(item: PassageToLabel, left: int, layer: str) -> None:
             say(f"  {i}. {s.value}  ({s.method}, {s.score:.2f}: {s.why})")
     else:
         say(f"suggested {layer}: none")
-    others = {c: v for c, v in item.labels.items()}
-    for coder, values in others.items():
-        say(f"  labelled by {coder}: {', '.join(values) or '(none)'}")
+    for values in item.labels.values():  # only the coder's own: the others' stay hidden
+        say(f"  your earlier labels: {', '.join(values) or '(none)'}")
 
 
 def _parse_answer(answer: str, item: PassageToLabel, allowed: list[str]) -> list[str]:
@@ -141,7 +140,7 @@ def register(app: typer.Typer) -> None:
                 doc, index = _passage_ref(passage)
                 doc = _full_id(store, doc)
                 if values is None:
-                    item = svc.passage_to_label(store, doc, index, layer)
+                    item = svc.passage_to_label(store, doc, index, layer, coder=coder)
                     emit(item.document(), Format.json)
                     return
                 label = svc.label_passage(store, kb, doc, index, coder, layer,

@@ -101,9 +101,11 @@ _LAYER_OF = {"themes": Layer.THEME, "elements": Layer.ELEMENT, "events": Layer.E
 
 
 def passage_to_label(store: CorpusRepository, doc_id: str, index: int,
-                     layer: str = "themes") -> PassageToLabel:
+                     layer: str = "themes", *, coder: str | None = None) -> PassageToLabel:
     """A stored passage with the coder's suggestions (the pipeline's annotations of ``layer``,
-    best first, one per value) and the labels coders gave it so far."""
+    best first, one per value) and the labels coders gave it so far: with ``coder``, only that
+    coder's own (a coder labelling does not see the others', so that agreement measures
+    independent judgements; the reconciliation view compares them)."""
     doc = store.document(doc_id)
     found = [p for p in store.passages(doc_id) if p.index == index]
     if not found:
@@ -116,7 +118,8 @@ def passage_to_label(store: CorpusRepository, doc_id: str, index: int,
         method = str(a.attrs.get("method", a.producer.component))
         if value not in best or a.score > best[value].score:
             best[value] = Suggestion(value, a.score, method, a.producer.rule)
-    labels = {x.coder: x.values for x in store.labels(layer, doc_id=doc_id, passage=index)}
+    labels = {x.coder: x.values for x in store.labels(layer, coders=(coder,) if coder else (),
+                                                     doc_id=doc_id, passage=index)}
     meta = doc.meta
     return PassageToLabel(
         doc_id, index, p.start, p.end, doc.text[p.start:p.end], meta.title,
@@ -134,7 +137,7 @@ def next_to_label(store: CorpusRepository, coder: str, layer: str = "themes", *,
     for doc_id, index in store.unlabelled(coder, check_layer(layer), doc_ids,
                                           limit=len(skipped) + 1):
         if (doc_id, index) not in skipped:
-            return passage_to_label(store, doc_id, index, layer)
+            return passage_to_label(store, doc_id, index, layer, coder=coder)
     return None
 
 

@@ -132,7 +132,8 @@ def annotate(request: Request, corpus: CorpusDep, kb: KnowledgeDep) -> HTMLRespo
     if doc is not None:
         index = q.integer("passage", 0, 0, MAX_PASSAGE)
         full = corpus.resolve_id(doc)
-        item: PassageToLabel | None = passage_to_label(corpus.store, full, index, layer)
+        item: PassageToLabel | None = passage_to_label(corpus.store, full, index, layer,
+                                                       coder=coder)
         context["twins"] = [twin("This passage", f"/labels/passage/{quote(full)}/{index}",
                                  {"layer": layer}, tables=())]
         context["left"] = None
