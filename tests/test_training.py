@@ -212,3 +212,12 @@ def test_the_published_card_is_the_bundled_models() -> None:
     published = (ROOT / "docs/model-card-themes.md").read_text(encoding="utf-8")
     # regenerate with: multivector model-card > docs/model-card-themes.md
     assert published == card_of("bundled")
+
+
+def test_lines_without_a_split_are_training_data() -> None:
+    lines = [GoldPassage("a", "t", {"themes": frozenset()}, split="train"),
+             GoldPassage("b", "t", {"themes": frozenset()}, split="heldout"),
+             GoldPassage("c", "t", {"themes": frozenset()})]
+    assert [g.id for g in training.with_split(lines, "train")] == ["a", "c"]
+    assert [g.id for g in training.with_split(lines, "heldout")] == ["b"]
+    assert len(training.with_split(lines, None)) == 3

@@ -365,12 +365,14 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def train(
-        source: Annotated[str, typer.Option(
-            "--from", help="`annotations` (the labels in --db) or a JSON Lines label file.")],
+        sources: Annotated[list[str], typer.Option(
+            "--from", help="`annotations` (the labels in --db) or a JSON Lines label file; "
+            "repeat for several files.")],
         out: Annotated[Path, typer.Option("--out", help="The model file to write (JSON).")],
         db: DbOpt = None,
         split: Annotated[str | None, typer.Option(
-            help="Only lines of this split (the shipped file has train and heldout).")] = None,
+            help="Only lines of this split (the shipped file has train and heldout; lines "
+            "without a split count as train).")] = None,
         prefer: Annotated[list[str] | None, typer.Option(
             "--prefer", help="Coder whose labels count where coders disagree unreconciled.")
         ] = None,
@@ -389,16 +391,22 @@ def register(app: typer.Typer) -> None:
         `themes: {model: FILE}` (see docs/themes-model.md).
 
         Example: multivector train --from src/multivector/data/annotations/themes-v1.jsonl
-        --split train --out themes.json
+        --from src/multivector/data/gold/passages-v1.jsonl --split train --out themes.json
         """
         from multivector.services import training
 
         try:
-            passages = _stored_passages(db) if source == "annotations" else None
+            stored = "annotations" in sources
+            passages = _stored_passages(db) if stored else None
+            files = [Path(s) for s in sources if s != "annotations"]
+            if stored and files:
+                raise UsageError("--from annotations cannot be mixed with files",
+                                 hint="export the labels first (`labels export`), then give "
+                                 "the files")
             result, card_path, unresolved = training.train_to_file(
-                Path(source) if passages is None else None, out, knowledge(),
-                passages=passages, split=split, heldout=heldout, prefer=prefer or (),
-                repeats=repeats, card=card, embedder=embedder, source_name=source)
+                files or None, out, knowledge(), passages=passages, split=split,
+                heldout=heldout, prefer=prefer or (), repeats=repeats, card=card,
+                embedder=embedder, source_name=", ".join(sources))
         except MultivectorError as exc:
             fail(exc)
         if unresolved:

@@ -372,8 +372,10 @@ def train(
 
 
 def with_split(passages: Iterable[GoldPassage], split: str | None) -> list[GoldPassage]:
-    """The passages of one split (``None``: all)."""
-    return [g for g in passages if split is None or g.split == split]
+    """The passages of one split (``None``: all). Lines that name no split count as training
+    data: they are in ``train``, never in another split."""
+    return [g for g in passages
+            if split is None or g.split == split or (g.split is None and split == "train")]
 
 
 __all__ = ["Resolved", "ThemeScore", "Training", "cross_validate", "features", "fit", "folds",
@@ -427,7 +429,7 @@ def blind_evaluation(model: ThemeModel, passages: Sequence[GoldPassage], knowled
 
 
 def train_to_file(
-    source: Path | None,
+    source: Path | Sequence[Path] | None,
     out: Path,
     knowledge: Knowledge,
     *,
@@ -451,10 +453,12 @@ def train_to_file(
     if heldout is not None and heldout == split:
         raise UsageError("--heldout must name another split than --split",
                          hint="e.g. --split train --heldout heldout")
-    every = list(passages) if passages is not None else read_gold(source) if source else []
+    files = [source] if isinstance(source, Path) else list(source or ())
+    every = list(passages) if passages is not None else [
+        g for f in files for g in read_gold(f)]
     resolved = resolve(with_split(every, split), prefer)
     model_embedder = make_embedder(embedder)
-    name = source_name or str(source)
+    name = source_name or ", ".join(str(f) for f in files)
     result = train(list(resolved.passages), knowledge, embedder=model_embedder, repeats=repeats,
                    sources=[name])
     if heldout is not None:
