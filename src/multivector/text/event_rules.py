@@ -37,6 +37,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from multivector.text.prefilter import Prefilter
 
 EVENT_TYPES = ("visit", "meeting", "agreement_signed", "embassy_opened", "chairmanship",
                "membership", "mediation", "aid_given", "support_stated", "criticism_stated")
@@ -341,12 +344,23 @@ class Trigger:
         return self.status in NOT_YET
 
 
-def find_triggers(text: str, *, modality: bool = True) -> list[Trigger]:
-    """Event triggers in ``text`` (a sentence), guards applied, each with its status."""
+@cache
+def _rule_prefilter() -> Prefilter:
+    """One automaton over the words each rule needs, built on first use."""
+    return Prefilter([rule.pattern for rule in RULES])
+
+
+def find_triggers(text: str, *, modality: bool = True, prefilter: bool = True) -> list[Trigger]:
+    """Event triggers in ``text`` (a sentence), guards applied, each with its status.
+
+    ``prefilter`` runs only the rules whose required words the sentence holds (one automaton
+    scan, :class:`multivector.text.prefilter.Prefilter`); false runs every rule, the reference
+    the filter is tested against. Both give the same triggers in the same order."""
     flat = re.sub(r"\s", " ", text)  # same length: offsets hold, line breaks no longer matter
     out: list[Trigger] = []
     scripts = {"en": _LATIN.search(flat) is not None, "ru": _CYRILLIC.search(flat) is not None}
-    for rule in RULES:
+    rules = ([RULES[i] for i in _rule_prefilter().candidates(flat)] if prefilter else RULES)
+    for rule in rules:
         if not scripts[rule.name[:2]]:  # a rule of a language whose letters are not there
             continue
         for m in rule.pattern.finditer(flat):

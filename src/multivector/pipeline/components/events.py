@@ -53,8 +53,10 @@ coordinator ("and in 2011 the OIC") belongs to what follows it.
 Lines of a web page's frame (navigation, "Visit also" and its links, "Read 6289 times", "Sign up
 for ...": :func:`multivector.text.event_rules.boilerplate_spans`) yield no events, and a frame
 line that segmentation joined to a sentence is left out of the event's span (its evidence).
-Settings: ``min_score`` (events scoring less are dropped) and ``skip_boilerplate`` (default
-true; false finds events in the frame too).
+Settings: ``min_score`` (events scoring less are dropped), ``skip_boilerplate`` (default
+true; false finds events in the frame too) and ``prefilter`` (default true: a sentence runs only
+the rules whose required words it holds, found by one automaton scan; false runs every rule on
+every sentence, the slower reference, with the same events).
 
 PLOVER codes (category, mode), after the PLOVER manual and its CAMEO conversion table:
 
@@ -130,9 +132,11 @@ class EventFinder:
     name = "events"
     version = "2"
 
-    def __init__(self, min_score: float = 0.0, skip_boilerplate: bool = True) -> None:
+    def __init__(self, min_score: float = 0.0, skip_boilerplate: bool = True,
+                 prefilter: bool = True) -> None:
         self.min_score = min_score
         self.skip_boilerplate = skip_boilerplate
+        self.prefilter = prefilter
 
     def __call__(self, doc: AnnotatedDocument) -> AnnotatedDocument:
         frame = boilerplate_spans(doc.text) if self.skip_boilerplate else []
@@ -162,7 +166,7 @@ class EventFinder:
         frame: Sequence[tuple[int, int]],
     ) -> list[Annotation]:
         text = doc.text
-        found = [t for t in find_triggers(text[s_start:s_end])
+        found = [t for t in find_triggers(text[s_start:s_end], prefilter=self.prefilter)
                  if not _inside(frame, s_start + t.start)]
         best: dict[tuple[str, str], Trigger] = {}
         for t in found:
