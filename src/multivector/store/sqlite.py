@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+import numpy as np
 
 from multivector.domain.corpus import (
     AnnotatedDocument,
@@ -31,7 +34,7 @@ from multivector.domain.corpus import (
 )
 from multivector.domain.labels import Label
 from multivector.errors import NotFoundError
-from multivector.store import fts, vectors
+from multivector.store import fts, vector_file, vector_index, vectors
 from multivector.store import labels as label_rows
 from multivector.store.base import (
     CorpusRepository,
@@ -99,6 +102,12 @@ class SQLiteStore:
                              hint=f"ingest documents first, or set {ENV_DB} to the database")
         # a file this store created and nothing was stored in: removed on close (discard_empty)
         self._discard = discard_empty and not exists
+        # semantic search scans a vector index kept beside the file (a memory database: no index)
+        in_memory = self.file.name in ("", ":memory:") or "mode=memory" in where
+        self._vectors = None if in_memory else vector_file.IndexFolder(self.file)
+        # per dimension: the index (None: scan) and the (data_version, writes) it was checked at
+        self._indexes: dict[int, tuple[tuple[int, int], vector_index.VectorIndex | None]] = {}
+        self._writes = 0  # commits on this connection, which its data_version does not count
         try:
             self._conn = sqlite3.connect(where, isolation_level=None, timeout=busy_timeout(),
                                          uri=uri)
@@ -146,10 +155,12 @@ class SQLiteStore:
             except sqlite3.Error:
                 discard = False
         self._conn.close()
+        self._indexes.clear()
         if discard:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 with suppress(OSError):
                     Path(f"{self.file}{suffix}").unlink()
+            shutil.rmtree(vector_file.folder_of(self.file), ignore_errors=True)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -169,6 +180,7 @@ class SQLiteStore:
         try:
             yield conn
             conn.execute("COMMIT")
+            self._writes += 1
         except BaseException as e:
             if conn.in_transaction:
                 with suppress(sqlite3.Error):  # SQLite may have rolled back itself (disk full)
@@ -301,8 +313,11 @@ class SQLiteStore:
             )
             _insert_annotations(conn, rows)
             if matrix is not None:
+                # new rowids above every earlier one, never reused: the vector index sees the
+                # replaced rows as deleted (see vector_file.table_state)
+                (top,) = conn.execute("SELECT max(rowid) FROM embeddings").fetchone()
                 conn.execute("DELETE FROM embeddings WHERE doc_id = ?", (doc_id,))
-                _insert_embeddings(conn, doc_id, indices, matrix)
+                _insert_embeddings(conn, doc_id, indices, matrix, after=top or 0)
             if pipeline is not None:
                 conn.execute("UPDATE documents SET pipeline = ? WHERE id = ?",
                              (_dumps(pipeline, where, "pipeline"), doc_id))
@@ -540,24 +555,75 @@ class SQLiteStore:
     def search_vector(
         self, vector: Any, filters: Filters | None = None, limit: int = 20
     ) -> list[SearchHit]:
-        """Passages nearest ``vector`` by exact cosine similarity (``score``), best first."""
+        """Passages nearest ``vector`` by exact cosine similarity (``score``), best first.
+
+        A file database keeps a vector index beside it (:mod:`.vector_file`), built on the
+        first search and kept up to date by the searches after writes; the hits and scores are
+        those of a scan of every stored vector, which a memory database (or an index that
+        cannot be written) still does."""
         q = vectors.query_vector(vector)
         f = filters or Filters()
+        with self._snapshot() as conn:
+            ranked = self._ranked_by_index(conn, q, f, limit)
+            if ranked is None:
+                ranked = self._ranked_by_scan(conn, q, f, limit)
+            return [self._hit(*self._passage_of(rowid), score, None) for score, rowid in ranked]
+
+    def _search_vector_scan(
+        self, vector: Any, filters: Filters | None = None, limit: int = 20
+    ) -> list[SearchHit]:
+        """:meth:`search_vector` without the index: every stored vector read out of SQLite, as
+        before issue 13 (the reference of the index's tests and benchmark)."""
+        q = vectors.query_vector(vector)
+        with self._snapshot() as conn:
+            ranked = self._ranked_by_scan(conn, q, filters or Filters(), limit)
+            return [self._hit(*self._passage_of(rowid), score, None) for score, rowid in ranked]
+
+    def _passage_of(self, rowid: int) -> tuple[str, int]:
+        doc_id, idx = self._conn.execute(
+            "SELECT doc_id, passage FROM embeddings WHERE rowid = ?", (rowid,)).fetchone()
+        return doc_id, idx
+
+    def _ranked_by_scan(
+        self, conn: sqlite3.Connection, q: vectors.Matrix, f: Filters, limit: int
+    ) -> list[tuple[float, int]]:
         conds, params = _document_conditions(f, "d")
         join = "JOIN documents d ON d.id = e.doc_id" if conds else ""
         pconds, pparams = _passage_conditions(f, "e.doc_id", "e.passage")
         sql = (f"SELECT e.rowid, e.vector FROM embeddings e {join}"
                f" {_where(['e.dim = ?', *conds, *pconds])}")
-        hits = []
-        with self._snapshot() as conn:
-            cursor = conn.execute(sql, [q.shape[0], *params, *pparams])
-            batches = iter(lambda: cursor.fetchmany(vectors.CHUNK_ROWS), [])
-            for score, rowid in vectors.top_k(batches, q, limit):
-                doc_id, idx = conn.execute(
-                    "SELECT doc_id, passage FROM embeddings WHERE rowid = ?", (rowid,)
-                ).fetchone()
-                hits.append(self._hit(doc_id, idx, score, None))
-        return hits
+        cursor = conn.execute(sql, [q.shape[0], *params, *pparams])
+        return vectors.top_k(iter(lambda: cursor.fetchmany(vectors.CHUNK_ROWS), []), q, limit)
+
+    def _ranked_by_index(
+        self, conn: sqlite3.Connection, q: vectors.Matrix, f: Filters, limit: int
+    ) -> list[tuple[float, int]] | None:
+        """The scan's ranking from the index's candidates re-scored with their stored vectors;
+        None when there is no usable index (the caller scans)."""
+        if self._vectors is None or limit <= 0:
+            return None
+        dim = q.shape[0]
+        (version,) = conn.execute("PRAGMA data_version").fetchone()
+        key = (version, self._writes)
+        checked = self._indexes.get(dim)
+        if checked is not None and checked[0] == key:
+            index = checked[1]
+        else:
+            state = vector_file.table_state(conn)
+            index = None if state.rows == 0 else self._vectors.fresh(
+                conn, dim, state, checked[1] if checked else None)
+            self._indexes[dim] = (key, index)
+        if index is None:
+            return None
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "e.doc_id", "e.passage")
+        passes = (_PassingRows(conn, conds, [*params, *pparams], pconds)
+                  if conds or pconds else None)
+        rowids = index.candidates(q, limit, passes)
+        cursor = conn.execute(
+            "SELECT rowid, vector FROM embeddings WHERE rowid IN (SELECT value FROM"
+            " json_each(?)) AND dim = ? ORDER BY rowid", (json.dumps(rowids.tolist()), dim))
+        return vectors.top_k(iter(lambda: cursor.fetchmany(vectors.CHUNK_ROWS), []), q, limit)
 
     def _hit(self, doc_id: str, idx: int, score: float, marked: str | None) -> SearchHit:
         start, end, text, title, date, source, country = self._conn.execute(
@@ -590,6 +656,28 @@ class SQLiteStore:
 
 def _implements_the_contract(store: SQLiteStore) -> CorpusRepository:
     return store  # mypy checks here that SQLiteStore has every method of the protocol
+
+
+class _PassingRows:
+    """The embeddings rows that pass a search's filters, asked of SQLite by the vector index
+    (:class:`~multivector.store.vector_index.RowFilter`)."""
+
+    def __init__(self, conn: sqlite3.Connection, conds: list[str], params: list[Any],
+                 pconds: list[str]) -> None:
+        self._conn, self._conds, self._params = conn, [*conds, *pconds], params
+        self._join = "JOIN documents d ON d.id = e.doc_id" if conds else ""
+
+    def among(self, rowids: vector_index.Ints) -> Any:
+        ids = rowids.tolist()
+        sql = (f"SELECT e.rowid FROM embeddings e {self._join} WHERE e.rowid IN"
+               f" (SELECT value FROM json_each(?)) AND {' AND '.join(self._conds)}")
+        passing = [r for (r,) in self._conn.execute(sql, [json.dumps(ids), *self._params])]
+        return np.isin(rowids, np.asarray(passing, dtype=np.int64))
+
+    def every(self) -> vector_index.Ints:
+        sql = f"SELECT e.rowid FROM embeddings e {self._join} {_where(self._conds)}"
+        rows = self._conn.execute(sql, self._params).fetchall()
+        return np.sort(np.fromiter((r for (r,) in rows), dtype=np.int64, count=len(rows)))
 
 
 # rows and checks ---------------------------------------------------------------------------
@@ -709,13 +797,19 @@ def _insert_annotations(conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -
 
 
 def _insert_embeddings(
-    conn: sqlite3.Connection, doc_id: str, indices: list[int], matrix: vectors.Matrix
+    conn: sqlite3.Connection, doc_id: str, indices: list[int], matrix: vectors.Matrix,
+    after: int | None = None,
 ) -> None:
-    conn.executemany(
-        "INSERT INTO embeddings (doc_id, passage, dim, vector) VALUES (?,?,?,?)",
-        [(doc_id, i, matrix.shape[1], vectors.to_blob(row)) for i, row in zip(indices, matrix,
-                                                                              strict=True)],
-    )
+    """Insert a document's embeddings; with ``after``, under the rowids that follow it."""
+    rows = [(doc_id, i, matrix.shape[1], vectors.to_blob(row))
+            for i, row in zip(indices, matrix, strict=True)]
+    if after is None:
+        conn.executemany(
+            "INSERT INTO embeddings (doc_id, passage, dim, vector) VALUES (?,?,?,?)", rows)
+    else:
+        conn.executemany(
+            "INSERT INTO embeddings (rowid, doc_id, passage, dim, vector) VALUES (?,?,?,?,?)",
+            [(after + 1 + n, *row) for n, row in enumerate(rows)])
 
 
 # filters -----------------------------------------------------------------------------------
