@@ -94,6 +94,7 @@ def test_analyze_writes_an_html_report_with_linked_evidence(
     assert "6 documents" in html and "kaz/2020-2030" in html
 
 
+@pytest.mark.slow  # 10-26 s; the default run keeps the shorter end-to-end tests
 def test_analyze_markdown_and_rerun_reuses_the_store(
     corpus_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -178,6 +179,7 @@ def test_the_summary_leads_with_the_channels_and_numbers_its_figures(
     assert "Alignment with the editions" not in html
 
 
+@pytest.mark.slow  # 10-26 s; the default run keeps the shorter end-to-end tests
 def test_analyze_and_report_compare_several_countries(
     two_countries: Path, corpus_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -217,6 +219,7 @@ def test_samples_lists_the_bundled_corpora() -> None:
     assert "KAZ" in rows["ungd-central-asia"]["countries"] and rows["unvotes"]["kind"] == "votes"
 
 
+@pytest.mark.slow  # 10-26 s; the default run keeps the shorter end-to-end tests
 def test_analyze_a_sample_then_report_from_the_store(
     corpus_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:
