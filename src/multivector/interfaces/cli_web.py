@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from multivector.interfaces.web import WebSettings, create_app
-        from multivector.services.stores import store_location
+        from multivector.services.stores import describe_store, is_postgres, store_location
 
         where = store_location(db)
         try:
@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
             elif where == ":memory:":
                 raise UsageError("--db :memory: cannot be served",
                                  hint="give a database file, or --sample NAME")
-            elif not Path(where).exists():
+            elif not is_postgres(where) and not Path(where).exists():
                 raise UsageError(f"no corpus at {where}",
                                  hint="ingest documents first, or serve a bundled sample: "
                                  "multivector serve --sample ungd-central-asia")
@@ -82,7 +82,8 @@ def register(app: typer.Typer) -> None:
             writes = ("refused (read-only)" if settings.read_only
                       else "need the bearer token" if settings.token
                       else "refused (no --token or $" + ENV_TOKEN + ")")
-            say(f"serving {where} on http://{host}:{port}/ (API docs at /docs; writes {writes})")
+            say(f"serving {describe_store(where)} on http://{host}:{port}/ (API docs at /docs;"
+                f" writes {writes})")
         uvicorn.run(create_app(settings, kb, theme_model=theme_model), host=host, port=port,
                     log_level="warning" if quiet else "info", access_log=not quiet)
 

@@ -34,9 +34,21 @@ LANGUAGES = ("en", "ru", "kk")  # the languages the pipeline codes
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format: table, json, csv, yaml or md.")
 ]
+
+
+def _db_option(value: str) -> Any:
+    """``--db`` as given: a file path, or a PostgreSQL URL kept as text (a Path would fold its
+    ``//``); every command only hands ``--db`` on to the services, which take either."""
+    from multivector.services.stores import is_postgres
+
+    return value if is_postgres(value) else Path(value)
+
+
 DbOpt = Annotated[
     Path | None,
-    typer.Option("--db", help="Corpus database (default: $MULTIVECTOR_DB or ./multivector.db)."),
+    typer.Option("--db", parser=_db_option,
+                 help="Corpus database: an SQLite file or a postgresql://USER:PASSWORD@HOST/DB "
+                 "URL (default: $MULTIVECTOR_DB or ./multivector.db)."),
 ]
 ConfigOpt = Annotated[
     Path | None,

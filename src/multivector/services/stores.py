@@ -1,10 +1,15 @@
 """Which store a command works on: the SQLite file named by ``--db`` or ``$MULTIVECTOR_DB``, or
-``./multivector.db``. (Issue 10 adds ``postgresql://`` URLs here; callers do not change.)
+``./multivector.db``; or a PostgreSQL database, when either names one by its URL
+(``postgresql://USER:PASSWORD@HOST:PORT/DATABASE``, which needs the ``postgres`` extra).
+Callers do not change: they pass ``--db`` on and get a
+:class:`~multivector.store.base.CorpusRepository`.
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,12 +18,36 @@ from multivector.domain.corpus import AnnotatedDocument, Annotation, Document, L
 from multivector.domain.labels import Label
 from multivector.errors import UsageError
 from multivector.store.base import CorpusRepository, Filters, SearchHit, StoreError
+from multivector.store.pg_dsn import is_postgres, read_only, redact
 from multivector.store.sqlite import ENV_DB, SQLiteStore, database_file, default_db_path
+
+__all__ = ["PerThreadStore", "describe_store", "is_postgres", "open_store", "read_only_postgres",
+           "store_location", "store_version"]
+
+POSTGRES_EXTRA = "pip install 'multivector[postgres]'"
 
 
 def store_location(db: str | Path | None) -> str:
-    """The store a command will open, as the user should see it."""
-    return str(db if db is not None else default_db_path())
+    """The store a command will open: ``db``, else ``$MULTIVECTOR_DB``, else
+    ``./multivector.db``; a PostgreSQL URL comes back whole (its password too: this is what
+    is opened; show :func:`describe_store` instead)."""
+    if db is None:
+        env = os.environ.get(ENV_DB)
+        if env and is_postgres(env):  # a Path would fold the URL's "//"
+            return env
+        return str(default_db_path())
+    return str(db)
+
+
+def describe_store(db: str | Path | None) -> str:
+    """The store as the user should see it: the file, or the URL without its password."""
+    where = store_location(db)
+    return redact(where) if is_postgres(where) else where
+
+
+def read_only_postgres(dsn: str) -> str:
+    """The PostgreSQL URL ``dsn`` with read-only sessions (every write refused by the server)."""
+    return read_only(dsn)
 
 
 def open_store(db: str | Path | None = None, *, create: bool = True) -> CorpusRepository:
@@ -26,8 +55,12 @@ def open_store(db: str | Path | None = None, *, create: bool = True) -> CorpusRe
 
     With ``create`` a missing database is created, and removed again on close if nothing was
     stored in it, so that a run that fails before storing anything leaves no empty file behind.
-    Without ``create`` a missing database is an error that says how to make one."""
+    Without ``create`` a missing database is an error that says how to make one. A PostgreSQL
+    URL opens a :class:`~multivector.store.postgres.PostgresStore` (the server's database must
+    exist; ``create`` decides whether an empty one becomes a corpus)."""
     where = store_location(db)
+    if is_postgres(where):
+        return _open_postgres(where, create=create)
     if not create and where != ":memory:" and not database_file(where).exists():
         raise UsageError(
             f"no corpus at {where}",
@@ -37,12 +70,38 @@ def open_store(db: str | Path | None = None, *, create: bool = True) -> CorpusRe
     return SQLiteStore(where, create=create, discard_empty=create)
 
 
+def _postgres_driver_missing(dsn: str) -> UsageError:
+    return UsageError(
+        f"{redact(dsn)} is a PostgreSQL database, and its driver (psycopg) is not installed",
+        hint=f"install the extra: {POSTGRES_EXTRA}",
+    )
+
+
+def _open_postgres(dsn: str, *, create: bool) -> CorpusRepository:
+    try:
+        from multivector.store.postgres import PostgresStore
+    except ImportError as e:
+        if (e.name or "").split(".")[0] != "psycopg":
+            raise
+        raise _postgres_driver_missing(dsn) from None
+    return PostgresStore(dsn, create=create)
+
+
 def store_version(db: str | Path) -> tuple[int, ...]:
-    """A fingerprint of the data in the SQLite store ``db`` that changes whenever anything is
-    written to it (the modification time and size of the file and of its write-ahead log), so
-    that a reader can cache what it computed from the store until the next write, whoever
-    makes it; two stats, no connection."""
-    file = database_file(str(db))
+    """A fingerprint of the data in the store ``db`` that changes whenever anything is written
+    to it, so that a reader can cache what it computed from the store until the next write,
+    whoever makes it. For an SQLite file, the modification time and size of the file and of its
+    write-ahead log (two stats, no connection); for PostgreSQL, the corpus's write counter,
+    read over one connection kept per process (see
+    :func:`multivector.store.postgres.data_version`)."""
+    where = str(db)
+    if is_postgres(where):
+        try:
+            from multivector.store.postgres import data_version
+        except ImportError:
+            return (-1, time.monotonic_ns())  # no driver: no cache can answer
+        return data_version(where)
+    file = database_file(where)
     out: list[int] = []
     for path in (file, Path(f"{file}-wal")):
         try:
@@ -59,8 +118,9 @@ class PerThreadStore:
 
     An SQLite connection may be used only in the thread that opened it, while a web server may
     run one request's dependencies, handler and clean-up in different worker threads: each of
-    them gets its own store. :meth:`close` closes the calling thread's store and lets the
-    others go (SQLite closes a connection that is collected, in any thread). Everything else is
+    them gets its own store (a PostgreSQL store, its own connection). :meth:`close` closes the
+    calling thread's store and lets the others go (SQLite and psycopg close a connection that
+    is collected, in any thread). Everything else is
     the :class:`~multivector.store.base.CorpusRepository` of the store underneath."""
 
     def __init__(self, opener: Callable[[], CorpusRepository], name: str) -> None:

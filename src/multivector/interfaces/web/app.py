@@ -31,7 +31,13 @@ from multivector.interfaces.web.middleware import (
 from multivector.services.corpus import Corpus
 from multivector.services.knowledge import KnowledgeBase, default_knowledge
 from multivector.services.review import Embedder
-from multivector.services.stores import PerThreadStore, open_store
+from multivector.services.stores import (
+    PerThreadStore,
+    describe_store,
+    is_postgres,
+    open_store,
+    read_only_postgres,
+)
 
 log = logging.getLogger("multivector.web")
 HERE = Path(__file__).resolve().parent
@@ -60,6 +66,10 @@ class WebError(MultivectorError):
 def public_message(text: str, settings: WebSettings) -> str:
     """``text`` with the server's own paths (the corpus file and its folder) replaced by what
     they are, and the CLI's option names (``--from``) read as the query's parameters."""
+    if is_postgres(settings.db):  # messages name the database by its URL without password
+        text = text.replace(settings.db, "the corpus").replace(describe_store(settings.db),
+                                                                "the corpus")
+        return text[2:] if text.startswith("--") else text
     where = Path(settings.db)
     for path, name in ((str(where.resolve()), "the corpus"), (str(where), "the corpus"),
                        (str(where.resolve().parent), "the server's folder")):
@@ -210,7 +220,9 @@ async def corpus_of(request: Request) -> AsyncIterator[Corpus]:
     each thread that reads it, when it first does (see
     :class:`~multivector.services.stores.PerThreadStore`)."""
     settings = settings_of(request)
-    db = read_only_uri(settings.db) if settings.read_only else settings.db
+    db = settings.db
+    if settings.read_only:
+        db = read_only_postgres(db) if is_postgres(db) else read_only_uri(db)
 
     def opener() -> Any:
         try:
