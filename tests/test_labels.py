@@ -126,12 +126,15 @@ def test_export_import_round_trip_is_idempotent_and_bad_lines_are_named(db: Path
         json.dumps({"document": doc, "passage": 7, "coder": "cid", "themes": []}),
         json.dumps({"document": doc, "passage": 1, "coder": "cid", "themes": ["nope"]}),
         json.dumps({"path": "missing.txt", "passage": 1, "coder": "cid", "themes": []}),
+        json.dumps({"id": "w1", "text": "A passage written for a gold set.", "coder": "cid",
+                    "themes": []}),
     ]) + "\n", encoding="utf-8")
     mixed = runner.invoke(app, ["labels", "import", str(bad), "--db", str(db)])
     assert mixed.exit_code == 1
     for n in (2, 3, 4, 5):
         assert f"bad.jsonl:{n}" in mixed.stderr or f"bad.jsonl, line {n}" in mixed.stderr
     assert "ingest it first" in mixed.stderr and "no passage 7" in mixed.stderr
+    assert "1 line(s) (6-6) carry their own text" in mixed.stderr and "bad.jsonl:6" not in mixed.stderr
     assert any(x.coder == "cid" and x.passage == 2 for x in _labels(db))  # the good line
 
 

@@ -217,6 +217,11 @@ def register(app: typer.Typer) -> None:
         finally:
             store.close()
         say(f"{report.stored} label set(s) stored from {report.lines} line(s) of {file}")
+        if report.unplaced:
+            first, last = report.unplaced[0], report.unplaced[-1]
+            say(f"{len(report.unplaced)} line(s) ({first}-{last}) carry their own text and no "
+                "place in a stored document (passages written for a gold set): skipped; "
+                "`evaluate` and `train --from FILE` read them as they are")
         for p in report.problems[:20]:
             err.print(f"error: {p}", markup=False)
         if len(report.problems) > 20:

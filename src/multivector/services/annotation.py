@@ -166,6 +166,10 @@ class ImportReport:
     stored: int
     lines: int
     problems: tuple[Problem, ...]
+    # lines that carry their own text and no place in a stored document (written passages of
+    # a gold file): not labels of stored passages, skipped; evaluate and train read them as
+    # they are
+    unplaced: tuple[int, ...] = ()
 
 
 def _locate(store: CorpusRepository, row: dict[str, Any],
@@ -207,6 +211,7 @@ def import_labels(store: CorpusRepository, knowledge: Knowledge, path: Path, *,
     tag = codebook_tag(knowledge)
     labels: dict[tuple[str, int, str, str], Label] = {}
     problems: list[Problem] = []
+    unplaced: list[int] = []
     count = 0
     for n, line in enumerate(lines, 1):
         if not line.strip():
@@ -218,6 +223,10 @@ def import_labels(store: CorpusRepository, knowledge: Knowledge, path: Path, *,
             row = json.loads(line)
             if not isinstance(row, dict):
                 raise ValueError("each line must be a JSON object")
+            if isinstance(row.get("text"), str) and not any(
+                    row.get(k) for k in ("document", "doc_id", "path")):
+                unplaced.append(n)
+                continue
             who = coder or row.get("coder")
             if not isinstance(who, str):
                 raise ValueError("no `coder` on the line: add one, or pass --coder")
@@ -246,7 +255,7 @@ def import_labels(store: CorpusRepository, knowledge: Knowledge, path: Path, *,
             message = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
             problems.append(Problem(str(path), n, "(line)", message))
     stored = store.set_labels(list(labels.values())) if labels else 0
-    return ImportReport(stored, count, tuple(problems))
+    return ImportReport(stored, count, tuple(problems), tuple(unplaced))
 
 
 def export_labels(store: CorpusRepository, *, layer: str | None = None,
