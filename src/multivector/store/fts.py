@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from multivector.store.base import Highlight, QuerySyntaxError
-from multivector.text.lemmas import lemma, tokens
+from multivector.text.lemmas import _WORD, lemma, tokens
 
 SYNTAX_HINT = (
     'write words (all must occur), "a quoted phrase", OR / NOT between terms, '
@@ -151,12 +151,61 @@ _BLANKS = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\f": " ", "\v": " "})
 ELLIPSIS = "…"
 
 
-def kwic(text: str, spans: list[tuple[int, int]], width: int = 80) -> Snippet:
+def marked_lemmas(marked: str) -> list[int]:
+    """:func:`marked_tokens` from the marked column alone: a lemma holds no space, so the index
+    of the lemma at a position is the number of spaces before it (the marks are no spaces)."""
+    hits: list[int] = []
+    spaces = 0
+    pos = 0
+    for m in _MARKED.finditer(marked):
+        spaces += marked.count(" ", pos, m.start())
+        pos = m.start()
+        first = spaces
+        last = first + m.group(1).count(" ")  # a phrase marks several lemmas in one run
+        if hits and hits[-1] >= first:  # two FTS5 tokens of one hyphenated lemma
+            first = hits[-1] + 1
+        hits.extend(range(first, last + 1))
+    return hits
+
+
+def highlighted(text: str, marked: str, width: int = 80) -> Snippet:
+    """:func:`kwic` around the words FTS5's ``highlight()`` marked in the lemma column of the
+    passage ``text`` (``marked``); no highlights if the column does not line up with the words
+    of the text (indexed by another tokeniser).
+
+    Only the words up to the end of the snippet are split out: a long passage's tail is counted
+    (for the check that it lines up), not tokenised."""
+    indices = marked_lemmas(marked)
+    if not indices:
+        return kwic(text, [], width)
+    words: list[tuple[int, int, str]] = []
+    stop: int | None = None
+    rest = 0
+    for m in _WORD.finditer(text):
+        words.append((m.start(), m.end(), m.group()))
+        if stop is None:
+            if len(words) > indices[0]:
+                stop = m.end() + width  # the snippet ends before this (kwic's right edge)
+        elif m.start() >= stop:  # kwic looks at one word past its right edge
+            rest = len(_WORD.findall(text, m.end()))
+            break
+    if len(words) + rest != marked.count(" ") + 1:
+        return kwic(text, [], width)
+    spans = [words[i][:2] for i in indices if i < len(words)]
+    return kwic(text, spans, width, words=words)
+
+
+def kwic(
+    text: str, spans: list[tuple[int, int]], width: int = 80,
+    *, words: list[tuple[int, int, str]] | None = None,
+) -> Snippet:
     """Keyword in context: ``width`` characters either side of the first span, cut between words.
 
     ``spans`` are offsets of matched words in ``text``; those inside the snippet come back as
-    highlights (offsets into the snippet). Without spans, the snippet is the start of the text."""
-    words = tokens(text)
+    highlights (offsets into the snippet). Without spans, the snippet is the start of the text.
+    ``words`` are ``tokens(text)`` when the caller has them already."""
+    if words is None:
+        words = tokens(text)
     spans = sorted(spans)
     first_start, first_end = spans[0] if spans else (0, 0)
     left = max(0, first_start - width)
