@@ -543,7 +543,7 @@ def test_pragmas_and_migrations_table(tmp_path: Path) -> None:
         rows = conn.execute("SELECT version, name, applied_at FROM migrations").fetchall()
     assert [(v, n) for v, n, _ in rows] == [
         (1, "documents_passages_annotations"), (2, "embeddings"), (3, "passage_search_index"),
-        (4, "passage_labels")]
+        (4, "passage_labels"), (5, "embedding_cache")]
     assert all(dt.datetime.fromisoformat(at) for _, _, at in rows)
     with SQLiteStore(path, create=False) as s:  # re-opening applies nothing again
         again = s.connection.execute("SELECT version, name, applied_at FROM migrations")
@@ -560,7 +560,7 @@ def test_an_older_database_is_migrated_and_its_passages_indexed(tmp_path: Path) 
     conn.close()
     with SQLiteStore(path) as s:
         versions = s.connection.execute("SELECT version FROM migrations").fetchall()
-        assert versions == [(1,), (2,), (3,), (4,)]
+        assert versions == [(1,), (2,), (3,), (4,), (5,)]
         (hit,) = s.search("переговоры Китай")
         assert hit.doc_id == "old" and len(hit.highlights) == 2
 

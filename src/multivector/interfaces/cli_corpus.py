@@ -103,6 +103,16 @@ MaxPassagesOpt = Annotated[
 ]
 
 
+WorkersOpt = Annotated[
+    int, typer.Option(help="Code on this many local worker processes (Dask; 1: in this one).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(help="Code on the workers of the Dask cluster at this address "
+                 "(tcp://HOST:PORT)."),
+]
+
+
 def progress_bar(quiet: bool) -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -198,6 +208,8 @@ def register(app: typer.Typer) -> None:
         ] = "paragraph",
         concept: ConceptOpt = None,
         config: ConfigOpt = None,
+        workers: WorkersOpt = 1,
+        scheduler: SchedulerOpt = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
         fmt: FormatOpt = Format.table,
     ) -> None:
@@ -206,7 +218,9 @@ def register(app: typer.Typer) -> None:
 
         The same text is stored once however often it is ingested; a failed file or row is
         reported and the rest goes on (exit code 1 if anything failed). An interrupted run
-        leaves the store consistent: run the same command again to complete it.
+        leaves the store consistent: run the same command again to complete it. --workers N
+        codes on N local processes, --scheduler on a Dask cluster (the dask extra); this
+        process still writes every batch.
 
         Example: multivector ingest speeches/ --concept kaz/2020-2030 --genre speech
         """
@@ -222,15 +236,20 @@ def register(app: typer.Typer) -> None:
             fail(exc)
         corpus = open_corpus(db, create=True, concept=concept, config=load_config(config, unit),
                              max_passages=limits.max_passages)
+        from multivector.services.distributed import dask_coder
+
         with corpus:
             try:
-                with progress_bar(quiet) as bar:
+                with dask_coder(workers=workers, scheduler=scheduler, config=corpus.config,
+                                edition=corpus.edition_id, max_passages=corpus.max_passages
+                                ) as coder, progress_bar(quiet) as bar:
                     task = bar.add_task("ingesting", total=total)
                     report = corpus.ingest_documents(
                         docs,
                         progress=lambda name, n: bar.update(
                             task, completed=n, description=Path(name).name[:40]
                         ),
+                        coder=coder,
                     )
             except MultivectorError as exc:
                 fail(exc)
@@ -252,17 +271,28 @@ def register(app: typer.Typer) -> None:
         concept: ConceptOpt = None,
         config: ConfigOpt = None,
         db: DbOpt = None,
+        workers: WorkersOpt = 1,
+        scheduler: SchedulerOpt = None,
     ) -> None:
         """Re-code the stored passages (after a codebook, registry or edition change).
 
+        --workers N codes on N local processes, --scheduler on a Dask cluster (the dask
+        extra); this process writes every document. Vectors of texts embedded before are
+        read from the store, not computed again.
+
         Example: multivector code --concept kaz/2014-2020
         """
+        from multivector.services.distributed import dask_coder
+
         corpus = open_corpus(db, create=False, concept=concept, config=load_config(config))
         with corpus:
             try:
-                with progress_bar(False) as bar:
+                with dask_coder(workers=workers, scheduler=scheduler, config=corpus.config,
+                                edition=corpus.edition_id, max_passages=corpus.max_passages
+                                ) as coder, progress_bar(False) as bar:
                     task = bar.add_task("coding", total=corpus.store.count()["documents"])
-                    result = corpus.code(progress=lambda _m, n: bar.update(task, completed=n))
+                    result = corpus.code(progress=lambda _m, n: bar.update(task, completed=n),
+                                         recoders=coder.recoder if coder else None)
             except MultivectorError as exc:
                 fail(exc)
         say(f"re-coded {result['documents']} documents: {result['annotations']} annotations")

@@ -161,9 +161,11 @@ class Annotator:
         *,
         edition: str | Edition | None = None,
         max_passages: int = MAX_PASSAGES,
+        cache: Mapping[str, Any] | None = None,
     ) -> None:
         ed = knowledge.edition(edition) if isinstance(edition, str) else edition
-        self.context = Context(knowledge, ed)
+        # ``cache`` seeds what components share: an embedder, an embedding cache (embed.py)
+        self.context = Context(knowledge, ed, dict(cache or {}))
         self.config = dict(config or DEFAULT_CONFIG)
         self.pipeline = Pipeline.from_config(self.config, self.context)
         self.max_passages = max_passages

@@ -10,7 +10,7 @@ consistent and running it again completes it). Bad files and rows are reported, 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from multivector.errors import NotFoundError, UsageError
 from multivector.ingest.limits import MAX_BYTES, MAX_CHARS
 from multivector.ingest.readers import Failure, RawDocument
 from multivector.pipeline import DEFAULT_CONFIG, MAX_PASSAGES, Annotator, Context, Pipeline
-from multivector.services.ingest import IngestReport, Progress, ingest, read_files
+from multivector.services.ingest import Coder, IngestReport, Progress, ingest, read_files
 from multivector.services.knowledge import default_knowledge
 from multivector.services.search_terms import ExpandedQuery, NameExpander
 from multivector.services.stores import open_store
@@ -31,6 +31,8 @@ from multivector.store.base import CorpusRepository, Filters, SearchHit
 
 if TYPE_CHECKING:
     from multivector.analysis.alignment import AlignmentResult, Method
+    from multivector.services.coding import Recoder
+    from multivector.store.embedding_cache import SQLiteEmbeddingCache
 
 MAX_QUERY_CHARS = 2_000  # a full-text query longer than this is a text to search by meaning
 MAX_QUERY_TERMS = 64
@@ -101,6 +103,7 @@ class Corpus:
         # (a server's searches by meaning load the embedder once, not per request)
         self._annotator: Annotator | None = annotator
         self._expander: NameExpander | None = None
+        self._embedding_cache: SQLiteEmbeddingCache | None = None
 
     def __enter__(self) -> Corpus:
         return self
@@ -109,6 +112,8 @@ class Corpus:
         self.close()
 
     def close(self) -> None:
+        if self._embedding_cache is not None:
+            self._embedding_cache.close()
         self.store.close()
 
     def __str__(self) -> str:
@@ -131,9 +136,16 @@ class Corpus:
     def annotator(self) -> Annotator:
         """The assembled pipeline (built on first use: reads need none)."""
         if self._annotator is None:
+            from multivector.pipeline.components.embed import EMBEDDING_CACHE_KEY
+            from multivector.store.embedding_cache import for_store
+
+            # vectors of texts embedded before are read from the store, not computed again
+            self._embedding_cache = for_store(self.store)
+            seeds = ({EMBEDDING_CACHE_KEY: self._embedding_cache}
+                     if self._embedding_cache is not None else {})
             self._annotator = Annotator(
                 self.knowledge, self.config, edition=self.edition_id,
-                max_passages=self.max_passages,
+                max_passages=self.max_passages, cache=seeds,
             )
         return self._annotator
 
@@ -165,24 +177,31 @@ class Corpus:
         return self.ingest_documents(documents, progress=progress)
 
     def ingest_documents(
-        self, documents: Iterable[RawDocument | Failure], *, progress: Progress | None = None
+        self, documents: Iterable[RawDocument | Failure], *, progress: Progress | None = None,
+        coder: Coder | None = None,
     ) -> IngestReport:
-        """Code and store documents already read (e.g. a bundled sample's)."""
-        return ingest(documents, store=self.store, annotator=self.annotator, progress=progress)
+        """Code and store documents already read (e.g. a bundled sample's); ``coder`` codes
+        them elsewhere (:func:`multivector.services.distributed.dask_coder`), else here."""
+        return ingest(documents, store=self.store, annotator=self.annotator, progress=progress,
+                      coder=coder)
 
     # ------------------------------------------------------------------ re-code
 
     def code(
-        self, *, filters: Filters | None = None, progress: Progress | None = None
+        self, *, filters: Filters | None = None, progress: Progress | None = None,
+        recoders: Callable[[str | None], Recoder] | None = None,
     ) -> dict[str, int]:
         """Re-run the coding components over stored passages (after a codebook or edition
         change); segmentation and stored embeddings are kept. Without an edition of its own,
         each document is coded against the edition it was coded against before (none if it
-        had none), so its concept elements are not lost."""
+        had none), so its concept elements are not lost. ``recoders`` gives, per edition, a
+        recoder that codes elsewhere (:meth:`multivector.services.distributed.DaskCoder.
+        recoder`); else documents are coded here."""
         from multivector.services.coding import code
 
         if self.edition_id is not None:
-            return code(self.store, self.annotator, filters=filters, progress=progress)
+            return code(self.store, self.annotator, filters=filters, progress=progress,
+                        recoder=recoders(self.edition_id) if recoders else None)
         from multivector.services.coding import coded_editions
 
         ids = [row[0] for row in self.store.document_table(filters)]
@@ -199,7 +218,8 @@ class Corpus:
                     progress(name, offset + n)
 
             counts = code(self.store, coder.annotator,
-                          filters=Filters(doc_ids=tuple(members)), progress=step)
+                          filters=Filters(doc_ids=tuple(members)), progress=step,
+                          recoder=recoders(coder.edition_id) if recoders else None)
             done += counts["documents"]
             total = {k: total[k] + counts[k] for k in total}
         return total

