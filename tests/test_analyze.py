@@ -160,6 +160,7 @@ def two_countries(corpus_dir: tuple[Path, Path],
     return both
 
 
+@pytest.mark.slow  # 5-7 s: kept for the CI's slow pass, the default run stays < 5 min
 def test_the_summary_leads_with_the_channels_and_numbers_its_figures(
     corpus_dir: tuple[Path, Path], tmp_path: Path
 ) -> None:

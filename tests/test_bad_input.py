@@ -380,6 +380,7 @@ HOSTILE_TEXT = ("Kazakhstan supports nuclear disarmament <img src=x onerror=aler
                 "[red]now[/red].")
 
 
+@pytest.mark.slow  # 5-7 s: kept for the CI's slow pass, the default run stays < 5 min
 def test_markdown_and_tables_of_a_hostile_document_stay_inert(tmp_path: Path) -> None:
     """HTML in a title and a passage comes out as text in Markdown; rich markup prints as is."""
     import json

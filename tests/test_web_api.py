@@ -481,6 +481,7 @@ def test_coverage_trends_and_keyness(client: TestClient, web_db: Path) -> None:
     assert "1992-2013" in get(client, "/analyses/keyness", 400, a="x", b="2017-2020")["hint"]
 
 
+@pytest.mark.slow  # 5-7 s: kept for the CI's slow pass, the default run stays < 5 min
 def test_channels_and_votes(client: TestClient, web_db: Path) -> None:
     body = get(client, "/analyses/channels", country="KAZ", draws=200)
     assert body == cli_json("channels", "--country", "KAZ", "--draws", "200", "--db",
