@@ -12,28 +12,32 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from multivector.store.base import StoreError
 from multivector.text.lemmas import lemmas
 
-MigrationFn = Callable[[sqlite3.Connection], None]
+C = TypeVar("C")  # the connection type a registry's migrations take
 
 
 @dataclass(frozen=True)
-class Migration:
+class Migration(Generic[C]):
     version: int
     name: str
-    apply: MigrationFn
+    apply: Callable[[C], None]
 
 
-class Migrations:
-    """An ordered set of migrations; use an instance as a decorator: ``@migrations(3)``."""
+class Registry(Generic[C]):
+    """An ordered set of migrations of one store; use an instance as a decorator:
+    ``@migrations(3)``. Stores subclass it with how they record and apply them."""
+
+    newer_hint = "upgrade multivector, or point MULTIVECTOR_DB at another database"
 
     def __init__(self) -> None:
-        self._steps: dict[int, Migration] = {}
+        self._steps: dict[int, Migration[C]] = {}
 
-    def __call__(self, version: int) -> Callable[[MigrationFn], MigrationFn]:
-        def register(fn: MigrationFn) -> MigrationFn:
+    def __call__(self, version: int) -> Callable[[Callable[[C], None]], Callable[[C], None]]:
+        def register(fn: Callable[[C], None]) -> Callable[[C], None]:
             if version in self._steps:
                 raise ValueError(f"migration {version} is registered twice")
             self._steps[version] = Migration(version, fn.__name__, fn)
@@ -45,8 +49,24 @@ class Migrations:
     def latest(self) -> int:
         return max(self._steps, default=0)
 
-    def steps(self) -> list[Migration]:
+    def steps(self) -> list[Migration[C]]:
         return [self._steps[v] for v in sorted(self._steps)]
+
+    def _check_not_newer(self, done: dict[int, str], where: str) -> None:
+        unknown = sorted(v for v in done if v not in self._steps)
+        if unknown:
+            raise StoreError(
+                f"{where} has schema version {max(done)} ({done[unknown[-1]]}), newer than this "
+                f"multivector knows (up to {self.latest})",
+                hint=self.newer_hint,
+            )
+
+
+MigrationFn = Callable[[sqlite3.Connection], None]
+
+
+class Migrations(Registry[sqlite3.Connection]):
+    """The SQLite store's registry: recorded in the ``migrations`` table."""
 
     def applied(self, conn: sqlite3.Connection) -> dict[int, str]:
         """Versions and names recorded in the database (empty for a new database)."""
@@ -95,15 +115,6 @@ class Migrations:
             conn.execute("ROLLBACK")
             raise
         return applied
-
-    def _check_not_newer(self, done: dict[int, str], where: str) -> None:
-        unknown = sorted(v for v in done if v not in self._steps)
-        if unknown:
-            raise StoreError(
-                f"{where} has schema version {max(done)} ({done[unknown[-1]]}), newer than this "
-                f"multivector knows (up to {self.latest})",
-                hint="upgrade multivector, or point MULTIVECTOR_DB at another database",
-            )
 
 
 migration = Migrations()

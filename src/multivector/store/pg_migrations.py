@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
-from multivector.store.base import StoreError
+from multivector.store.migrations import Registry
 from multivector.store.pg_search import STEMMER
 
 MigrationFn = Callable[[psycopg.Connection[Any]], None]
@@ -25,34 +24,10 @@ TABLE = "multivector_migrations"
 _LOCK = 0x6D76_6D69_6772  # advisory lock key while migrating ("mvmigr")
 
 
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    apply: MigrationFn
+class PgMigrations(Registry[psycopg.Connection[Any]]):
+    """The PostgreSQL store's registry: recorded in the ``multivector_migrations`` table."""
 
-
-class PgMigrations:
-    """An ordered set of migrations; use an instance as a decorator: ``@pg_migration(3)``."""
-
-    def __init__(self) -> None:
-        self._steps: dict[int, Migration] = {}
-
-    def __call__(self, version: int) -> Callable[[MigrationFn], MigrationFn]:
-        def register(fn: MigrationFn) -> MigrationFn:
-            if version in self._steps:
-                raise ValueError(f"migration {version} is registered twice")
-            self._steps[version] = Migration(version, fn.__name__, fn)
-            return fn
-
-        return register
-
-    @property
-    def latest(self) -> int:
-        return max(self._steps, default=0)
-
-    def steps(self) -> list[Migration]:
-        return [self._steps[v] for v in sorted(self._steps)]
+    newer_hint = "upgrade multivector, or point --db / MULTIVECTOR_DB at another database"
 
     def applied(self, conn: psycopg.Connection[Any]) -> dict[int, str]:
         """Versions and names recorded in the current schema (empty for a new database)."""
@@ -87,15 +62,6 @@ class PgMigrations:
                              (m.version, m.name, dt.datetime.now(dt.UTC)))
                 applied.append(m.version)
         return applied
-
-    def _check_not_newer(self, done: dict[int, str], where: str) -> None:
-        unknown = sorted(v for v in done if v not in self._steps)
-        if unknown:
-            raise StoreError(
-                f"{where} has schema version {max(done)} ({done[unknown[-1]]}), newer than this "
-                f"multivector knows (up to {self.latest})",
-                hint="upgrade multivector, or point --db / MULTIVECTOR_DB at another database",
-            )
 
 
 def _table_exists(conn: psycopg.Connection[Any], name: str) -> bool:
