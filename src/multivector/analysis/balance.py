@@ -58,6 +58,7 @@ import numpy as np
 import pandas as pd
 
 from multivector.analysis.counting import (
+    N,
     counted_mentions,
     document_weights,
     scheme_vectors,
@@ -301,7 +302,7 @@ def balance(
     n_mentions = (
         {
             (c if isinstance(c, tuple) else (c,)): int(n)
-            for c, n in counted.groupby(keys, dropna=False).size().items()
+            for c, n in _sizes(counted, keys).items()
         }
         if len(counted)
         else {}
@@ -419,7 +420,7 @@ def _actors_behind(
     if counted.empty:
         return {}
     out: dict[tuple[Any, ...], str] = {}
-    sizes = counted.groupby([*keys, "vector", "actor"], dropna=False, sort=False).size()
+    sizes = _sizes(counted, [*keys, "vector", "actor"])
     for key, part in sizes.groupby(level=[*range(len(keys) + 1)], sort=False):
         ordered = part.sort_values(ascending=False, kind="stable")
         total = int(ordered.sum())
@@ -428,6 +429,12 @@ def _actors_behind(
         more = " ..." if len(ordered) > top else ""
         out[key if isinstance(key, tuple) else (key,)] = f"{', '.join(named)}{more} of {total}"
     return out
+
+
+def _sizes(counted: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Mentions per group of ``keys`` (rows, or the sum of ``n`` of a collapsed frame)."""
+    groups = counted.groupby(keys, dropna=False, sort=False)
+    return groups[N].sum() if N in counted.columns else groups.size()
 
 
 def _sources_behind(

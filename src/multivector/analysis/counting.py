@@ -12,6 +12,7 @@ from multivector.domain.vectors import MULTILATERAL, VectorScheme
 from multivector.errors import UsageError
 
 WEIGHTINGS = ("mention", "passage", "document")
+N = "n"  # the mentions a row of a collapsed frame stands for
 
 
 def scheme_vectors(
@@ -34,13 +35,43 @@ def scheme_vectors(
 
 def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataFrame:
     """The mentions that count: one reading per span (the most confident), of a counted
-    vector."""
+    vector. A frame of :func:`collapse_mentions` (with its ``n`` column) has had its spans
+    resolved already: only its vectors are selected."""
     if mentions.empty:
         return mentions.copy()
+    if N in mentions.columns:
+        return mentions[mentions["vector"].isin(list(vectors))]
     best = mentions.sort_values("score", ascending=False, kind="stable").drop_duplicates(
         ["doc_id", "start", "end"]
     )
     return best[best["vector"].isin(list(vectors))].sort_index()
+
+
+def collapse_mentions(counted: pd.DataFrame) -> pd.DataFrame:
+    """Counted mentions (:func:`counted_mentions`) as one row per passage, vector and actor:
+    ``n`` mentions, the best ``score`` and the span and columns of the first best mention, in
+    the order of each group's first mention. Weights, shares, the actors behind them and the
+    strongest passages come out as from the mentions themselves (every function here reads
+    ``n``), from a fraction of the rows: what lets an analysis stream a corpus in chunks of
+    whole documents and keep only this."""
+    if N in counted.columns:
+        return counted
+    keys = ["doc_id", "passage", "vector", "actor"]
+    if counted.empty:
+        return counted.assign(**{N: pd.Series(dtype="int64")})
+    frame = counted.reset_index(drop=True)
+    frame["_pos"] = range(len(frame))
+    groups = frame.groupby(keys, sort=False, dropna=False)
+    best = frame.loc[groups["score"].idxmax().to_numpy()].copy()
+    best[N] = groups.size().to_numpy().astype("int64")
+    best["_first"] = groups["_pos"].min().to_numpy()
+    best = best.sort_values("_first", kind="stable").drop(columns=["_pos", "_first"])
+    return best.reset_index(drop=True)
+
+
+def mention_count(counted: pd.DataFrame) -> int:
+    """How many mentions a counted frame holds (rows, or the sum of ``n`` when collapsed)."""
+    return int(counted[N].sum()) if N in counted.columns else len(counted)
 
 
 def document_weights(counted: pd.DataFrame, weighting: str, keys: Sequence[str]) -> pd.Series:
@@ -50,6 +81,8 @@ def document_weights(counted: pd.DataFrame, weighting: str, keys: Sequence[str])
             f"unknown weighting {weighting!r}", hint="use mention, passage or document"
         )
     cols = [*keys, "doc_id", "vector"]
+    if weighting == "mention" and N in counted.columns:
+        return counted.groupby(cols, sort=False, dropna=False)[N].sum().astype("float64")
     if weighting == "passage":
         counted = counted.drop_duplicates(["doc_id", "passage", "vector"])
     elif weighting == "document":

@@ -19,7 +19,8 @@ def strongest(frame: pd.DataFrame, keys: list[str], n: int, cols: list[str]) -> 
 
 
 def strongest_passages(rows: pd.DataFrame, k: int, *, label: str, count: str = "n") -> pd.DataFrame:
-    """The ``k`` passages of ``rows`` with the most annotations, then the best score:
+    """The ``k`` passages of ``rows`` with the most annotations (rows, or the sum of their ``n``
+    when rows stand for several), then the best score:
     doc_id, passage, ``count``, score, and the distinct ``label`` values (comma-separated)."""
     columns = ["doc_id", "passage", count, "score", label + "s"]
     if rows.empty:
@@ -27,7 +28,7 @@ def strongest_passages(rows: pd.DataFrame, k: int, *, label: str, count: str = "
     grouped = (
         rows.groupby(["doc_id", "passage"], sort=False)
         .agg(
-            n=(label, "size"),
+            n=("n", "sum") if "n" in rows.columns else (label, "size"),
             score=("score", "max"),
             labels=(label, lambda s: ", ".join(sorted({str(x) for x in s}))),
         )

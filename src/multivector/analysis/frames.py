@@ -11,7 +11,7 @@ Document metadata columns (:data:`META_COLUMNS`) are the same in every annotatio
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +63,7 @@ _EVENTS = _LayerSpec(
         ("date_precision", "date_precision"),
     ),
 )
+CHUNK_ROWS = 20_000  # rows per frame read from the store (whole documents: a few more)
 HAPPENED = ("happened",)  # what counts, charts and timelines show unless asked otherwise
 _PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
 
@@ -96,7 +97,27 @@ def mentions_frame(store: CorpusRepository, filters: Filters | None = None) -> p
     """One row per actor mention: doc_id, passage, start, end, metadata, actor, actor_type,
     vector (None for the speaker's own country, multilateral organisations give
     ``"multilateral"``), own_country, score. Own-country mentions are kept with vector None."""
-    frame = _layer_frame(store, filters, _MENTIONS)
+    return _mention_columns(_layer_frame(store, filters, _MENTIONS))
+
+
+def counted_mentions_frame(
+    store: CorpusRepository, filters: Filters | None, vectors: Sequence[str]
+) -> pd.DataFrame:
+    """The mentions that count toward ``vectors``
+    (:func:`~multivector.analysis.counting.counted_mentions`), one row per passage, vector and
+    actor with its ``n`` mentions (:func:`~multivector.analysis.counting.collapse_mentions`):
+    the columns of :func:`mentions_frame` and ``n``. Read from the store in chunks of whole
+    documents, each reduced before the next is read, so that memory follows the collapsed rows
+    and never the corpus's mentions."""
+    from multivector.analysis.counting import collapse_mentions, counted_mentions
+
+    return _concat([
+        collapse_mentions(counted_mentions(_mention_columns(chunk), vectors))
+        for chunk in _layer_chunks(store, filters, _MENTIONS)
+    ])
+
+
+def _mention_columns(frame: pd.DataFrame) -> pd.DataFrame:
     frame["own_country"] = frame["own_country"].map(_truthy).astype("bool")
     frame["vector"] = frame["vector"].astype("object").where(frame["vector"].notna(), None)
     return frame[
@@ -120,6 +141,16 @@ def themes_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.
     (lexicon or semantic), score."""
     frame = _layer_frame(store, filters, _THEMES)
     return frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "theme", "method", "score"]]
+
+
+def theme_chunks(
+    store: CorpusRepository, filters: Filters | None = None
+) -> Iterator[pd.DataFrame]:
+    """:func:`themes_frame` in chunks of whole documents, read from the store one at a time
+    (about :data:`CHUNK_ROWS` rows each; at least one chunk, empty when there are no themes)."""
+    for chunk in _layer_chunks(store, filters, _THEMES):
+        yield chunk[["doc_id", "passage", "start", "end", *META_COLUMNS, "theme", "method",
+                     "score"]]
 
 
 def elements_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
@@ -241,6 +272,18 @@ def passages_frame(store: CorpusRepository, filters: Filters | None = None) -> p
 def _layer_frame(
     store: CorpusRepository, filters: Filters | None, spec: _LayerSpec, *, evidence: bool = False
 ) -> pd.DataFrame:
+    return _concat(list(_layer_chunks(store, filters, spec, evidence=evidence)))
+
+
+def _layer_chunks(
+    store: CorpusRepository,
+    filters: Filters | None,
+    spec: _LayerSpec,
+    *,
+    evidence: bool = False,
+    chunk_rows: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The layer's rows as typed frames of whole documents, read from the store in batches."""
     attr_columns = [c for c, _ in spec.attrs]
     columns = [
         "doc_id",
@@ -256,20 +299,60 @@ def _layer_frame(
     rows = store.annotation_table(
         spec.layer, [k for _, k in spec.attrs], filters, evidence=evidence
     )
-    frame = pd.DataFrame(list(rows), columns=columns)
-    if evidence:
-        frame["evidence"] = (
-            frame["evidence"]
-            .astype("object")
-            .map(lambda s: s.replace("\n", " ") if isinstance(s, str) else s)
-        )
-    frame = _with_dates(frame)
-    for column in ("passage", "start", "end"):
-        frame[column] = frame[column].astype("int64")
-    frame["score"] = frame["score"].astype("float64")
-    for column in attr_columns:
-        frame[column] = frame[column].astype("object")
+    for frame in _chunks(rows, columns, chunk_rows or CHUNK_ROWS):
+        if evidence:
+            frame["evidence"] = (
+                frame["evidence"]
+                .astype("object")
+                .map(lambda s: s.replace("\n", " ") if isinstance(s, str) else s)
+            )
+        frame = _with_dates(frame)
+        for column in ("passage", "start", "end"):
+            frame[column] = frame[column].astype("int64")
+        frame["score"] = frame["score"].astype("float64")
+        for column in attr_columns:
+            frame[column] = frame[column].astype("object")
+        yield frame
+
+
+def _chunks(
+    rows: Iterable[tuple[Any, ...]], columns: list[str], chunk_rows: int
+) -> Iterator[pd.DataFrame]:
+    """Frames of about ``chunk_rows`` rows each, never splitting a document (rows arrive
+    grouped by document, its id first), at least one (empty when there are no rows). String
+    columns share one object per distinct value within a frame, not one per row."""
+    batch: list[tuple[Any, ...]] = []
+    yielded = False
+    for row in rows:
+        if len(batch) >= chunk_rows and row[0] != batch[-1][0]:
+            yield _compact(pd.DataFrame.from_records(batch, columns=columns))
+            yielded = True
+            batch = []
+        batch.append(row)
+    if batch or not yielded:
+        yield _compact(pd.DataFrame.from_records(batch, columns=columns))
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and len(values):
+            # factorize keeps lists apart; only hashable scalars are shared
+            try:
+                codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            except TypeError:
+                continue
+            shared = np.empty(len(uniques) + 1, dtype=object)
+            shared[:-1] = uniques
+            shared[-1] = None
+            frame[column] = shared[codes]
     return frame
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _with_dates(frame: pd.DataFrame) -> pd.DataFrame:

@@ -497,7 +497,12 @@ def _actors_of(counted: pd.DataFrame, vector: str, top: int = 5) -> str:
     """The actors behind a vector's observed weight, most mentioned first ("AFG 15, PAK 3")."""
     if counted.empty:
         return ""
-    sizes = counted.loc[counted["vector"] == vector, "actor"].value_counts()
+    rows = counted.loc[counted["vector"] == vector]
+    sizes = (
+        rows.groupby("actor", sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
+        if "n" in rows.columns
+        else rows["actor"].value_counts()
+    )
     return ", ".join(f"{a} {int(n)}" for a, n in sizes.head(top).items())
 
 

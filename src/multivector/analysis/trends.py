@@ -114,29 +114,62 @@ def theme_attention(
     "lexicon" or "semantic" annotations; ``min_score`` drops weaker ones; ``editions`` place
     dates in edition periods (``period="edition"``).
     """
+    return theme_attention_chunks(
+        [themes_frame], documents_frame, period=period, level=level, weighting=weighting,
+        min_score=min_score, method=method, editions=editions,
+    )
+
+
+def theme_attention_chunks(
+    chunks: Iterable[pd.DataFrame],
+    documents_frame: pd.DataFrame,
+    *,
+    period: Period = "year",
+    level: Level = "leaf",
+    weighting: Weighting = "passage",
+    min_score: float = 0.0,
+    method: str | None = None,
+    editions: Editions | None = None,
+) -> ThemeAttention:
+    """:func:`theme_attention` of a themes frame given in ``chunks`` that never split a
+    document (as :func:`multivector.analysis.frames.theme_chunks` reads them from a store):
+    each chunk is reduced to its counts per theme and period and its strongest passages before
+    the next is read, and the reductions are added up, so that memory follows the themes and
+    periods, never the corpus. The result equals :func:`theme_attention` of the whole frame."""
     if weighting not in ("passage", "document", "mention"):
         raise UsageError(f"unknown weighting {weighting!r}", hint="passage, document or mention")
     docs = with_period(documents_frame, period, editions)
-    coded = _select_themes(themes_frame, level, min_score, method)
-    coded = coded.drop(columns=[c for c in ("period",) if c in coded.columns])
-    coded = coded.merge(docs[["doc_id", "period"]].drop_duplicates("doc_id"), on="doc_id")
+    doc_periods = docs[["doc_id", "period"]].drop_duplicates("doc_id")
     periods = tuple(periods_of(docs))
+    counts: list[pd.Series] = []
+    mention_totals: list[pd.Series] = []
+    strongest_rows: list[pd.DataFrame] = []
+    cols = ["doc_id", "passage", "score"]
+    for chunk in chunks:
+        coded = _select_themes(chunk, level, min_score, method)
+        coded = coded.drop(columns=[c for c in ("period",) if c in coded.columns])
+        coded = coded.merge(doc_periods, on="doc_id")
+        if weighting == "passage":
+            unit = coded.drop_duplicates(["theme", "doc_id", "passage"])
+        elif weighting == "document":
+            unit = coded.drop_duplicates(["theme", "doc_id"])
+        else:
+            unit = coded
+            mention_totals.append(coded.groupby("period").size())
+        counts.append(unit.groupby(["theme", "period"]).size())
+        if "method" in coded.columns and "method" not in cols:
+            cols.append("method")
+        strongest_rows.append(strongest(coded, ["theme", "period"], EVIDENCE_PER_CELL, cols))
 
     if weighting == "passage":
         total = docs.groupby("period")["n_passages"].sum()
-        count = (
-            coded.drop_duplicates(["theme", "doc_id", "passage"])
-            .groupby(["theme", "period"])
-            .size()
-        )
     elif weighting == "document":
         total = docs.groupby("period")["doc_id"].nunique()
-        count = coded.drop_duplicates(["theme", "doc_id"]).groupby(["theme", "period"]).size()
     else:
-        total = coded.groupby("period").size()
-        count = coded.groupby(["theme", "period"]).size()
+        total = _added(mention_totals, ["period"])
+    count = _added(counts, ["theme", "period"])
 
-    themes = sorted(coded["theme"].unique())
+    themes = sorted(count.index.get_level_values("theme").unique())
     grid = pd.MultiIndex.from_product([themes, list(periods)], names=["theme", "period"])
     table = count.reindex(grid, fill_value=0).rename("count").reset_index()
     table["total"] = table["period"].map(total).fillna(0).astype(int)
@@ -145,9 +178,20 @@ def theme_attention(
     )
     table["count"] = table["count"].astype(int)
 
-    cols = ["doc_id", "passage", "score"] + (["method"] if "method" in coded.columns else [])
-    evidence = strongest(coded, ["theme", "period"], EVIDENCE_PER_CELL, cols)
+    candidates = pd.concat(strongest_rows, ignore_index=True)
+    evidence = strongest(candidates, ["theme", "period"], EVIDENCE_PER_CELL, cols)
     return ThemeAttention(period, level, weighting, min_score, method, periods, table, evidence)
+
+
+def _added(parts: list[pd.Series], names: list[str]) -> pd.Series:
+    """Counts of several chunks added up per key (an empty series of ``names`` for none)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        index = (pd.MultiIndex.from_arrays([[]] * len(names), names=names) if len(names) > 1
+                 else pd.Index([], name=names[0]))
+        return pd.Series([], index=index, dtype="int64")
+    added: pd.Series = pd.concat(parts).groupby(level=list(range(len(names)))).sum()
+    return added.astype("int64")
 
 
 # ---------------------------------------------------------------------------------- keyness core

@@ -117,12 +117,15 @@ def balance(
     """Multi-vector balance of the stored corpus (:func:`multivector.analysis.balance`); with
     several countries in ``filters`` and no ``by``, side by side per country."""
     from multivector.analysis.balance import balance as run
+    from multivector.analysis.counting import scheme_vectors
+    from multivector.analysis.frames import counted_mentions_frame
 
     if by is None and filters is not None and len(filters.countries) > 1:
         by = "country"
-    fr = frames(store, filters, "mentions")
+    # streamed: only the counted mentions, one row per passage, vector and actor, are kept
+    ids = scheme_vectors(knowledge.vectors, multilateral)
     return run(
-        fr["mentions"],
+        counted_mentions_frame(store, filters, ids),
         period=period,
         by="author" if by == "speaker" else by,
         weighting=weighting,
@@ -131,6 +134,15 @@ def balance(
         editions=_editions(knowledge),
         intervals=intervals,
     )
+
+
+def _window_filters(edition: Any, all_dates: bool) -> Filters:
+    """Only the documents dated within the edition's window (what the gap keeps anyway),
+    selected by the store so that the rest is never read."""
+    from multivector.analysis.gap import _window
+
+    start, end = _window(edition, "all" if all_dates else None)
+    return Filters(date_from=start, date_to=end)
 
 
 def gap(
@@ -147,7 +159,8 @@ def gap(
     from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
-    fr = frames(store, None, "mentions", "themes", "elements", "events")
+    fr = frames(store, _window_filters(ed, all_dates), "mentions", "themes", "elements",
+                "events")
     return run(
         ed,
         fr["mentions"],
@@ -183,8 +196,8 @@ def gap_by_country(
     ed = knowledge.edition(edition)
     out: dict[str, GapResult] = {}
     for code in dict.fromkeys(c.upper() for c in countries):
-        fr = frames(store, Filters(countries=(code,)), "mentions", "themes", "elements",
-                    "events")
+        f = replace(_window_filters(ed, all_dates), countries=(code,))
+        fr = frames(store, f, "mentions", "themes", "elements", "events")
         res = run(ed, fr["mentions"], knowledge.vectors, themes=fr["themes"],
                   elements=fr["elements"], events=fr["events"],
                   period="all" if all_dates else None, all_countries=True, rule=rule,
@@ -234,14 +247,15 @@ def trends(
     level: str = "family",
 ) -> ThemeAttention:
     """Theme attention over time (:func:`multivector.analysis.theme_attention`)."""
-    from multivector.analysis.trends import theme_attention
+    from multivector.analysis.frames import documents_frame, theme_chunks
+    from multivector.analysis.trends import theme_attention_chunks
 
     if level not in ("leaf", "family"):
         raise UsageError(f"--level: {level!r}", hint="use leaf or family")
-    fr = frames(store, filters, "themes")
-    return theme_attention(
-        fr["themes"],
-        fr["documents"],
+    # streamed: each chunk of whole documents is reduced to counts before the next is read
+    return theme_attention_chunks(
+        theme_chunks(store, filters),
+        documents_frame(store, filters),
         period=period,
         level="leaf" if level == "leaf" else "family",
         editions=_editions(knowledge),
