@@ -685,6 +685,58 @@ def test_the_same_corpus_gives_the_same_answers_in_both_stores(
             c.close()
 
 
+def test_counted_mentions_are_aggregated_by_the_store(store: Any) -> None:
+    """mention_table gives what counted_mentions and collapse_mentions give in pandas: the
+    best reading per span (ties: the first stored), of a counted vector, per passage, vector
+    and actor."""
+    import pandas as pd
+
+    from multivector.analysis.counting import collapse_mentions, counted_mentions
+    from multivector.analysis.frames import counted_mentions_frame, mentions_frame
+
+    doc, ps = make_doc(["Georgia and Georgia again, then Turkey, Turkey and Turkey.",
+                        "Georgia met Turkey; the Union said nothing."],
+                       date=dt.date(2015, 3, 1), country="KAZ", source="mfa")
+    doc2, ps2 = make_doc(["Turkey and Georgia wrote to each other."], country="UZB")
+
+    def reading(d: Any, p: Any, i: int, label: str, word: str, nth: int, vector: str | None,
+                score: float) -> Annotation:
+        start = -1
+        for _ in range(nth + 1):
+            start = d.text.index(word, start + 1 if start >= 0 else p[i].start)
+        return Annotation(d.id, i, Layer.ACTOR, label, start, start + len(word), score,
+                          PRODUCER, {"vector": vector} if vector else {})
+
+    anns = [
+        reading(doc, ps, 0, "GEO", "Georgia", 0, "post_soviet", 0.9),
+        reading(doc, ps, 0, "USA-GA", "Georgia", 0, "usa", 0.6),  # weaker reading: never counts
+        reading(doc, ps, 0, "GEO", "Georgia", 1, "post_soviet", 0.8),
+        reading(doc, ps, 0, "USA-GA", "Georgia", 1, "usa", 0.8),  # a tie: the first stored wins
+        reading(doc, ps, 0, "TUR", "Turkey", 0, "middle_east", 1.0),
+        reading(doc, ps, 0, "TUR", "Turkey", 1, "middle_east", 0.7),
+        reading(doc, ps, 0, "TUR", "Turkey", 2, None, 1.0),  # own country or uncounted: out
+        reading(doc, ps, 1, "GEO", "Georgia", 0, "multilateral", 0.9),  # best is uncounted
+        reading(doc, ps, 1, "GEO", "Georgia", 0, "post_soviet", 0.5),
+        reading(doc, ps, 1, "TUR", "Turkey", 0, "middle_east", 0.9),
+        reading(doc2, ps2, 0, "TUR", "Turkey", 0, "middle_east", 0.9),
+        reading(doc2, ps2, 0, "GEO", "Georgia", 0, "post_soviet", 0.9),
+    ]
+    store.add_documents([AnnotatedDocument(doc, ps, [a for a in anns if a.doc_id == doc.id]),
+                         AnnotatedDocument(doc2, ps2, [a for a in anns if a.doc_id == doc2.id])])
+    vectors = ("post_soviet", "usa", "middle_east")
+    for f in (None, Filters(countries=("KAZ",)), Filters(actors=("TUR",))):
+        expected = collapse_mentions(counted_mentions(mentions_frame(store, f), vectors))
+        got = counted_mentions_frame(store, f, vectors)
+        columns = list(got.columns)
+        pd.testing.assert_frame_equal(got, expected[columns].reset_index(drop=True))
+    got = counted_mentions_frame(store, None, vectors)
+    first = got[got["doc_id"] == doc.id]
+    assert list(zip(first["passage"], first["actor"], first["n"], strict=True)) == [
+        (0, "GEO", 2), (0, "TUR", 2), (1, "TUR", 1)]
+    assert first["score"].tolist() == [0.9, 1.0, 0.9]
+    assert counted_mentions_frame(store, None, ()).empty
+
+
 # several clients at once -------------------------------------------------------------------
 def test_two_threads_ingesting_at_once_both_land(backend: Backend) -> None:
     backend.open().close()  # the schema, made once

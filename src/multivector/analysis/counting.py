@@ -40,7 +40,8 @@ def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataF
     if mentions.empty:
         return mentions.copy()
     if N in mentions.columns:
-        return mentions[mentions["vector"].isin(list(vectors))]
+        keep = mentions["vector"].isin(list(vectors))
+        return mentions if keep.all() else mentions[keep]
     best = mentions.sort_values("score", ascending=False, kind="stable").drop_duplicates(
         ["doc_id", "start", "end"]
     )
@@ -49,24 +50,22 @@ def counted_mentions(mentions: pd.DataFrame, vectors: Sequence[str]) -> pd.DataF
 
 def collapse_mentions(counted: pd.DataFrame) -> pd.DataFrame:
     """Counted mentions (:func:`counted_mentions`) as one row per passage, vector and actor:
-    ``n`` mentions, the best ``score`` and the span and columns of the first best mention, in
-    the order of each group's first mention. Weights, shares, the actors behind them and the
-    strongest passages come out as from the mentions themselves (every function here reads
-    ``n``), from a fraction of the rows: what lets an analysis stream a corpus in chunks of
-    whole documents and keep only this."""
+    ``n`` mentions, the best ``score``, the span (``start``, ``end``) and other columns of the
+    first mention, in the order of each group's first mention. Weights, shares, the actors
+    behind them and the strongest passages come out as from the mentions themselves (every
+    function here reads ``n``), from a fraction of the rows. The stores give the same rows
+    aggregated in SQL (``mention_table``)."""
     if N in counted.columns:
         return counted
     keys = ["doc_id", "passage", "vector", "actor"]
     if counted.empty:
         return counted.assign(**{N: pd.Series(dtype="int64")})
     frame = counted.reset_index(drop=True)
-    frame["_pos"] = range(len(frame))
     groups = frame.groupby(keys, sort=False, dropna=False)
-    best = frame.loc[groups["score"].idxmax().to_numpy()].copy()
-    best[N] = groups.size().to_numpy().astype("int64")
-    best["_first"] = groups["_pos"].min().to_numpy()
-    best = best.sort_values("_first", kind="stable").drop(columns=["_pos", "_first"])
-    return best.reset_index(drop=True)
+    first = frame.loc[groups.cumcount() == 0].copy()  # in order: groups by first mention
+    first["score"] = groups["score"].max().to_numpy()
+    first[N] = groups.size().to_numpy().astype("int64")
+    return first.reset_index(drop=True)
 
 
 def mention_count(counted: pd.DataFrame) -> int:

@@ -21,6 +21,7 @@ import pandas as pd
 from multivector.domain.corpus import Layer
 from multivector.store.base import (
     DOCUMENT_COLUMNS,
+    MENTION_COLUMNS,
     PASSAGE_COLUMNS,
     CorpusRepository,
     Filters,
@@ -105,16 +106,21 @@ def counted_mentions_frame(
 ) -> pd.DataFrame:
     """The mentions that count toward ``vectors``
     (:func:`~multivector.analysis.counting.counted_mentions`), one row per passage, vector and
-    actor with its ``n`` mentions (:func:`~multivector.analysis.counting.collapse_mentions`):
-    the columns of :func:`mentions_frame` and ``n``. Read from the store in chunks of whole
-    documents, each reduced before the next is read, so that memory follows the collapsed rows
-    and never the corpus's mentions."""
-    from multivector.analysis.counting import collapse_mentions, counted_mentions
-
-    return _concat([
-        collapse_mentions(counted_mentions(_mention_columns(chunk), vectors))
-        for chunk in _layer_chunks(store, filters, _MENTIONS)
-    ])
+    actor with its ``n`` mentions (:func:`~multivector.analysis.counting.collapse_mentions`),
+    aggregated by the store (``mention_table``) so that memory follows these rows, never the
+    corpus's mentions: doc_id, passage, start, end (the first mention's span), metadata, actor,
+    vector, score (the best), n."""
+    columns = [*MENTION_COLUMNS, *STORE_META]
+    parts = []
+    for frame in _chunks(store.mention_table(tuple(vectors), filters), columns, CHUNK_ROWS):
+        frame = _with_dates(frame)
+        for column in ("passage", "start", "end", "n"):
+            frame[column] = frame[column].astype("int64")
+        frame["score"] = frame["score"].astype("float64")
+        frame["vector"] = frame["vector"].astype("object")
+        parts.append(frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "actor",
+                            "vector", "score", "n"]])
+    return _concat(parts)
 
 
 def _mention_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -325,12 +331,12 @@ def _chunks(
     yielded = False
     for row in rows:
         if len(batch) >= chunk_rows and row[0] != batch[-1][0]:
-            yield _compact(pd.DataFrame.from_records(batch, columns=columns))
+            yield _compact(pd.DataFrame(batch, columns=columns, dtype=object))
             yielded = True
             batch = []
         batch.append(row)
     if batch or not yielded:
-        yield _compact(pd.DataFrame.from_records(batch, columns=columns))
+        yield _compact(pd.DataFrame(batch, columns=columns, dtype=object))
 
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:
@@ -345,7 +351,9 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
             shared = np.empty(len(uniques) + 1, dtype=object)
             shared[:-1] = uniques
             shared[-1] = None
-            frame[column] = shared[codes]
+            # an object Series: a bare array of strings would become pandas 3's str dtype, a
+            # buffer of its own per chunk instead of pointers to one object per distinct value
+            frame[column] = pd.Series(shared[codes], index=frame.index, dtype=object)
     return frame
 
 

@@ -229,6 +229,10 @@ class PerThreadStore:
     ) -> Iterator[tuple[Any, ...]]:
         return self._here().annotation_table(layer, attrs, filters, evidence=evidence)
 
+    def mention_table(self, vectors: Sequence[str], filters: Filters | None = None
+                      ) -> Iterator[tuple[Any, ...]]:
+        return self._here().mention_table(vectors, filters)
+
     def search(self, query: str, filters: Filters | None = None, limit: int = 20
                ) -> list[SearchHit]:
         return self._here().search(query, filters, limit)

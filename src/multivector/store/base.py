@@ -42,6 +42,7 @@ META_COLUMNS = ("date", "source", "genre", "author", "country", "language")
 DOCUMENT_COLUMNS = ("doc_id", "title", *META_COLUMNS, "n_passages")
 PASSAGE_COLUMNS = ("doc_id", "passage", "start", "end", "text", "date", "country")
 ANNOTATION_COLUMNS = ("doc_id", "passage", "start", "end", "score", "label")
+MENTION_COLUMNS = ("doc_id", "passage", "start", "end", "score", "actor", "vector", "n")
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,16 @@ class CorpusRepository(Protocol):
         absent; lists and mappings decoded), then the annotated text when ``evidence``, then
         :data:`META_COLUMNS` of the document: the annotations of ``layer`` in passages matching
         ``filters``, by date (undated last), document, start, end, insertion."""
+        ...
+
+    def mention_table(
+        self, vectors: Sequence[str], filters: Filters | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """The actor mentions that count toward ``vectors``, aggregated by the store: one
+        reading per span (the highest score, then the first stored), of those the readings of a
+        vector in ``vectors``, one row per passage, vector and actor. Rows of
+        :data:`MENTION_COLUMNS` (``n`` mentions, the best ``score``, the span of the first
+        mention) then :data:`META_COLUMNS`, by date (undated last), document, span."""
         ...
 
     # search -------------------------------------------------------------------------------

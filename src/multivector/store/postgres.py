@@ -586,6 +586,28 @@ class PostgresStore:
         yield from self._rows(sql, [*attrs, Layer(layer).value, *params, *pparams],
                               "read annotations")
 
+    def mention_table(
+        self, vectors: Sequence[str], filters: Filters | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "an.doc_id", "an.passage")
+        join = "JOIN documents d ON d.id = an.doc_id" if conds else ""
+        # as SQLiteStore.mention_table: every reading of a span ranked, the counted grouped
+        sql = ("WITH ranked AS (SELECT an.doc_id, an.passage, an.start, an.\"end\", an.score,"
+               " an.label, an.attrs ->> 'vector' AS vector, row_number() OVER (PARTITION BY"
+               " an.doc_id, an.start, an.\"end\" ORDER BY an.score DESC, an.id) AS rk"
+               f" FROM annotations an {join} {_where(['an.layer = %s', *conds, *pconds])}),"
+               " counted AS (SELECT doc_id, passage, min(start) AS start, min(\"end\") AS"
+               " \"end\", max(score) AS score, label, vector, count(*) AS n FROM ranked"
+               " WHERE rk = 1 AND vector = ANY(%s) GROUP BY doc_id, passage, vector, label)"
+               " SELECT c.doc_id, c.passage, c.start, c.\"end\", c.score, c.label, c.vector, c.n,"
+               f" to_char(d.date, '{_ISO}'), d.source, d.genre, d.author, d.country, d.language"
+               " FROM counted c JOIN documents d ON d.id = c.doc_id"
+               ' ORDER BY d.date NULLS LAST, c.doc_id, c.start, c."end"')
+        yield from self._rows(sql, [Layer.ACTOR.value, *params, *pparams, list(vectors)],
+                              "read mentions")
+
     # search -------------------------------------------------------------------------------
     def search(
         self, query: str, filters: Filters | None = None, limit: int = 20

@@ -511,6 +511,30 @@ class SQLiteStore:
                 yield (*row[:first], *(None if v is None else loads(v) for v in row[first:last]),
                        *row[last:])
 
+    def mention_table(
+        self, vectors: Sequence[str], filters: Filters | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        f = filters or Filters()
+        conds, params = _document_conditions(f, "d")
+        pconds, pparams = _passage_conditions(f, "an.doc_id", "an.passage")
+        join = "JOIN documents d ON d.id = an.doc_id" if conds else ""
+        marks = ", ".join("?" for _ in vectors) or "NULL"
+        # every reading of a span is ranked (so that a span whose best reading is of another
+        # vector, or of the speaker's own country, does not count), then the counted ones
+        # are grouped per passage, vector and actor
+        sql = ("WITH ranked AS (SELECT an.doc_id, an.passage, an.start, an.\"end\", an.score,"
+               " an.label, an.attrs ->> '$.vector' AS vector, row_number() OVER (PARTITION BY"
+               " an.doc_id, an.start, an.\"end\" ORDER BY an.score DESC, an.id) AS rk"
+               f" FROM annotations an {join} {_where(['an.layer = ?', *conds, *pconds])}),"
+               " counted AS (SELECT doc_id, passage, min(start) AS start, min(\"end\") AS"
+               " \"end\", max(score) AS score, label, vector, count(*) AS n FROM ranked"
+               f" WHERE rk = 1 AND vector IN ({marks}) GROUP BY doc_id, passage, vector, label)"
+               " SELECT c.doc_id, c.passage, c.start, c.\"end\", c.score, c.label, c.vector, c.n,"
+               " d.date, d.source, d.genre, d.author, d.country, d.language FROM counted c"
+               " JOIN documents d ON d.id = c.doc_id"
+               ' ORDER BY d.date NULLS LAST, c.doc_id, c.start, c."end"')
+        return self._rows(sql, [Layer.ACTOR.value, *params, *pparams, *vectors])
+
     def _rows(self, sql: str, params: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
         cursor = self._conn.execute(sql, params)
         while batch := cursor.fetchmany(_FETCH):
