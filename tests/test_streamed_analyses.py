@@ -170,8 +170,10 @@ def test_streamed_trends_of_an_empty_selection(store: Any, knowledge: Any) -> No
     assert res.table.empty and res.evidence.empty
 
 
-def test_gap_reads_only_the_editions_window_and_gives_the_same(
-    store: Any, knowledge: Any
+@pytest.mark.parametrize(("edition", "all_dates", "all_countries"), [
+    ("kaz/2020-2030", False, False), ("kaz/2014-2020", True, True)])
+def test_gap_from_reduced_frames_equals_the_whole_frames(
+    store: Any, knowledge: Any, edition: str, all_dates: bool, all_countries: bool
 ) -> None:
     from multivector.analysis.frames import (
         elements_frame,
@@ -181,13 +183,23 @@ def test_gap_reads_only_the_editions_window_and_gives_the_same(
     )
     from multivector.analysis.gap import gap as run
 
-    ed = knowledge.edition("kaz/2020-2030")  # the corpus runs 2014-2020: 2020 is in the window
-    read = analyses.gap(store, knowledge, ed.id, intervals=analyses.intervals(draws=100))
+    ed = knowledge.edition(edition)  # the corpus runs 2014-2020: 2020-2030 sees 2020 only
+    read = analyses.gap(store, knowledge, ed.id, all_dates=all_dates,
+                        all_countries=all_countries, intervals=analyses.intervals(draws=100))
     whole = run(ed, mentions_frame(store), knowledge.vectors, themes=themes_frame(store),
                 elements=elements_frame(store), events=events_frame(store),
+                period="all" if all_dates else None, all_countries=all_countries,
                 intervals=analyses.intervals(draws=100))
     pd.testing.assert_frame_equal(read.vectors, whole.vectors)
     pd.testing.assert_frame_equal(read.priorities, whole.priorities)
-    f = analyses._window_filters(ed, all_dates=False)
-    assert f.date_from is not None and f.date_from.year == 2020
-    assert len(mentions_frame(store, f)) < len(mentions_frame(store))
+    if all_dates:  # counterparts placed by the reduced reading
+        assert read.vectors["events"].sum() > 0
+    for vector in ("russia", "central_asia"):
+        pd.testing.assert_frame_equal(read.evidence(vector=vector), whole.evidence(vector=vector))
+    for priority in read.priorities["priority"].head(6):
+        pd.testing.assert_frame_equal(read.evidence(priority=priority),
+                                      whole.evidence(priority=priority))
+    f = analyses._window_filters(ed, all_dates=all_dates)
+    if not all_dates:
+        assert f.date_from is not None and f.date_from.year == 2020
+        assert len(mentions_frame(store, f)) < len(mentions_frame(store))

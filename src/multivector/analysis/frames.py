@@ -11,7 +11,7 @@ Document metadata columns (:data:`META_COLUMNS`) are the same in every annotatio
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,6 +121,46 @@ def counted_mentions_frame(
         parts.append(frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "actor",
                             "vector", "score", "n"]])
     return _concat(parts)
+
+
+def actor_vectors_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
+    """The vector each actor carries in each document, from its first mention there: doc_id,
+    actor, vector, date, country. Read in chunks of whole documents, each reduced before the
+    next is read (how declared versus observed places an event's counterparts)."""
+    return _concat([
+        _mention_columns(chunk)[["doc_id", "actor", "vector", "date", "country"]]
+        .drop_duplicates(["doc_id", "actor"])
+        for chunk in _layer_chunks(store, filters, _MENTIONS)
+    ])
+
+
+def passage_labels_frame(
+    store: CorpusRepository,
+    filters: Filters | None,
+    layer: str,
+    keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """The ``layer`` ("themes" or "elements") frame with one row per passage and label: the
+    first annotation's columns, the best ``score`` and ``n`` annotations. ``keep`` selects rows
+    of each chunk before it is reduced. Read in chunks of whole documents, so that memory follows
+    the passages and labels, not the annotations."""
+    spec, label = {"themes": (_THEMES, "theme"), "elements": (_ELEMENTS, "element")}[layer]
+    parts = []
+    for chunk in _layer_chunks(store, filters, spec):
+        rows = keep(chunk) if keep is not None else chunk
+        parts.append(_per_passage(rows, label))
+    return _concat(parts)
+
+
+def _per_passage(rows: pd.DataFrame, label: str) -> pd.DataFrame:
+    rows = rows.reset_index(drop=True)
+    if rows.empty:
+        return rows.assign(n=pd.Series(dtype="int64"))
+    groups = rows.groupby(["doc_id", "passage", label], sort=False, dropna=False)
+    first = rows.loc[groups.cumcount() == 0].copy()
+    first["score"] = groups["score"].max().to_numpy()
+    first["n"] = groups.size().to_numpy().astype("int64")
+    return first.reset_index(drop=True)
 
 
 def _mention_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -363,12 +363,18 @@ def gap(
     rule: DeclaredRule | Mapping[str, Any] | str | Path | None = None,
     intervals: Intervals | None = None,
     evidence_rule: EvidenceRule | None = None,
+    actor_vectors: pd.DataFrame | None = None,
 ) -> GapResult:
     """Declared versus observed attention for ``edition``.
 
     ``mentions`` (and optionally ``themes``, ``elements``, ``events``) are frames of
-    :mod:`multivector.analysis.frames`. ``period``: None for the edition's validity period,
-    ``"all"`` for every date, or ``(start, end)`` years or dates (either may be None).
+    :mod:`multivector.analysis.frames`, or their reduced forms: counted mentions collapsed per
+    passage, vector and actor (``counted_mentions_frame``), themes and elements one row per
+    passage and label (``passage_labels_frame``), with ``actor_vectors``
+    (``actor_vectors_frame``: the vector of each actor's first mention in each document, which
+    places events' counterparts; by default read from ``mentions``). ``period``: None for the
+    edition's validity period, ``"all"`` for every date, or ``(start, end)`` years or dates
+    (either may be None).
     Documents of the edition's country are used (and those without a country), or all with
     ``all_countries``. See the module docstring for the rules."""
     iv = intervals or Intervals()
@@ -419,7 +425,9 @@ def gap(
     _add_gap(vectors)
     vectors["actors"] = [_actors_of(counted, v) for v in ids]
     if chosen_events is not None:
-        ematrix = _event_matrix(chosen_events, chosen_mentions, scheme, ids, position)
+        placed = select(actor_vectors) if actor_vectors is not None else chosen_mentions
+        assert placed is not None
+        ematrix = _event_matrix(chosen_events, placed, scheme, ids, position)
         eobs = _observed(ematrix, resample)
         vectors["events"] = eobs["observed_weight"]
         vectors["event_share"] = eobs["observed_share"]

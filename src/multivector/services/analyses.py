@@ -159,19 +159,43 @@ def gap(
     from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
-    fr = frames(store, _window_filters(ed, all_dates), "mentions", "themes", "elements",
-                "events")
+    mentions, themes, elements, events, placed = _gap_frames(
+        store, knowledge, ed, _window_filters(ed, all_dates))
     return run(
         ed,
-        fr["mentions"],
+        mentions,
         knowledge.vectors,
-        themes=fr["themes"],
-        elements=fr["elements"],
-        events=fr["events"],
+        themes=themes,
+        elements=elements,
+        events=events,
+        actor_vectors=placed,
         period="all" if all_dates else None,
         all_countries=all_countries,
         rule=rule,
         intervals=intervals,
+    )
+
+
+def _gap_frames(
+    store: CorpusRepository, knowledge: Knowledge, edition: Any, filters: Filters
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The gap's inputs, each reduced while it is read: counted mentions aggregated by the
+    store, themes and elements one row per passage and label, events, and the vector of each
+    actor's first mention per document (:func:`multivector.analysis.gap.gap`)."""
+    from multivector.analysis import frames as fr
+    from multivector.analysis.counting import scheme_vectors
+    from multivector.domain.concept import route_strength
+
+    def strong_of_edition(chunk: pd.DataFrame) -> pd.DataFrame:
+        chunk = chunk[chunk["edition"] == edition.id]
+        return chunk[chunk["route"].map(route_strength) == "strong"]
+
+    return (
+        fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors)),
+        fr.passage_labels_frame(store, filters, "themes"),
+        fr.passage_labels_frame(store, filters, "elements", strong_of_edition),
+        fr.events_frame(store, filters),
+        fr.actor_vectors_frame(store, filters),
     )
 
 
@@ -197,9 +221,9 @@ def gap_by_country(
     out: dict[str, GapResult] = {}
     for code in dict.fromkeys(c.upper() for c in countries):
         f = replace(_window_filters(ed, all_dates), countries=(code,))
-        fr = frames(store, f, "mentions", "themes", "elements", "events")
-        res = run(ed, fr["mentions"], knowledge.vectors, themes=fr["themes"],
-                  elements=fr["elements"], events=fr["events"],
+        mentions, themes, elements, events, placed = _gap_frames(store, knowledge, ed, f)
+        res = run(ed, mentions, knowledge.vectors, themes=themes, elements=elements,
+                  events=events, actor_vectors=placed,
                   period="all" if all_dates else None, all_countries=True, rule=rule,
                   intervals=intervals)
         if code != ed.country:
