@@ -203,3 +203,25 @@ def test_gap_from_reduced_frames_equals_the_whole_frames(
     if not all_dates:
         assert f.date_from is not None and f.date_from.year == 2020
         assert len(mentions_frame(store, f)) < len(mentions_frame(store))
+
+
+# ------------------------------------------------------------------ coverage in chunks
+
+
+@pytest.mark.parametrize(("edition", "filters"), [
+    ("kaz/2014-2020", None), ("kaz/2020-2030", Filters(countries=("KAZ", "UZB")))])
+def test_streamed_coverage_equals_the_whole_frames(
+    store: Any, knowledge: Any, edition: str, filters: Filters | None
+) -> None:
+    from multivector.analysis.coverage import coverage
+    from multivector.analysis.frames import documents_frame, elements_frame, events_frame
+
+    read = analyses.coverage(store, knowledge, edition, filters=filters)
+    whole = coverage(knowledge.edition(edition), elements_frame(store, filters),
+                     events_frame(store, filters), documents=documents_frame(store, filters),
+                     editions=analyses._editions(knowledge))
+    for name in ("scorecard_frame", "timeline_frame", "evidence_frame", "passages_frame",
+                 "events_frame"):
+        pd.testing.assert_frame_equal(getattr(read, name)(), getattr(whole, name)(), obj=name)
+    assert read.warnings == whole.warnings
+    assert len(read.events_frame()) > 0 and len(read.passages_frame()) > 0

@@ -16,7 +16,7 @@ apart, in ``weak_passages`` and ``weak_events``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -228,6 +228,7 @@ def coverage(
     in_force: bool = True,
     weak: bool = False,
     editions: Editions | None = None,
+    coded_with: Collection[str] | None = None,
 ) -> CoverageResult:
     """The implementation scorecard of ``edition`` over a coded corpus.
 
@@ -276,7 +277,9 @@ def coverage(
     els = els[els["score"] >= min_score]
     warnings: list[str] = []
     if "edition" in els.columns:
-        coded_with = sorted({str(e) for e in elements_frame["edition"].dropna()})
+        if coded_with is None:
+            coded_with = {str(e) for e in elements_frame["edition"].dropna()}
+        coded_with = sorted(coded_with)
         if strict_edition:
             els = els[els["edition"] == edition.id]
         if coded_with and edition.id not in coded_with:
@@ -357,6 +360,53 @@ def coverage(
         in_force,
         weak,
     )
+
+
+def coverage_chunks(
+    edition: Edition,
+    element_chunks: Iterable[pd.DataFrame],
+    event_chunks: Iterable[pd.DataFrame],
+    *,
+    documents: pd.DataFrame,
+    period: Period = "year",
+    top: int = 3,
+    editions: Editions | None = None,
+) -> CoverageResult:
+    """:func:`coverage` of frames given in chunks of whole documents (as
+    :func:`multivector.analysis.frames.element_chunks` and ``event_chunks`` read them), each
+    reduced before the next is read: elements to the best annotation per element and passage
+    of the edition, events to those that can be linked to one of its elements (in a coded
+    passage, or with a partner or organisation an element names). Events count in their
+    documents' periods (``event_dates="document"``) and ``documents`` gives every period, so
+    the events left out change nothing: the result equals :func:`coverage` of the whole frames
+    with the other settings at their defaults."""
+    ids = {e.id for e in edition.elements}
+    seen: set[str] = set()
+    parts = []
+    for chunk in element_chunks:
+        seen.update(str(e) for e in chunk["edition"].dropna())
+        chosen = chunk.loc[chunk["element"].isin(ids), _ELEMENT_KEEP]
+        parts.append(_best_per_passage(chosen).drop(columns="strength"))
+    els = pd.concat(parts, ignore_index=True)  # the readers give one chunk at least
+    passages = set(zip(els["doc_id"], els["passage"], strict=True))
+    partners: set[str] = set()
+    for el in edition.elements:
+        partners |= {p.actor for p in el.partners} | set(el.organisations)
+    kept = []
+    for chunk in event_chunks:
+        linkable = [
+            (d, p) in passages or a in partners or any(c in partners for c in (cs or []))
+            for d, p, a, cs in zip(chunk["doc_id"], chunk["passage"], chunk["actor"],
+                                   chunk["counterpart"], strict=True)
+        ]
+        kept.append(chunk[linkable])
+    events = pd.concat(kept, ignore_index=True)
+    return coverage(edition, els, events, period=period, top=top, documents=documents,
+                    editions=editions, coded_with=seen)
+
+
+_ELEMENT_KEEP = ["doc_id", "passage", "start", "end", "date", "year", "element", "route",
+                 "score", "edition"]
 
 
 def _span(start: dt.date, end: dt.date | None) -> str:

@@ -199,6 +199,16 @@ def theme_chunks(
                      "score"]]
 
 
+def element_chunks(
+    store: CorpusRepository, filters: Filters | None = None
+) -> Iterator[pd.DataFrame]:
+    """:func:`elements_frame` in chunks of whole documents, read from the store one at a time
+    (at least one chunk, empty when there are no elements)."""
+    for chunk in _layer_chunks(store, filters, _ELEMENTS):
+        yield chunk[["doc_id", "passage", "start", "end", *META_COLUMNS, "element", "kind",
+                     "route", "score", "edition"]]
+
+
 def elements_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
     """One row per coded concept element: doc_id, passage, start, end, metadata, element,
     kind, route, score, edition (the edition the passage was coded against)."""
@@ -241,7 +251,24 @@ def events_frame(
     document's date (``date_source`` "document", ``event_date`` None): when the event was
     reported, not when it took place. ``reported`` is always the document's date; ``year``
     follows ``date``."""
-    frame = _layer_frame(store, filters, _EVENTS, evidence=True)
+    return _concat(list(event_chunks(store, filters, status=status)))
+
+
+def event_chunks(
+    store: CorpusRepository,
+    filters: Filters | None = None,
+    *,
+    status: Collection[str] | None = HAPPENED,
+) -> Iterator[pd.DataFrame]:
+    """:func:`events_frame` in chunks of whole documents, read from the store one at a time
+    (at least one chunk, empty when there are no events)."""
+    for chunk in _layer_chunks(store, filters, _EVENTS, evidence=True):
+        yield _events_of(chunk, filters, status)
+
+
+def _events_of(
+    frame: pd.DataFrame, filters: Filters | None, status: Collection[str] | None
+) -> pd.DataFrame:
     wanted = set(filters.event_types) if filters and filters.event_types else None
     if wanted is not None:  # the filter selects passages; keep only the events asked for
         frame = frame[frame["type"].isin(wanted)].reset_index(drop=True)

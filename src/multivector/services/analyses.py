@@ -248,16 +248,17 @@ def coverage(
     period: Period = "year",
 ) -> CoverageResult:
     """The coverage scorecard of an edition (:func:`multivector.analysis.coverage`)."""
-    from multivector.analysis.coverage import coverage as run
+    from multivector.analysis import frames as fr
+    from multivector.analysis.coverage import coverage_chunks
 
     ed = knowledge.edition(edition)
-    fr = frames(store, filters, "elements", "events")
-    return run(
+    # streamed: elements reduced to the best per element and passage, events to the linkable
+    return coverage_chunks(
         ed,
-        fr["elements"],
-        fr["events"],
+        fr.element_chunks(store, filters),
+        fr.event_chunks(store, filters),
         period=period,
-        documents=fr["documents"],
+        documents=fr.documents_frame(store, filters),
         editions=_editions(knowledge),
     )
 
