@@ -124,7 +124,12 @@ class PostgresStore:
         if "application_name" not in self.dsn:
             extra["application_name"] = "multivector"
         try:
-            return psycopg.connect(self.dsn, autocommit=True, **extra)
+            conn = psycopg.connect(self.dsn, autocommit=True, **extra)
+            # every server-side cursor here is read to its end (tables for analyses, exports):
+            # plan for all rows, not the first 10% (at 100k passages the counted mentions took
+            # 23 s as a cursor planned for its first rows, 1.2 s planned for all)
+            conn.execute("SET cursor_tuple_fraction = 1.0")
+            return conn
         except psycopg.Error as e:
             raise StoreUnavailable(
                 f"cannot connect to the PostgreSQL database {self.name}: {self._scrub(e)}",
