@@ -29,6 +29,7 @@ from multivector.domain.corpus import (
 from multivector.store import vector_file, vector_index, vectors
 from multivector.store.base import Filters
 from multivector.store.sqlite import SQLiteStore
+from tests.test_corpus import FAST
 
 DIM = 24
 PRODUCER = Producer("test", "1", "hand-made")
@@ -394,3 +395,39 @@ def test_a_folder_without_write_permission_leaves_the_scan(db: Path, kernel: str
             assert_same(store, queries(np.random.default_rng(16), store), FILTERS[:2], (4,))
     finally:
         db.parent.chmod(0o755)
+
+
+# built ahead of the first search ---------------------------------------------------------------
+def test_prepare_search_builds_the_index_before_any_search(db: Path, kernel: str) -> None:
+    with SQLiteStore(db) as store:
+        assert not index_file(db).exists()
+        store.prepare_search()
+        assert index_rows(store, db) == store.count()["passages"]
+        inode = index_file(db).stat().st_ino
+        add_docs(store, np.random.default_rng(3), 60, 4)
+        store.prepare_search()  # extended in place to the new rows
+        assert index_rows(store, db) == store.count()["passages"]
+        assert index_file(db).stat().st_ino == inode
+        assert_same(store, queries(np.random.default_rng(4), store), FILTERS[:2], (3,))
+
+
+def test_ingest_leaves_the_index_built(tmp_path: Path) -> None:
+    from multivector.services.corpus import Corpus
+    from multivector.services.knowledge import default_knowledge
+    from multivector.services.stores import open_store
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for i in range(3):  # made-up statements
+        (folder / f"s{i}.txt").write_text(
+            f"Statement {i}. Kazakhstan and China discussed transit corridors.\n\n"
+            f"Russia and Kazakhstan signed a treaty on water {i}.", encoding="utf-8")
+    db = tmp_path / "corpus.db"
+    with Corpus(store=open_store(db), knowledge=default_knowledge(), config=FAST) as corpus:
+        assert corpus.ingest([folder]).ok
+        files = list(vector_file.folder_of(db).glob("*.index"))
+        assert len(files) == 1
+        with SQLiteStore(db) as other:
+            (dim,) = {d for (d,) in other.connection.execute("SELECT dim FROM embeddings")}
+        index = vector_file.read_index(files[0], dim)
+        assert index is not None and len(index) == corpus.store.count()["passages"] == 6

@@ -67,6 +67,8 @@ def code(
         n_ann += len(doc.annotations)
         if progress is not None:
             progress(document.meta.title or document.id[:12], n)
+    if n_docs:
+        store.prepare_search()  # new embeddings: the vector index, now rather than at a search
     return {"documents": n_docs, "annotations": n_ann}
 
 

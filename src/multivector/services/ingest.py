@@ -355,6 +355,9 @@ def ingest(
             flush()  # keep what was coded: the same command completes the rest
     except StoreUnavailable as exc:
         report.stopped = exc
+    if report.ingested and report.stopped is None and not report.interrupted:
+        with suppress(StoreUnavailable):  # a search would build it later
+            store.prepare_search()
     report.seconds = time.perf_counter() - started
     return report
 

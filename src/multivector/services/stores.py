@@ -229,6 +229,9 @@ class PerThreadStore:
     ) -> Iterator[tuple[Any, ...]]:
         return self._here().annotation_table(layer, attrs, filters, evidence=evidence)
 
+    def prepare_search(self) -> None:
+        self._here().prepare_search()
+
     def mention_table(self, vectors: Sequence[str], filters: Filters | None = None
                       ) -> Iterator[tuple[Any, ...]]:
         return self._here().mention_table(vectors, filters)

@@ -216,6 +216,11 @@ class CorpusRepository(Protocol):
         ...
 
     # search -------------------------------------------------------------------------------
+    def prepare_search(self) -> None:
+        """Bring what searches read up to date after writes (the SQLite store's vector index
+        beside the database), so that a large ingest pays for it, not the next search."""
+        ...
+
     def search(
         self, query: str, filters: Filters | None = None, limit: int = 20
     ) -> list[SearchHit]:

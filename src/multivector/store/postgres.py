@@ -591,6 +591,10 @@ class PostgresStore:
         yield from self._rows(sql, [*attrs, Layer(layer).value, *params, *pparams],
                               "read annotations")
 
+    def prepare_search(self) -> None:
+        """Nothing to build ahead: each process reads the vectors into memory on its first
+        semantic search (see :mod:`.pg_vectors`)."""
+
     def mention_table(
         self, vectors: Sequence[str], filters: Filters | None = None
     ) -> Iterator[tuple[Any, ...]]:
