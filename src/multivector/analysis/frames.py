@@ -139,15 +139,18 @@ def passage_labels_frame(
     filters: Filters | None,
     layer: str,
     keep: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The ``layer`` ("themes" or "elements") frame with one row per passage and label: the
-    first annotation's columns, the best ``score`` and ``n`` annotations. ``keep`` selects rows
-    of each chunk before it is reduced. Read in chunks of whole documents, so that memory follows
-    the passages and labels, not the annotations."""
+    first annotation's columns (``columns`` only, when given), the best ``score`` and ``n``
+    annotations. ``keep`` selects rows of each chunk before it is reduced. Read in chunks of
+    whole documents, so that memory follows the passages and labels, not the annotations."""
     spec, label = {"themes": (_THEMES, "theme"), "elements": (_ELEMENTS, "element")}[layer]
     parts = []
     for chunk in _layer_chunks(store, filters, spec):
         rows = keep(chunk) if keep is not None else chunk
+        if columns is not None:
+            rows = rows[list(dict.fromkeys(["doc_id", "passage", label, "score", *columns]))]
         parts.append(_per_passage(rows, label))
     return _concat(parts)
 
@@ -259,10 +262,14 @@ def event_chunks(
     filters: Filters | None = None,
     *,
     status: Collection[str] | None = HAPPENED,
+    evidence: bool = True,
 ) -> Iterator[pd.DataFrame]:
     """:func:`events_frame` in chunks of whole documents, read from the store one at a time
-    (at least one chunk, empty when there are no events)."""
-    for chunk in _layer_chunks(store, filters, _EVENTS, evidence=True):
+    (at least one chunk, empty when there are no events); ``evidence=False`` leaves the
+    sentences unread (the column holds None)."""
+    for chunk in _layer_chunks(store, filters, _EVENTS, evidence=evidence):
+        if not evidence:
+            chunk["evidence"] = None
         yield _events_of(chunk, filters, status)
 
 

@@ -182,6 +182,8 @@ def _gap_frames(
     """The gap's inputs, each reduced while it is read: counted mentions aggregated by the
     store, themes and elements one row per passage and label, events, and the vector of each
     actor's first mention per document (:func:`multivector.analysis.gap.gap`)."""
+    import pandas as pd
+
     from multivector.analysis import frames as fr
     from multivector.analysis.counting import scheme_vectors
     from multivector.domain.concept import route_strength
@@ -190,11 +192,15 @@ def _gap_frames(
         chunk = chunk[chunk["edition"] == edition.id]
         return chunk[chunk["route"].map(route_strength) == "strong"]
 
+    where = ["date", "country"]  # what the gap selects rows by
+    events = [chunk[["doc_id", "passage", *where, "type", "counterpart", "score"]]
+              for chunk in fr.event_chunks(store, filters, evidence=False)]
     return (
         fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors)),
-        fr.passage_labels_frame(store, filters, "themes"),
-        fr.passage_labels_frame(store, filters, "elements", strong_of_edition),
-        fr.events_frame(store, filters),
+        fr.passage_labels_frame(store, filters, "themes", columns=where),
+        fr.passage_labels_frame(store, filters, "elements", strong_of_edition,
+                                columns=[*where, "route", "edition"]),
+        pd.concat(events, ignore_index=True),
         fr.actor_vectors_frame(store, filters),
     )
 
