@@ -737,6 +737,38 @@ def test_counted_mentions_are_aggregated_by_the_store(store: Any) -> None:
     assert counted_mentions_frame(store, None, ()).empty
 
 
+def test_the_embedding_cache_keeps_vectors_per_embedder(store: Any) -> None:
+    from multivector.store.embedding_cache import for_store
+
+    cache = for_store(store)
+    assert cache is not None
+    v = np.arange(4, dtype=np.float32)
+    cache.put("a/4", [("k1", v), ("k2", v + 1)])
+    cache.put("a/4", [("k1", v + 9)])  # the first vector stays
+    assert set(cache.get("a/4", ["k1", "k2", "k3"])) == {"k1", "k2"}
+    assert np.array_equal(cache.get("a/4", ["k1"])["k1"], v)
+    assert cache.get("b/4", ["k1"]) == {}
+    cache.close()
+
+
+def test_recoding_reads_the_stores_embedding_cache(store: Any, tmp_path: Path) -> None:
+    from tests.test_corpus import EN_1, EN_2
+    from tests.test_embedder import CountingEmbedder
+    from tests.test_embedding_cache import corpus_with
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(EN_1, encoding="utf-8")
+    (folder / "b.txt").write_text(EN_2, encoding="utf-8")
+    first = CountingEmbedder()
+    assert corpus_with(store, first, cached=True).ingest([folder]).ok
+    assert first.encoded
+    store.connection.execute("DELETE FROM embeddings")  # the vectors must come from the cache
+    fresh = CountingEmbedder()
+    assert corpus_with(store, fresh, cached=True).code()["documents"] == 2
+    assert fresh.encoded == []
+
+
 # several clients at once -------------------------------------------------------------------
 def test_two_threads_ingesting_at_once_both_land(backend: Backend) -> None:
     backend.open().close()  # the schema, made once

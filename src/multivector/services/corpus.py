@@ -32,7 +32,7 @@ from multivector.store.base import CorpusRepository, Filters, SearchHit
 if TYPE_CHECKING:
     from multivector.analysis.alignment import AlignmentResult, Method
     from multivector.services.coding import Recoder
-    from multivector.store.embedding_cache import SQLiteEmbeddingCache
+    from multivector.store.embedding_cache import PostgresEmbeddingCache, SQLiteEmbeddingCache
 
 MAX_QUERY_CHARS = 2_000  # a full-text query longer than this is a text to search by meaning
 MAX_QUERY_TERMS = 64
@@ -103,7 +103,7 @@ class Corpus:
         # (a server's searches by meaning load the embedder once, not per request)
         self._annotator: Annotator | None = annotator
         self._expander: NameExpander | None = None
-        self._embedding_cache: SQLiteEmbeddingCache | None = None
+        self._embedding_cache: SQLiteEmbeddingCache | PostgresEmbeddingCache | None = None
 
     def __enter__(self) -> Corpus:
         return self

@@ -193,3 +193,18 @@ def passage_labels(conn: psycopg.Connection[Any]) -> None:
         )"""
     )
     conn.execute("CREATE INDEX labels_coder ON labels (coder, layer)")
+
+
+@pg_migration(4)
+def embedding_cache(conn: psycopg.Connection[Any]) -> None:
+    # vectors by the hash of the text they embed, as SQLite's migration 5
+    # (multivector.text.embedding_cache): re-coding reads them instead of running the model
+    conn.execute(
+        """CREATE TABLE embedding_cache (
+            embedder text COLLATE "C" NOT NULL,
+            text_key text COLLATE "C" NOT NULL,
+            dim integer NOT NULL CHECK (dim > 0),
+            vector bytea NOT NULL CHECK (length(vector) = 4 * dim),
+            PRIMARY KEY (embedder, text_key)
+        )"""
+    )
