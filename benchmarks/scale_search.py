@@ -66,6 +66,51 @@ def plain_query(store: object, kind: str) -> Callable[[str], object]:
     return lambda q: conn.execute(sql, (pg_search.tsquery(pg_search.parse(q)),)).fetchall()
 
 
+def measure(db: str, repeat: int, rng: np.random.Generator) -> None:
+    kind = "postgresql" if db.startswith("postgres") else "sqlite"
+    store = open_store(db, create=False)
+    try:
+        n = store.count()["passages"]
+        print(f"{kind}: {n:,} passages", flush=True)
+        plain = plain_query(store, kind)
+        cases = [(q, FILTERS[i % len(FILTERS)]) for i, q in enumerate(QUERIES)]
+        for q, _ in cases:  # warm caches once
+            store.search(q)
+        rounds: dict[str, list[list[float]]] = {}
+        for _ in range(repeat):
+            rounds.setdefault("plain (peer)", []).append(
+                [timed(lambda q=q: plain(q)) for q, _ in cases])
+            rounds.setdefault("search", []).append(
+                [timed(lambda q=q: store.search(q)) for q, _ in cases])
+            rounds.setdefault("search, filtered", []).append(
+                [timed(lambda q=q, f=f: store.search(q, f)) for q, f in cases])
+        got = {name: report(name, r) for name, r in rounds.items()}
+        for name in ("search", "search, filtered"):
+            print(f"  {name}: p95 / peer p95 {got[name][1] / got['plain (peer)'][1]:.2f}")
+        conn = store.connection  # type: ignore[attr-defined]
+        (dim,) = conn.execute("SELECT dim FROM embeddings LIMIT 1").fetchone()
+        queries = rng.normal(size=(30, dim)).astype(np.float32)
+        queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+        first = timed(lambda: store.search_vector(queries[0]))
+        print(f"  semantic: first search {first:.1f} s (dimension {dim})", flush=True)
+        rows = conn.execute("SELECT vector FROM embeddings").fetchall()
+        matrix = np.frombuffer(b"".join(bytes(r[0]) for r in rows), dtype="<f4").reshape(
+            len(rows), dim)
+        rows.clear()
+        matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        srounds: dict[str, list[list[float]]] = {}
+        for _ in range(repeat):
+            srounds.setdefault("NumPy scan in memory (peer)", []).append(
+                [timed(lambda v=v: np.argpartition(-(matrix @ v), 20)[:20]) for v in queries])
+            srounds.setdefault("search_vector", []).append(
+                [timed(lambda v=v: store.search_vector(v)) for v in queries])
+        sgot = {name: report(name, r) for name, r in srounds.items()}
+        print(f"  search_vector p95 / peer p95 "
+              f"{sgot['search_vector'][1] / sgot['NumPy scan in memory (peer)'][1]:.2f}")
+    finally:
+        store.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", action="append", required=True)
@@ -73,50 +118,7 @@ def main() -> None:
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     for db in args.db:
-        kind = "postgresql" if db.startswith("postgres") else "sqlite"
-        store = open_store(db, create=False)
-        try:
-            n = store.count()["passages"]
-            print(f"{kind}: {n:,} passages", flush=True)
-            plain = plain_query(store, kind)
-            cases = [(q, FILTERS[i % len(FILTERS)]) for i, q in enumerate(QUERIES)]
-            for q, _ in cases:  # warm caches once
-                store.search(q)
-            rounds: dict[str, list[list[float]]] = {}
-            for _ in range(args.repeat):
-                rounds.setdefault("plain (peer)", []).append(
-                    [timed(lambda q=q: plain(q)) for q, _ in cases])
-                rounds.setdefault("search", []).append(
-                    [timed(lambda q=q: store.search(q)) for q, _ in cases])
-                rounds.setdefault("search, filtered", []).append(
-                    [timed(lambda q=q, f=f: store.search(q, f)) for q, f in cases])
-            got = {name: report(name, r) for name, r in rounds.items()}
-            for name in ("search", "search, filtered"):
-                print(f"  {name}: p95 / peer p95 {got[name][1] / got['plain (peer)'][1]:.2f}")
-            conn = store.connection  # type: ignore[attr-defined]
-            (dim,) = conn.execute("SELECT dim FROM embeddings LIMIT 1").fetchone()
-            queries = rng.normal(size=(30, dim)).astype(np.float32)
-            queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-            first = timed(lambda: store.search_vector(queries[0]))
-            print(f"  semantic: first search {first:.1f} s (dimension {dim})", flush=True)
-            rows = conn.execute("SELECT vector FROM embeddings").fetchall()
-            matrix = np.frombuffer(b"".join(bytes(r[0]) for r in rows), dtype="<f4").reshape(
-                len(rows), dim)
-            del rows
-            matrix = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-            srounds: dict[str, list[list[float]]] = {}
-            for _ in range(args.repeat):
-                srounds.setdefault("NumPy scan in memory (peer)", []).append(
-                    [timed(lambda v=v: np.argpartition(-(matrix @ v), 20)[:20])
-                     for v in queries])
-                srounds.setdefault("search_vector", []).append(
-                    [timed(lambda v=v: store.search_vector(v)) for v in queries])
-            sgot = {name: report(name, r) for name, r in srounds.items()}
-            print(f"  search_vector p95 / peer p95 "
-                  f"{sgot['search_vector'][1] / sgot['NumPy scan in memory (peer)'][1]:.2f}")
-            del matrix
-        finally:
-            store.close()
+        measure(db, args.repeat, rng)
 
 
 if __name__ == "__main__":
