@@ -171,7 +171,8 @@ def test_streamed_trends_of_an_empty_selection(store: Any, knowledge: Any) -> No
 
 
 @pytest.mark.parametrize(("edition", "all_dates", "all_countries"), [
-    ("kaz/2020-2030", False, False), ("kaz/2014-2020", True, True)])
+    ("kaz/2020-2030", False, False), ("kaz/2014-2020", True, True),
+    ("kaz/2014-2020", True, False)])
 def test_gap_from_reduced_frames_equals_the_whole_frames(
     store: Any, knowledge: Any, edition: str, all_dates: bool, all_countries: bool
 ) -> None:
@@ -225,3 +226,27 @@ def test_streamed_coverage_equals_the_whole_frames(
         pd.testing.assert_frame_equal(getattr(read, name)(), getattr(whole, name)(), obj=name)
     assert read.warnings == whole.warnings
     assert len(read.events_frame()) > 0 and len(read.passages_frame()) > 0
+
+
+def test_gap_selects_the_country_in_the_store_only_when_every_document_has_one(
+    tmp_path: Path, knowledge: Any
+) -> None:
+    import datetime as dt
+
+    from multivector.domain.corpus import AnnotatedDocument, Document, DocumentMeta, Passage
+
+    ed = knowledge.edition("kaz/2014-2020")
+    wide = Filters(date_from=dt.date(2014, 1, 1))
+
+    def doc(text: str, country: str | None) -> AnnotatedDocument:
+        d = Document.create(text, DocumentMeta(date=dt.date(2015, 1, 1), country=country))
+        return AnnotatedDocument(d, [Passage(d.id, 0, 0, len(text))], [])
+
+    s = open_store(tmp_path / "c.db")
+    try:
+        s.add_documents([doc("Made-up statement one.", "KAZ"), doc("Made-up two.", "UZB")])
+        assert analyses._own_country(s, ed, wide).countries == ("KAZ",)
+        s.add_documents([doc("A statement of no known country.", None)])
+        assert analyses._own_country(s, ed, wide) == wide  # kept by the gap: read it
+    finally:
+        s.close()

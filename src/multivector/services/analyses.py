@@ -145,6 +145,21 @@ def _window_filters(edition: Any, all_dates: bool) -> Filters:
     return Filters(date_from=start, date_to=end)
 
 
+def _own_country(store: CorpusRepository, edition: Any, filters: Filters) -> Filters:
+    """``filters`` that also keep to the edition's country, when that is what the gap keeps:
+    it keeps that country's documents and those without a country, so the store selects by
+    country only when every document in view has one (the usual case); otherwise everything
+    in view is read and the gap selects."""
+    from dataclasses import replace
+
+    from multivector.analysis.frames import documents_frame
+
+    countries = documents_frame(store, filters)["country"]
+    if countries.isna().any():
+        return filters
+    return replace(filters, countries=(edition.country,))
+
+
 def gap(
     store: CorpusRepository,
     knowledge: Knowledge,
@@ -159,8 +174,10 @@ def gap(
     from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
-    mentions, themes, elements, events, placed = _gap_frames(
-        store, knowledge, ed, _window_filters(ed, all_dates))
+    f = _window_filters(ed, all_dates)
+    if not all_countries:
+        f = _own_country(store, ed, f)
+    mentions, themes, elements, events, placed = _gap_frames(store, knowledge, ed, f)
     return run(
         ed,
         mentions,
