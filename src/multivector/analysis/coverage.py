@@ -20,6 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from multivector.analysis.evidence import strongest
@@ -461,20 +462,23 @@ def _linked_events(
     if not len(ev):
         return pd.DataFrame(columns=EVENT_COLUMNS)
     ev = ev.reset_index(drop=True).assign(_event=lambda f: range(len(f)))
+    # the links carry the event's number only; its columns are joined once, at the end
     links = []
-    by_passage = ev.merge(
+    by_passage = ev[["doc_id", "passage", "_event"]].merge(
         coded[["element", "doc_id", "passage", "strength"]], on=["doc_id", "passage"]
     )
-    links.append(by_passage.assign(link="passage"))
+    links.append(by_passage.assign(link="passage")[["element", "_event", "link", "strength"]])
     for el in elements:
         partners = {p.actor for p in el.partners} | set(el.organisations)
         if not partners:
             continue
-        hit = [
-            actor in partners or any(c in partners for c in (counterpart or []))
-            for actor, counterpart in zip(ev["actor"], ev["counterpart"], strict=True)
-        ]
-        links.append(ev[hit].assign(element=el.id, link="partner", strength="weak"))
+        hit = np.fromiter(
+            (actor in partners or any(c in partners for c in (counterpart or []))
+             for actor, counterpart in zip(ev["actor"], ev["counterpart"], strict=True)),
+            dtype=bool, count=len(ev),
+        )
+        links.append(pd.DataFrame({"element": el.id, "_event": ev["_event"].to_numpy()[hit],
+                                   "link": "partner", "strength": "weak"}))
     both = pd.concat(links, ignore_index=True)
     if not len(both):
         return pd.DataFrame(columns=EVENT_COLUMNS)
