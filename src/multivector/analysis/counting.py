@@ -57,12 +57,17 @@ def collapse_mentions(counted: pd.DataFrame) -> pd.DataFrame:
     aggregated in SQL (``mention_table``)."""
     if N in counted.columns:
         return counted
-    keys = ["doc_id", "passage", "vector", "actor"]
-    if counted.empty:
-        return counted.assign(**{N: pd.Series(dtype="int64")})
-    frame = counted.reset_index(drop=True)
-    groups = frame.groupby(keys, sort=False, dropna=False)
-    first = frame.loc[groups.cumcount() == 0].copy()  # in order: groups by first mention
+    return collapse(counted, ["doc_id", "passage", "vector", "actor"])
+
+
+def collapse(rows: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per group of ``keys``: the group's first row, with the best ``score`` and the
+    number of rows ``n``, in the order of the groups' first rows."""
+    rows = rows.reset_index(drop=True)
+    if rows.empty:
+        return rows.assign(**{N: pd.Series(dtype="int64")})
+    groups = rows.groupby(keys, sort=False, dropna=False)
+    first = rows.loc[groups.cumcount() == 0].copy()
     first["score"] = groups["score"].max().to_numpy()
     first[N] = groups.size().to_numpy().astype("int64")
     return first.reset_index(drop=True)

@@ -145,25 +145,16 @@ def passage_labels_frame(
     first annotation's columns (``columns`` only, when given), the best ``score`` and ``n``
     annotations. ``keep`` selects rows of each chunk before it is reduced. Read in chunks of
     whole documents, so that memory follows the passages and labels, not the annotations."""
+    from multivector.analysis.counting import collapse
+
     spec, label = {"themes": (_THEMES, "theme"), "elements": (_ELEMENTS, "element")}[layer]
     parts = []
     for chunk in _layer_chunks(store, filters, spec):
         rows = keep(chunk) if keep is not None else chunk
         if columns is not None:
             rows = rows[list(dict.fromkeys(["doc_id", "passage", label, "score", *columns]))]
-        parts.append(_per_passage(rows, label))
+        parts.append(collapse(rows, ["doc_id", "passage", label]))
     return _concat(parts)
-
-
-def _per_passage(rows: pd.DataFrame, label: str) -> pd.DataFrame:
-    rows = rows.reset_index(drop=True)
-    if rows.empty:
-        return rows.assign(n=pd.Series(dtype="int64"))
-    groups = rows.groupby(["doc_id", "passage", label], sort=False, dropna=False)
-    first = rows.loc[groups.cumcount() == 0].copy()
-    first["score"] = groups["score"].max().to_numpy()
-    first["n"] = groups.size().to_numpy().astype("int64")
-    return first.reset_index(drop=True)
 
 
 def _mention_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -361,7 +352,6 @@ def _layer_chunks(
     spec: _LayerSpec,
     *,
     evidence: bool = False,
-    chunk_rows: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The layer's rows as typed frames of whole documents, read from the store in batches."""
     attr_columns = [c for c, _ in spec.attrs]
@@ -379,7 +369,7 @@ def _layer_chunks(
     rows = store.annotation_table(
         spec.layer, [k for _, k in spec.attrs], filters, evidence=evidence
     )
-    for frame in _chunks(rows, columns, chunk_rows or CHUNK_ROWS):
+    for frame in _chunks(rows, columns, CHUNK_ROWS):
         if evidence:
             frame["evidence"] = (
                 frame["evidence"]
