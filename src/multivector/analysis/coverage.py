@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from multivector.analysis.evidence import strongest
@@ -390,17 +391,12 @@ def coverage_chunks(
         parts.append(_best_per_passage(chosen).drop(columns="strength"))
     els = pd.concat(parts, ignore_index=True)  # the readers give one chunk at least
     passages = set(zip(els["doc_id"], els["passage"], strict=True))
-    partners: set[str] = set()
-    for el in edition.elements:
-        partners |= {p.actor for p in el.partners} | set(el.organisations)
+    partners: set[str] = set().union(*(_named_by(el) for el in edition.elements))
     kept = []
     for chunk in event_chunks:
-        linkable = [
-            (d, p) in passages or a in partners or any(c in partners for c in (cs or []))
-            for d, p, a, cs in zip(chunk["doc_id"], chunk["passage"], chunk["actor"],
-                                   chunk["counterpart"], strict=True)
-        ]
-        kept.append(chunk[linkable])
+        in_coded = [(d, p) in passages for d, p in zip(chunk["doc_id"], chunk["passage"],
+                                                         strict=True)]
+        kept.append(chunk[np.asarray(in_coded, dtype=bool) | _naming(chunk, partners)])
     events = pd.concat(kept, ignore_index=True)
     return coverage(edition, els, events, period=period, top=top, documents=documents,
                     editions=editions, coded_with=seen)
@@ -469,14 +465,10 @@ def _linked_events(
     )
     links.append(by_passage.assign(link="passage")[["element", "_event", "link", "strength"]])
     for el in elements:
-        partners = {p.actor for p in el.partners} | set(el.organisations)
+        partners = _named_by(el)
         if not partners:
             continue
-        hit = np.fromiter(
-            (actor in partners or any(c in partners for c in (counterpart or []))
-             for actor, counterpart in zip(ev["actor"], ev["counterpart"], strict=True)),
-            dtype=bool, count=len(ev),
-        )
+        hit = _naming(ev, partners)
         links.append(pd.DataFrame({"element": el.id, "_event": ev["_event"].to_numpy()[hit],
                                    "link": "partner", "strength": "weak"}))
     both = pd.concat(links, ignore_index=True)
@@ -499,6 +491,20 @@ def _linked_events(
         both[EVENT_COLUMNS]
         .sort_values(["element", "date", "doc_id", "start"], kind="mergesort")
         .reset_index(drop=True)
+    )
+
+
+def _named_by(element: Element) -> set[str]:
+    """The partners and organisations an element names: the actors an event links it by."""
+    return {p.actor for p in element.partners} | set(element.organisations)
+
+
+def _naming(events: pd.DataFrame, actors: set[str]) -> npt.NDArray[np.bool_]:
+    """Per event: whether its actor or one of its counterparts is among ``actors``."""
+    return np.fromiter(
+        (actor in actors or any(c in actors for c in (counterpart or []))
+         for actor, counterpart in zip(events["actor"], events["counterpart"], strict=True)),
+        dtype=bool, count=len(events),
     )
 
 
