@@ -380,7 +380,7 @@ def gap(
     iv = intervals or Intervals()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
-    start, end = _window(edition, period)
+    start, end = edition_window(edition, period)
 
     def select(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None:
@@ -514,9 +514,11 @@ def _actors_of(counted: pd.DataFrame, vector: str, top: int = 5) -> str:
     return ", ".join(f"{a} {int(n)}" for a, n in sizes.head(top).items())
 
 
-def _window(
+def edition_window(
     edition: Edition, period: str | tuple[int | dt.date | None, int | dt.date | None] | None
 ) -> tuple[dt.date | None, dt.date | None]:
+    """The dates an edition's gap reads: its validity period (``period`` None), every date
+    ("all"), or ``(start, end)`` years or dates."""
     if period is None:
         start = edition.adopted or dt.date(edition.period_start, 1, 1)
         end = dt.date(edition.period_end, 12, 31) if edition.period_end is not None else None

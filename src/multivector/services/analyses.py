@@ -139,9 +139,9 @@ def balance(
 def _window_filters(edition: Any, all_dates: bool) -> Filters:
     """Only the documents dated within the edition's window (what the gap keeps anyway),
     selected by the store so that the rest is never read."""
-    from multivector.analysis.gap import _window
+    from multivector.analysis.gap import edition_window
 
-    start, end = _window(edition, "all" if all_dates else None)
+    start, end = edition_window(edition, "all" if all_dates else None)
     return Filters(date_from=start, date_to=end)
 
 
