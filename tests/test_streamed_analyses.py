@@ -218,6 +218,7 @@ def test_streamed_coverage_equals_the_whole_frames(
     from multivector.analysis.frames import documents_frame, elements_frame, events_frame
 
     read = analyses.coverage(store, knowledge, edition, filters=filters)
+    assert read.coded is None and read.events is None  # counts only, rows read when asked
     whole = coverage(knowledge.edition(edition), elements_frame(store, filters),
                      events_frame(store, filters), documents=documents_frame(store, filters),
                      editions=analyses._editions(knowledge))

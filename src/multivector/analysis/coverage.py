@@ -16,8 +16,8 @@ apart, in ``weak_passages`` and ``weak_events``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -31,7 +31,7 @@ from multivector.analysis.periods import (
     Editions,
     Period,
     edition_spans,
-    periods_of,
+    period_order,
     with_period,
 )
 from multivector.domain.concept import Edition, Element, route_strength
@@ -142,13 +142,15 @@ class CoverageResult(Tabular):
     scorecard: pd.DataFrame
     timeline: pd.DataFrame
     evidence: pd.DataFrame
-    events: pd.DataFrame
+    events: pd.DataFrame | None
     warnings: tuple[str, ...] = ()
     coded: pd.DataFrame | None = None
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     in_force: bool = True
     weak: bool = False
+    rows: Callable[[], tuple[pd.DataFrame, pd.DataFrame]] | None = field(
+        default=None, repr=False, compare=False)
 
     def records(self) -> list[dict[str, Any]]:
         return records_of(self.scorecard)
@@ -175,15 +177,20 @@ class CoverageResult(Tabular):
         """element, link (passage, partner or partner+passage), doc_id, passage, start, end,
         period, date, type, actor, counterpart, score, evidence, strength (strong when linked
         through a strong passage), window, counted."""
-        return self.events.copy()
+        events = self.events if self.events is not None else self._read_rows()[1]
+        return events.copy() if events is not None else pd.DataFrame(columns=EVENT_COLUMNS)
 
     def passages_frame(self) -> pd.DataFrame:
         """Every coded (element, passage) pair, whichever its window and strength: element,
         doc_id, passage, start, end, date, period, score, route, strength, window, counted.
         The rows behind every count of the scorecard."""
-        if self.coded is None:
-            return pd.DataFrame(columns=PASSAGE_COLUMNS)
-        return self.coded.copy()
+        coded = self.coded if self.coded is not None else self._read_rows()[0]
+        return coded.copy() if coded is not None else pd.DataFrame(columns=PASSAGE_COLUMNS)
+
+    def _read_rows(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+        """The row-level frames of a result that keeps counts only, read by ``rows`` (the
+        service reads them from the store again: it must still be open)."""
+        return self.rows() if self.rows is not None else (None, None)
 
     def matrix(self, value: str = "passages") -> pd.DataFrame:
         """Elements as rows (edition order), periods as columns: passages, events or
@@ -275,93 +282,15 @@ def coverage(
     against ``edition`` itself. ``editions`` also place dates in edition periods
     (``period="edition"``; see :func:`~multivector.analysis.periods.assign_period`).
     """
-    els = elements_frame[elements_frame["element"].isin({e.id for e in edition.elements})]
-    els = els[els["score"] >= min_score]
-    warnings: list[str] = []
-    if "edition" in els.columns:
-        if coded_with is None:
-            coded_with = {str(e) for e in elements_frame["edition"].dropna()}
-        coded_with = sorted(coded_with)
-        if strict_edition:
-            els = els[els["edition"] == edition.id]
-        if coded_with and edition.id not in coded_with:
-            warnings.append(
-                f"the corpus was coded against {', '.join(coded_with)}, not {edition.id}: "
-                f"elements of {edition.id} that the coded edition lacks cannot be found; "
-                f"run `multivector code --concept {edition.id}` to code against it"
-            )
-    ev = (
-        events_frame[events_frame["score"] >= min_score]
-        if events_frame is not None
-        else pd.DataFrame(
-            columns=[
-                "doc_id",
-                "passage",
-                "start",
-                "end",
-                "date",
-                "type",
-                "actor",
-                "counterpart",
-                "score",
-                "evidence",
-                "period",
-            ]
-        )
-    )
-    docs = documents if documents is not None else els.iloc[0:0]
-    if event_dates == "document":
-        ev = _document_dates(ev, docs, els)
-    elif event_dates != "event":
-        raise UsageError(f"unknown event_dates {event_dates!r}", hint="document or event")
-    start, end = validity(edition, editions)
-    els, ev, docs = (_with_window(f, start, end) for f in (els, ev, docs))
-    els, docs = with_period(els, period, editions), with_period(docs, period, editions)
-    ev = with_period(ev, period if events_frame is not None else None, editions)
-    if in_force:
-        scope = [f[f["window"] == "in_force"] for f in (docs, els, ev)]
-        if len(docs) + len(els) and not any(len(f) for f in scope):
-            warnings.append(
-                f"no document of the corpus falls within the validity period of {edition.id} "
-                f"({_span(start, end)}): every count is 0; see the before and after columns"
-            )
-    else:
-        scope = [docs, els, ev]
-    periods = tuple(p for p in periods_of(*scope) if p != UNDATED)
-
-    counted_strengths = {"strong", "weak"} if weak else {"strong"}
-    coded = _best_per_passage(els)
-    linked = _linked_events(edition.elements, coded, ev)
-    for frame in (coded, linked):
-        frame["in_scope"] = frame["window"] == "in_force" if in_force else True
-        frame["counted"] = frame["strength"].isin(counted_strengths) & frame["in_scope"]
-    timeline = _timeline(edition, coded, linked, periods, scope[0])
-    scorecard = _scorecard(edition, coded, linked, timeline, periods, counted_strengths)
-    evidence = strongest(coded[coded["counted"]], ["element"], top, EVIDENCE_COLUMNS[2:])
-    order = {e.id: i for i, e in enumerate(edition.elements)}
-    evidence = (
-        evidence.assign(_order=evidence["element"].map(order))
-        .sort_values(["_order", "rank"], kind="mergesort")
-        .drop(columns="_order")
-        .reset_index(drop=True)
-    )
-    return CoverageResult(
-        edition.id,
-        period,
-        min_score,
-        top,
-        periods,
-        scorecard,
-        timeline,
-        evidence,
-        linked[EVENT_COLUMNS],
-        tuple(warnings),
-        coded[PASSAGE_COLUMNS],
-        start,
-        end,
-        in_force,
-        weak,
-    )
+    tally = _Tally(edition, period=period, min_score=min_score, top=top,
+                   event_dates=event_dates, strict_edition=strict_edition, in_force=in_force,
+                   weak=weak, editions=editions, rows=True)
+    if documents is not None:
+        tally.documents(documents)
+    tally.elements(elements_frame)
+    if events_frame is not None:
+        tally.events(events_frame)
+    return tally.result(coded_with)
 
 
 def coverage_chunks(
@@ -373,37 +302,355 @@ def coverage_chunks(
     period: Period = "year",
     top: int = 3,
     editions: Editions | None = None,
+    rows: bool = True,
 ) -> CoverageResult:
     """:func:`coverage` of frames given in chunks of whole documents (as
-    :func:`multivector.analysis.frames.element_chunks` and ``event_chunks`` read them), each
-    reduced before the next is read: elements to the best annotation per element and passage
-    of the edition, events to those that can be linked to one of its elements (in a coded
-    passage, or with a partner or organisation an element names). Events count in their
-    documents' periods (``event_dates="document"``) and ``documents`` gives every period, so
-    the events left out change nothing: the result equals :func:`coverage` of the whole frames
-    with the other settings at their defaults."""
-    ids = {e.id for e in edition.elements}
-    seen: set[str] = set()
-    parts = []
+    :func:`multivector.analysis.frames.element_chunks` and ``event_chunks`` read them), the
+    other settings at their defaults. Each chunk is reduced to counts before the next is read:
+    memory follows the elements and periods (and an index of the coded passages, 11 bytes
+    each, to link events to them), not the corpus. ``rows=False`` keeps no row-level frame:
+    ``passages_frame()`` and ``events_frame()`` of the result are then empty unless a reader
+    is given to it (``rows``; the service reads them again from the store when asked)."""
+    tally = _Tally(edition, period=period, min_score=0.0, top=top, event_dates="document",
+                   strict_edition=False, in_force=True, weak=False, editions=editions,
+                   rows=rows)
+    tally.documents(documents)
     for chunk in element_chunks:
-        seen.update(str(e) for e in chunk["edition"].dropna())
-        chosen = chunk.loc[chunk["element"].isin(ids), _ELEMENT_KEEP]
-        parts.append(_best_per_passage(chosen).drop(columns="strength"))
-    els = pd.concat(parts, ignore_index=True)  # the readers give one chunk at least
-    passages = set(zip(els["doc_id"], els["passage"], strict=True))
-    partners: set[str] = set().union(*(_named_by(el) for el in edition.elements))
-    kept = []
+        tally.elements(chunk)
     for chunk in event_chunks:
-        in_coded = [(d, p) in passages for d, p in zip(chunk["doc_id"], chunk["passage"],
-                                                         strict=True)]
-        kept.append(chunk[np.asarray(in_coded, dtype=bool) | _naming(chunk, partners)])
-    events = pd.concat(kept, ignore_index=True)
-    return coverage(edition, els, events, period=period, top=top, documents=documents,
-                    editions=editions, coded_with=seen)
+        tally.events(chunk)
+    return tally.result()
 
 
-_ELEMENT_KEEP = ["doc_id", "passage", "start", "end", "date", "year", "element", "route",
-                 "score", "edition"]
+class _Tally:
+    """Coverage added up over chunks of whole documents: documents first, then every chunk of
+    elements, then every chunk of events. Each chunk leaves counts per element and period
+    (and per element), the windows each period's rows fall in, the earliest date of each
+    period, the strongest counted passages so far and, for linking events, the coded passages
+    as sorted integer keys (document number and passage)."""
+
+    def __init__(
+        self,
+        edition: Edition,
+        *,
+        period: Period,
+        min_score: float,
+        top: int,
+        event_dates: str,
+        strict_edition: bool,
+        in_force: bool,
+        weak: bool,
+        editions: Editions | None,
+        rows: bool,
+    ) -> None:
+        if event_dates not in ("document", "event"):
+            raise UsageError(f"unknown event_dates {event_dates!r}", hint="document or event")
+        self.edition = edition
+        self.ids = [e.id for e in edition.elements]
+        self.settings = (period, editions)
+        self.min_score, self.top, self.event_dates = min_score, top, event_dates
+        self.strict, self.in_force, self.weak = strict_edition, in_force, weak
+        self.counted_strengths = {"strong", "weak"} if weak else {"strong"}
+        self.start, self.end = validity(edition, editions)
+        self.keep_rows = rows
+        self.firsts: list[pd.Series] = []  # earliest date of each period, rows in scope
+        self.windows: dict[str, set[str]] = {}
+        self.cells: list[pd.DataFrame] = []  # counts per element and period
+        self.cards: list[pd.DataFrame] = []  # counts per element
+        self.best: pd.DataFrame | None = None  # candidates for the evidence
+        self.coded_rows: list[pd.DataFrame] = []
+        self.event_rows: list[pd.DataFrame] = []
+        self.doc_ids: list[str] = []
+        self.doc_number: dict[str, int] = {}
+        self.doc_dates: dict[str, Any] = {}
+        self.coded_editions: set[str] = set()
+        self.has_editions = False
+        self.n_rows = 0  # documents and coded rows
+        self.n_scoped = 0  # of which (and of the events) in scope
+        self.parts: tuple[list[npt.NDArray[Any]], ...] = ([], [], [])
+        self.index: tuple[npt.NDArray[Any], ...] | None = None
+
+    # -------------------------------------------------------------------- reading
+
+    def documents(self, docs: pd.DataFrame) -> None:
+        for doc, when in zip(docs["doc_id"], docs["date"], strict=True):
+            self.doc_dates.setdefault(doc, when)
+        docs = self._placed(docs)
+        self.n_rows += len(docs)
+        self._add_windows(self._scope(docs))
+
+    def elements(self, chunk: pd.DataFrame) -> None:
+        if "edition" in chunk.columns:
+            self.has_editions = True
+            self.coded_editions.update(str(e) for e in chunk["edition"].dropna())
+        els = chunk[chunk["element"].isin(set(self.ids)) & (chunk["score"] >= self.min_score)]
+        if self.strict and "edition" in els.columns:
+            els = els[els["edition"] == self.edition.id]
+        for doc, when in zip(els["doc_id"], els["date"], strict=True):
+            self.doc_dates.setdefault(doc, when)
+        els = self._placed(els)
+        self.n_rows += len(els)
+        self._scope(els)
+        coded = _best_per_passage(els)
+        coded = self._judged(coded)
+        self._add_windows(coded[coded["in_scope"]])
+        counted = coded[coded["counted"]]
+        weak = coded[coded["in_scope"] & (coded["strength"] == "weak")]
+        outside = coded.loc[coded["strength"].isin(self.counted_strengths), "window"]
+        self.cells.append(pd.concat([
+            counted.groupby(["element", "period"]).agg(
+                passages=("doc_id", "size"), documents=("doc_id", "nunique"),
+                score=("score", "sum")),
+            weak.groupby(["element", "period"]).size().rename("weak_passages"),
+        ], axis=1).reset_index())
+        self.cards.append(pd.concat([
+            counted.groupby("element").agg(passages=("doc_id", "size"),
+                                           documents=("doc_id", "nunique"),
+                                           score=("score", "sum")),
+            weak.groupby("element").size().rename("weak_passages"),
+            (outside == "before").groupby(coded["element"]).sum().rename("before"),
+            (outside == "after").groupby(coded["element"]).sum().rename("after"),
+        ], axis=1).reset_index())
+        candidates = counted[["element", *EVIDENCE_COLUMNS[2:]]]
+        if self.best is not None:
+            candidates = pd.concat([self.best, candidates], ignore_index=True)
+        self.best = strongest(candidates, ["element"], self.top,
+                              EVIDENCE_COLUMNS[2:]).drop(columns="rank")
+        numbers = np.fromiter((self._number(d) for d in coded["doc_id"]), dtype=np.int64,
+                              count=len(coded))
+        code = {e: i for i, e in enumerate(self.ids)}
+        self.parts[0].append((numbers << 32) | coded["passage"].to_numpy(np.int64))
+        self.parts[1].append(coded["element"].map(code).to_numpy(np.int16))
+        self.parts[2].append((coded["strength"] == "strong").to_numpy(bool))
+        if self.keep_rows:
+            self.coded_rows.append(coded)
+
+    def events(self, chunk: pd.DataFrame) -> None:
+        ev = chunk[chunk["score"] >= self.min_score]
+        if self.event_dates == "document":
+            ev = self._document_dates(ev)
+        ev = self._placed(ev)
+        self._scope(ev)
+        linked = self._judged(_linked_events(self.edition.elements, self._coded_at(ev), ev))
+        self._add_windows(linked[linked["in_scope"]])
+        counted = linked[linked["counted"]]
+        weak = linked[linked["in_scope"] & (linked["strength"] == "weak")]
+        self.cells.append(pd.concat([
+            counted.groupby(["element", "period"]).size().rename("events"),
+            weak.groupby(["element", "period"]).size().rename("weak_events"),
+        ], axis=1).reset_index())
+        self.cards.append(pd.concat([
+            counted.groupby("element").size().rename("events"),
+            weak.groupby("element").size().rename("weak_events"),
+        ], axis=1).reset_index())
+        if self.keep_rows:
+            self.event_rows.append(linked)
+
+    # -------------------------------------------------------------------- helpers
+
+    def _placed(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with its window against the validity period and its period."""
+        period, editions = self.settings
+        return with_period(_with_window(frame, self.start, self.end), period, editions)
+
+    def _scope(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``frame`` that count toward the periods; their periods' first dates."""
+        scoped = frame[frame["window"] == "in_force"] if self.in_force else frame
+        self.n_scoped += len(scoped)
+        if len(scoped):
+            dates = pd.Series(pd.to_datetime(scoped["date"]), index=scoped.index)
+            self.firsts.append(dates.groupby(scoped["period"]).min())
+        return scoped
+
+    def _judged(self, frame: pd.DataFrame) -> pd.DataFrame:
+        in_scope = frame["window"] == "in_force" if self.in_force else True
+        frame = frame.assign(in_scope=in_scope)
+        return frame.assign(counted=frame["strength"].isin(self.counted_strengths)
+                            & frame["in_scope"])
+
+    def _add_windows(self, frame: pd.DataFrame) -> None:
+        if not len(frame):
+            return
+        pairs = frame[["period", "window"]].drop_duplicates()
+        for p, w in zip(pairs["period"], pairs["window"], strict=True):
+            if isinstance(w, str):
+                self.windows.setdefault(str(p), set()).add(w)
+
+    def _number(self, doc: str) -> int:
+        number = self.doc_number.get(doc)
+        if number is None:
+            number = self.doc_number[doc] = len(self.doc_ids)
+            self.doc_ids.append(doc)
+        return number
+
+    def _document_dates(self, ev: pd.DataFrame) -> pd.DataFrame:
+        """Events re-dated (``date``, ``year``) by the date of the document that reports them:
+        from the documents, else the coded passages, else the chunk's own events dated by
+        their document."""
+        if not len(ev):
+            return ev
+        own: dict[str, Any] = {}
+        if "date_source" in ev.columns:
+            mine = ev[ev["date_source"] == "document"]
+            for doc, when in zip(mine["doc_id"], mine["date"], strict=True):
+                own.setdefault(doc, when)
+        known = self.doc_dates
+        when = [known[d] if d in known else own.get(d, pd.NaT) for d in ev["doc_id"]]
+        dates = pd.Series(pd.to_datetime(pd.Series(when, dtype=object)).to_numpy(),
+                          index=ev.index).astype("datetime64[ns]")
+        ev = ev.assign(date=dates.where(dates.notna(), pd.to_datetime(ev["date"])))
+        return ev.assign(year=ev["date"].dt.year.astype("Int64"))
+
+    def _coded_at(self, ev: pd.DataFrame) -> pd.DataFrame:
+        """The coded (element, passage) pairs at the passages of ``ev``: element, doc_id,
+        passage, strength."""
+        if self.index is None:
+            keys, codes, strong = (np.concatenate(p) if p else np.empty(0, dtype=t)
+                                   for p, t in zip(self.parts, (np.int64, np.int16, bool),
+                                                   strict=True))
+            order = np.argsort(keys, kind="stable")
+            self.index = (keys[order], codes[order], strong[order])
+            self.parts = ([], [], [])
+        keys, codes, strong = self.index
+        numbers = np.fromiter((self.doc_number.get(d, -1) for d in ev["doc_id"]),
+                              dtype=np.int64, count=len(ev))
+        wanted = (numbers << 32) | ev["passage"].to_numpy(np.int64)
+        wanted = np.unique(wanted[numbers >= 0])
+        left = np.searchsorted(keys, wanted, "left")
+        counts = np.searchsorted(keys, wanted, "right") - left
+        at = np.repeat(left - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return pd.DataFrame({
+            "element": np.asarray(self.ids, dtype=object)[codes[at]],
+            "doc_id": np.asarray(self.doc_ids, dtype=object)[keys[at] >> 32],
+            "passage": keys[at] & 0xFFFFFFFF,
+            "strength": np.where(strong[at], "strong", "weak").astype(object),
+        })
+
+    # -------------------------------------------------------------------- result
+
+    def result(self, coded_with: Collection[str] | None = None) -> CoverageResult:
+        edition = self.edition
+        warnings: list[str] = []
+        if self.has_editions:
+            coded_with = sorted(self.coded_editions if coded_with is None else coded_with)
+            if coded_with and edition.id not in coded_with:
+                warnings.append(
+                    f"the corpus was coded against {', '.join(coded_with)}, not {edition.id}: "
+                    f"elements of {edition.id} that the coded edition lacks cannot be found; "
+                    f"run `multivector code --concept {edition.id}` to code against it"
+                )
+        if self.in_force and self.n_rows and not self.n_scoped:
+            warnings.append(
+                f"no document of the corpus falls within the validity period of {edition.id} "
+                f"({_span(self.start, self.end)}): every count is 0; see the before and after "
+                "columns"
+            )
+        firsts = pd.concat(self.firsts) if self.firsts else pd.Series(dtype="datetime64[ns]")
+        periods = tuple(p for p in period_order(pd.DataFrame(
+            {"period": firsts.index.astype(object), "date": firsts.to_numpy()}))
+            if p != UNDATED)
+        timeline = self._timeline(periods)
+        scorecard = self._scorecard(timeline, periods)
+        evidence = (strongest(self.best, ["element"], self.top, EVIDENCE_COLUMNS[2:])
+                    if self.best is not None else pd.DataFrame(columns=EVIDENCE_COLUMNS))
+        order = {e: i for i, e in enumerate(self.ids)}
+        evidence = (
+            evidence.assign(_order=evidence["element"].map(order))
+            .sort_values(["_order", "rank"], kind="mergesort")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
+        coded = events = None
+        if self.keep_rows:
+            coded = (pd.concat(self.coded_rows, ignore_index=True)
+                     .sort_values(["element", "doc_id", "passage"], kind="mergesort")
+                     .reset_index(drop=True)[PASSAGE_COLUMNS]
+                     if self.coded_rows else pd.DataFrame(columns=PASSAGE_COLUMNS))
+            linked = [f for f in self.event_rows if len(f)]
+            events = (pd.concat(linked, ignore_index=True)
+                      .sort_values(["element", "date", "doc_id", "start", "_event"],
+                                   kind="mergesort")
+                      .reset_index(drop=True)[EVENT_COLUMNS]
+                      if linked else pd.DataFrame(columns=EVENT_COLUMNS))
+        period, _ = self.settings
+        return CoverageResult(
+            edition.id, period, self.min_score, self.top, periods, scorecard, timeline,
+            evidence, events, tuple(warnings), coded, self.start, self.end, self.in_force,
+            self.weak,
+        )
+
+    def _summed(self, frames: list[pd.DataFrame], keys: list[str], index: pd.Index,
+                columns: list[str]) -> pd.DataFrame:
+        parts = [f for f in frames if len(f)]
+        if parts:
+            whole = pd.concat(parts, ignore_index=True)
+            total = whole.groupby(keys)[[c for c in columns if c in whole.columns]].sum()
+        else:
+            total = pd.DataFrame(columns=columns, index=index, dtype=float)
+        for column in columns:
+            if column not in total.columns:
+                total[column] = np.nan
+        return total.reindex(index)
+
+    def _timeline(self, periods: tuple[str, ...]) -> pd.DataFrame:
+        grid = pd.MultiIndex.from_product([self.ids, list(periods)], names=["element", "period"])
+        counts = ["passages", "documents", "score", "weak_passages", "events", "weak_events"]
+        table = self._summed(self.cells, ["element", "period"], grid, counts).reset_index()
+        for column in counts:
+            table[column] = table[column].fillna(0)
+        table["mean_score"] = (table["score"] / table["passages"]).where(table["passages"] > 0)
+        for column in ("passages", "documents", "events", "weak_passages", "weak_events"):
+            table[column] = table[column].astype(int)
+        table["evidence"] = (table["passages"] > 0) | (table["events"] > 0)
+        kinds = {e.id: e.kind.value for e in self.edition.elements}
+        table["kind"] = table["element"].map(kinds)
+        windows = {p: "+".join(w for w in WINDOWS if w in ws) for p, ws in self.windows.items()}
+        table["window"] = table["period"].map(windows)
+        return table[TIMELINE_COLUMNS]
+
+    def _scorecard(self, timeline: pd.DataFrame, periods: tuple[str, ...]) -> pd.DataFrame:
+        counts = ["passages", "documents", "score", "weak_passages", "before", "after",
+                  "events", "weak_events"]
+        cards = self._summed(self.cards, ["element"], pd.Index(self.ids, name="element"),
+                             counts).fillna(0)
+        by_element: dict[str, dict[str, float]] = cards.to_dict("index")  # type: ignore[assignment]
+        rows = []
+        for el in self.edition.elements:
+            card = by_element[el.id]
+            line = timeline[timeline["element"] == el.id]
+            seen = [p for p, has in zip(line["period"], line["evidence"], strict=True) if has]
+            passages, n_events = int(card["passages"]), int(card["events"])
+            last_seen = seen[-1] if seen else None
+            if not periods:
+                since = None
+            elif last_seen is None:
+                since = periods[0]
+            else:
+                after = periods.index(last_seen) + 1
+                since = periods[after] if after < len(periods) else None
+            rows.append(
+                {
+                    "element": el.id,
+                    "kind": el.kind.value,
+                    "domain": el.domain.value,
+                    "title": el.title,
+                    "periods": len(periods),
+                    "periods_with_evidence": len(seen),
+                    "share": len(seen) / len(periods) if periods else 0.0,
+                    "passages": passages,
+                    "documents": int(card["documents"]),
+                    "events": n_events,
+                    "mean_score": float(card["score"] / passages) if passages else None,
+                    "silent": not passages and not n_events,
+                    "last_seen": last_seen,
+                    "silent_since": since,
+                    "weak_passages": int(card["weak_passages"]),
+                    "weak_events": int(card["weak_events"]),
+                    "before": int(card["before"]),
+                    "after": int(card["after"]),
+                }
+            )
+        return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
 def _span(start: dt.date, end: dt.date | None) -> str:
@@ -421,25 +668,6 @@ def _with_window(frame: pd.DataFrame, start: dt.date, end: dt.date | None) -> pd
     return frame.assign(window=window.where(dates.notna(), None))
 
 
-def _document_dates(ev: pd.DataFrame, docs: pd.DataFrame, els: pd.DataFrame) -> pd.DataFrame:
-    """Events re-dated (``date``, ``year``) by the date of the document that reports them."""
-    if not len(ev):
-        return ev
-    known = pd.concat(
-        [f[["doc_id", "date"]] for f in (docs, els) if len(f)]
-        + (
-            [ev.loc[ev["date_source"] == "document", ["doc_id", "date"]]]
-            if "date_source" in ev.columns
-            else []
-        ),
-        ignore_index=True,
-    )
-    when = known.drop_duplicates("doc_id").set_index("doc_id")["date"]
-    dates = pd.to_datetime(ev["doc_id"].map(when)).astype("datetime64[ns]")
-    ev = ev.assign(date=dates.where(dates.notna(), pd.to_datetime(ev["date"])))
-    return ev.assign(year=ev["date"].dt.year.astype("Int64"))
-
-
 def _best_per_passage(els: pd.DataFrame) -> pd.DataFrame:
     """One row per (element, passage): the strongest annotation, strong evidence first."""
     if "route" not in els.columns:
@@ -455,41 +683,52 @@ def _best_per_passage(els: pd.DataFrame) -> pd.DataFrame:
 def _linked_events(
     elements: Iterable[Element], coded: pd.DataFrame, ev: pd.DataFrame
 ) -> pd.DataFrame:
+    """Each (element, event) link: by the event's passage coded to the element, by a partner
+    or organisation the element names, or both ("partner+passage"); the event's columns and
+    its number in ``ev`` (``_event``, to keep a document's events in their order)."""
+    columns = [*EVENT_COLUMNS, "_event"]
     if not len(ev):
-        return pd.DataFrame(columns=EVENT_COLUMNS)
+        return pd.DataFrame(columns=columns)
     ev = ev.reset_index(drop=True).assign(_event=lambda f: range(len(f)))
     # the links carry the event's number only; its columns are joined once, at the end
-    links = []
     by_passage = ev[["doc_id", "passage", "_event"]].merge(
         coded[["element", "doc_id", "passage", "strength"]], on=["doc_id", "passage"]
     )
-    links.append(by_passage.assign(link="passage")[["element", "_event", "link", "strength"]])
-    for el in elements:
-        partners = _named_by(el)
-        if not partners:
-            continue
-        hit = _naming(ev, partners)
-        links.append(pd.DataFrame({"element": el.id, "_event": ev["_event"].to_numpy()[hit],
-                                   "link": "partner", "strength": "weak"}))
-    both = pd.concat(links, ignore_index=True)
+    named = pd.DataFrame([(el.id, a) for el in elements for a in sorted(_named_by(el))],
+                         columns=["element", "actor"])
+    actors = pd.concat([
+        ev[["_event", "actor"]],
+        ev[["_event", "counterpart"]].explode("counterpart").rename(
+            columns={"counterpart": "actor"}),
+    ], ignore_index=True).dropna()
+    by_partner = actors.merge(named, on="actor")[["element", "_event"]].drop_duplicates()
+    both = pd.concat([
+        by_passage.assign(link="passage")[["element", "_event", "link", "strength"]],
+        by_partner.assign(link="partner", strength="weak"),
+    ], ignore_index=True)
     if not len(both):
-        return pd.DataFrame(columns=EVENT_COLUMNS)
-    keyed = both[["element", "_event", "link", "strength"]].drop_duplicates()
-    grouped = keyed.sort_values("link").groupby(["element", "_event"], sort=False)
-    both = (
-        grouped.agg(
-            link=("link", "+".join),
-            strength=("strength", lambda s: "strong" if (s == "strong").any() else "weak"),
-        )
+        return pd.DataFrame(columns=columns)
+    flags = (
+        both.assign(passage=both["link"] == "passage", partner=both["link"] == "partner",
+                    strong=both["strength"] == "strong")
+        .groupby(["element", "_event"], sort=False)[["passage", "partner", "strong"]]
+        .any()
         .reset_index()
-        .merge(ev, on="_event")
     )
-    for column in EVENT_COLUMNS:
+    link = np.where(flags["passage"], np.where(flags["partner"], "partner+passage", "passage"),
+                    "partner")
+    both = pd.DataFrame({
+        "element": flags["element"].to_numpy(dtype=object),
+        "_event": flags["_event"].to_numpy(),
+        "link": link.astype(object),
+        "strength": np.where(flags["strong"], "strong", "weak").astype(object),
+    }).merge(ev, on="_event")
+    for column in columns:
         if column not in both.columns:
             both[column] = None
     return (
-        both[EVENT_COLUMNS]
-        .sort_values(["element", "date", "doc_id", "start"], kind="mergesort")
+        both[columns]
+        .sort_values(["element", "date", "doc_id", "start", "_event"], kind="mergesort")
         .reset_index(drop=True)
     )
 
@@ -497,117 +736,6 @@ def _linked_events(
 def _named_by(element: Element) -> set[str]:
     """The partners and organisations an element names: the actors an event links it by."""
     return {p.actor for p in element.partners} | set(element.organisations)
-
-
-def _naming(events: pd.DataFrame, actors: set[str]) -> npt.NDArray[np.bool_]:
-    """Per event: whether its actor or one of its counterparts is among ``actors``."""
-    return np.fromiter(
-        (actor in actors or any(c in actors for c in (counterpart or []))
-         for actor, counterpart in zip(events["actor"], events["counterpart"], strict=True)),
-        dtype=bool, count=len(events),
-    )
-
-
-def _timeline(
-    edition: Edition,
-    coded: pd.DataFrame,
-    linked: pd.DataFrame,
-    periods: tuple[str, ...],
-    docs: pd.DataFrame,
-) -> pd.DataFrame:
-    ids = [e.id for e in edition.elements]
-    grid = pd.MultiIndex.from_product([ids, list(periods)], names=["element", "period"])
-    stats = (
-        coded[coded["counted"]]
-        .groupby(["element", "period"])
-        .agg(passages=("doc_id", "size"), documents=("doc_id", "nunique"),
-             mean_score=("score", "mean"))
-    )
-
-    def count(frame: pd.DataFrame, name: str) -> pd.Series:
-        return frame.groupby(["element", "period"]).size().rename(name).reindex(grid)
-
-    weak_p = coded[coded["in_scope"] & (coded["strength"] == "weak")]
-    weak_ev = linked[linked["in_scope"] & (linked["strength"] == "weak")]
-    table = (
-        stats.reindex(grid)
-        .join(count(linked[linked["counted"]], "events"))
-        .join(count(weak_p, "weak_passages"))
-        .join(count(weak_ev, "weak_events"))
-        .reset_index()
-    )
-    for column in ("passages", "documents", "events", "weak_passages", "weak_events"):
-        table[column] = table[column].fillna(0).astype(int)
-    table["evidence"] = (table["passages"] > 0) | (table["events"] > 0)
-    kinds = {e.id: e.kind.value for e in edition.elements}
-    table["kind"] = table["element"].map(kinds)
-    scoped = [f[f["in_scope"]] for f in (coded, linked)]
-    table["window"] = table["period"].map(_period_windows(docs, *scoped))
-    return table[TIMELINE_COLUMNS]
-
-
-def _period_windows(*frames: pd.DataFrame) -> dict[str, str]:
-    """Each period's windows (before, in_force, after) joined by '+', from the rows in it."""
-    seen: dict[str, set[str]] = {}
-    for f in frames:
-        if len(f) and "window" in f.columns:
-            for p, w in zip(f["period"], f["window"], strict=True):
-                if isinstance(w, str):
-                    seen.setdefault(str(p), set()).add(w)
-    return {p: "+".join(w for w in WINDOWS if w in ws) for p, ws in seen.items()}
-
-
-def _scorecard(
-    edition: Edition,
-    coded: pd.DataFrame,
-    linked: pd.DataFrame,
-    timeline: pd.DataFrame,
-    periods: tuple[str, ...],
-    counted_strengths: set[str],
-) -> pd.DataFrame:
-    rows = []
-    for el in edition.elements:
-        own = coded[coded["element"] == el.id]
-        mine = own[own["counted"]]
-        outside = own[own["strength"].isin(counted_strengths)]["window"]
-        events_mine = linked[linked["element"] == el.id]
-        line = timeline[timeline["element"] == el.id]
-        seen = [p for p, has in zip(line["period"], line["evidence"], strict=True) if has]
-        n_events = int(events_mine["counted"].sum())
-        silent = not len(mine) and not n_events
-        last_seen = seen[-1] if seen else None
-        if not periods:
-            since = None
-        elif last_seen is None:
-            since = periods[0]
-        else:
-            after = periods.index(last_seen) + 1
-            since = periods[after] if after < len(periods) else None
-        rows.append(
-            {
-                "element": el.id,
-                "kind": el.kind.value,
-                "domain": el.domain.value,
-                "title": el.title,
-                "periods": len(periods),
-                "periods_with_evidence": len(seen),
-                "share": len(seen) / len(periods) if periods else 0.0,
-                "passages": len(mine),
-                "documents": int(mine["doc_id"].nunique()),
-                "events": n_events,
-                "mean_score": float(mine["score"].mean()) if len(mine) else None,
-                "silent": silent,
-                "last_seen": last_seen,
-                "silent_since": since,
-                "weak_passages": int((own["in_scope"] & (own["strength"] == "weak")).sum()),
-                "weak_events": int(
-                    (events_mine["in_scope"] & (events_mine["strength"] == "weak")).sum()
-                ),
-                "before": int((outside == "before").sum()),
-                "after": int((outside == "after").sum()),
-            }
-        )
-    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
 __all__ = ["CoverageResult", "coverage", "validity"]

@@ -6,7 +6,9 @@ REST API only parse arguments and render the result.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,8 +152,6 @@ def _own_country(store: CorpusRepository, edition: Any, filters: Filters) -> Fil
     it keeps that country's documents and those without a country, so the store selects by
     country only when every document in view has one (the usual case); otherwise everything
     in view is read and the gap selects."""
-    from dataclasses import replace
-
     from multivector.analysis.frames import documents_frame
 
     countries = documents_frame(store, filters)["country"]
@@ -236,8 +236,6 @@ def gap_by_country(
     edition's own country has a declared profile: for the others the declared and gap columns
     are empty (a profile is never borrowed from another state's concept), and the observed
     shares stand alone."""
-    from dataclasses import replace
-
     from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
@@ -275,15 +273,26 @@ def coverage(
     from multivector.analysis.coverage import coverage_chunks
 
     ed = knowledge.edition(edition)
-    # streamed: elements reduced to the best per element and passage, events to the linkable
-    return coverage_chunks(
-        ed,
-        fr.element_chunks(store, filters),
-        fr.event_chunks(store, filters),
-        period=period,
-        documents=fr.documents_frame(store, filters),
-        editions=_editions(knowledge),
-    )
+    editions = _editions(knowledge)
+
+    def read(rows: bool) -> CoverageResult:
+        # streamed: each chunk of documents reduced to counts before the next is read
+        return coverage_chunks(
+            ed,
+            fr.element_chunks(store, filters),
+            fr.event_chunks(store, filters, evidence=rows),
+            period=period,
+            documents=fr.documents_frame(store, filters),
+            editions=editions,
+            rows=rows,
+        )
+
+    def rows() -> tuple[pd.DataFrame, pd.DataFrame]:
+        every = read(True)
+        return every.passages_frame(), every.events_frame()
+
+    # counts only; the rows behind them (passages_frame, events_frame) read again when asked
+    return replace(read(False), rows=functools.cache(rows))
 
 
 def trends(
@@ -351,8 +360,6 @@ def channels(
     """Declared tiers and shares, attention, events and UN votes side by side per country and
     edition period (:mod:`multivector.analysis.channels`). Votes come from the bundled unvotes
     tables (1946-2019): periods after 2019 have none, and say so."""
-    from dataclasses import replace
-
     from multivector.analysis.channels import VOTE_PARTNERS
     from multivector.analysis.channels import channels as run
     from multivector.analysis.counting import counted_mentions
