@@ -760,3 +760,23 @@ def test_passage_filters_are_answered_from_the_covering_index(tmp_path: Path) ->
             " fa.passage = ? AND fa.layer = 'actor' AND fa.label IN ('RUS', 'CHN')",
             ("d", 0)))
         assert "COVERING INDEX annotations_passage" in plan, plan
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3), max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_JSON_VALUES)
+def test_attribute_values_read_back_as_written(value: Any) -> None:
+    """The annotation tables decode each attribute as SQLite's ``->`` gives it: a plain string
+    directly, the rest by json; either way what was written comes back."""
+    import json
+
+    from multivector.store.sqlite import _json_value
+
+    con = sqlite3.connect(":memory:")
+    (text,) = con.execute("SELECT json(?) -> '$.v'", (json.dumps({"v": value}),)).fetchone()
+    assert _json_value(text) == value

@@ -503,13 +503,11 @@ class SQLiteStore:
                ' ORDER BY d.date NULLS LAST, an.doc_id, an.start, an."end", an.id')
         paths = [f"$.{_json_key(k)}" for k in attrs]
         first, last = 6, 6 + len(attrs)
-        loads = json.loads
         for row in self._rows(sql, [*paths, Layer(layer).value, *params, *pparams]):
             if first == last:
                 yield row
             else:
-                yield (*row[:first], *(None if v is None else loads(v) for v in row[first:last]),
-                       *row[last:])
+                yield (*row[:first], *(_json_value(v) for v in row[first:last]), *row[last:])
 
     def mention_table(
         self, vectors: Sequence[str], filters: Filters | None = None
@@ -924,6 +922,18 @@ def _insert_embeddings(
 # filters -----------------------------------------------------------------------------------
 def _clip(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _json_value(text: str | None) -> Any:
+    """A value as SQLite's ``->`` gives it (JSON text), decoded: a plain string without
+    escapes directly (most attributes: actor ids, types, routes), anything else by ``json``.
+    About 5x faster than ``json.loads`` on such a string (timeit): the analyses read
+    millions of them."""
+    if text is None:
+        return None
+    if text[:1] == '"' and "\\" not in text:
+        return text[1:-1]
+    return json.loads(text)
 
 
 def _json_key(key: str) -> str:
