@@ -393,7 +393,7 @@ def gap(
             keep &= dates <= pd.Timestamp(end)
         if not all_countries and "country" in frame.columns:
             keep &= frame["country"].isna() | (frame["country"] == edition.country)
-        return frame[keep]
+        return frame if keep.all() else frame[keep]  # the store often selected them already
 
     chosen_mentions = select(mentions)
     assert chosen_mentions is not None
@@ -438,7 +438,9 @@ def gap(
     parts = []
     theme_rows = pd.DataFrame(columns=["doc_id", "passage", "theme", "family", "score"])
     if chosen_themes is not None:
-        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(theme_family))
+        # one family object per distinct theme, not one string per row
+        family_of = {t: theme_family(t) for t in chosen_themes["theme"].unique()}
+        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(family_of))
         declared_fam = declared.families.set_index("family")["weight"]
         families = sorted(set(declared_fam.index) | set(theme_rows["family"]))
         parts.append(
