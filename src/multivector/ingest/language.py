@@ -19,12 +19,14 @@ unknown.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 SAMPLE = 5_000
 MIN_LETTERS = 20  # below this, only the short-text rules can name a language
 SHORT_WORDS = 25  # fewer words than this is short text
 MIN_WORDS = 3  # words of two letters or more, at least two of them not acronyms
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("’ʻʼ‘", "'"))
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʻʼ‘][^\W\d_]+)*")
 _KAZAKH_ONLY = frozenset("әғқұһіӘҒҚҰҺІ")  # not in Russian, nor (except і) in Kyrgyz
 _KAZAKH_SHARED = frozenset("ңөүҢӨҮ")  # Kazakh, but Kyrgyz, Tatar, Bashkir too
@@ -67,15 +69,15 @@ def detect(text: str) -> str | None:
     """'en', 'ru' or 'kk', or None when the text is too short, mixed or in another language."""
     sample = text[:SAMPLE]
     latin = cyrillic = other = 0
-    for c in sample:
+    for c, n in Counter(sample).items():  # each distinct character once
         if not c.isalpha():
             continue
         if c.isascii() or "\u00c0" <= c <= "\u024f":
-            latin += 1
+            latin += n
         elif "\u0400" <= c <= "\u052f":
-            cyrillic += 1
+            cyrillic += n
         else:
-            other += 1
+            other += n
     letters = latin + cyrillic + other
     found = _WORD.findall(sample)
     short = len(found) < SHORT_WORDS
@@ -83,8 +85,7 @@ def detect(text: str) -> str | None:
         return None
     if short and not _running_text(found):
         return None  # "Astana", "ООН, НАТО, ЕАЭС": names and acronyms say nothing
-    words = [w.lower().replace("’", "'").replace("ʻ", "'").replace("ʼ", "'").replace("‘", "'")
-             for w in found]
+    words = [w.lower().translate(_APOSTROPHES) for w in found]
     if latin >= 0.6 * letters:
         if letters >= MIN_LETTERS and (lang := _latin(words)) is not None:
             return lang

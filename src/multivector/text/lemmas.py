@@ -76,4 +76,4 @@ def _russian_lemma(word: str, *, capitalised: bool) -> str:
 
 def lemmas(text: str) -> list[str]:
     """The lemmas of the words of ``text``, in order."""
-    return [lemma(word) for _, _, word in tokens(text)]
+    return [lemma(word) for word in _WORD.findall(text)]  # the words of tokens(), no offsets
