@@ -191,8 +191,11 @@ def test_gap_from_reduced_frames_equals_the_whole_frames(
                 elements=elements_frame(store), events=events_frame(store),
                 period="all" if all_dates else None, all_countries=all_countries,
                 intervals=analyses.intervals(draws=100))
+    assert "themes" not in read.sources  # family weights only: rows read when asked
     pd.testing.assert_frame_equal(read.vectors, whole.vectors)
     pd.testing.assert_frame_equal(read.priorities, whole.priorities)
+    assert read.n_documents == whole.n_documents
+    assert (read.priorities["level"] == "family").sum() > 3
     if all_dates:  # counterparts placed by the reduced reading
         assert read.vectors["events"].sum() > 0
     for vector in ("russia", "central_asia"):

@@ -102,14 +102,15 @@ def mentions_frame(store: CorpusRepository, filters: Filters | None = None) -> p
 
 
 def counted_mentions_frame(
-    store: CorpusRepository, filters: Filters | None, vectors: Sequence[str]
+    store: CorpusRepository, filters: Filters | None, vectors: Sequence[str],
+    meta: Sequence[str] = META_COLUMNS,
 ) -> pd.DataFrame:
     """The mentions that count toward ``vectors``
     (:func:`~multivector.analysis.counting.counted_mentions`), one row per passage, vector and
     actor with its ``n`` mentions (:func:`~multivector.analysis.counting.collapse_mentions`),
     aggregated by the store (``mention_table``) so that memory follows these rows, never the
-    corpus's mentions: doc_id, passage, start, end (the first mention's span), metadata, actor,
-    vector, score (the best), n."""
+    corpus's mentions: doc_id, passage, start, end (the first mention's span), metadata (the
+    ``meta`` columns only), actor, vector, score (the best), n."""
     columns = [*MENTION_COLUMNS, *STORE_META]
     parts = []
     for frame in _chunks(store.mention_table(tuple(vectors), filters), columns, CHUNK_ROWS):
@@ -118,8 +119,8 @@ def counted_mentions_frame(
             frame[column] = frame[column].astype("int64")
         frame["score"] = frame["score"].astype("float64")
         frame["vector"] = frame["vector"].astype("object")
-        parts.append(frame[["doc_id", "passage", "start", "end", *META_COLUMNS, "actor",
-                            "vector", "score", "n"]])
+        parts.append(frame[["doc_id", "passage", "start", "end", *meta, "actor", "vector",
+                            "score", "n"]])
     return _concat(parts)
 
 

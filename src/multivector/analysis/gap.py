@@ -44,7 +44,7 @@ says which.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -309,6 +309,8 @@ class GapResult(Tabular):
     vectors: pd.DataFrame = field(compare=False, repr=False)
     priorities: pd.DataFrame = field(compare=False, repr=False)
     sources: Mapping[str, pd.DataFrame] = field(compare=False, repr=False)
+    read_source: Callable[[str], pd.DataFrame] | None = field(default=None, compare=False,
+                                                               repr=False)
 
     def vectors_frame(self) -> pd.DataFrame:
         """vector, declared_weight, declared_share, observed_weight, observed_share,
@@ -345,8 +347,20 @@ class GapResult(Tabular):
         elements = self.sources["elements"]
         if priority in set(elements["element"]):
             return strongest_passages(elements[elements["element"] == priority], k, label="element")
-        themes = self.sources["themes"]
+        themes = self.source("themes")
         return strongest_passages(themes[themes["family"] == priority], k, label="theme")
+
+    def source(self, name: str) -> pd.DataFrame:
+        """The rows behind a part of the result: ``mentions`` (counted, one row per passage,
+        vector and actor), ``themes`` (one row per passage and theme, with its ``family``) or
+        ``elements``. A result computed from theme weights reads its theme rows again when
+        asked (``read_source``; the service reads them from the store, which must be open)."""
+        if name in self.sources:
+            return self.sources[name]
+        if self.read_source is None:
+            raise UsageError(f"the result holds no {name} rows",
+                             hint="give the gap its themes frame to keep them")
+        return self.read_source(name)
 
 
 def gap(
@@ -364,6 +378,7 @@ def gap(
     intervals: Intervals | None = None,
     evidence_rule: EvidenceRule | None = None,
     actor_vectors: pd.DataFrame | None = None,
+    theme_weights: pd.DataFrame | None = None,
 ) -> GapResult:
     """Declared versus observed attention for ``edition``.
 
@@ -376,27 +391,22 @@ def gap(
     edition's validity period, ``"all"`` for every date, or ``(start, end)`` years or dates
     (either may be None).
     Documents of the edition's country are used (and those without a country), or all with
-    ``all_countries``. See the module docstring for the rules."""
+    ``all_countries``. See the module docstring for the rules.
+
+    ``theme_weights`` (instead of ``themes``): each document's weight per theme family
+    (:func:`family_weights` of theme rows already selected by :func:`gap_selection`, which
+    can be computed chunk by chunk); the result then holds no theme rows, and
+    :meth:`GapResult.evidence` of a family needs ``read_source``."""
     iv = intervals or Intervals()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
     start, end = edition_window(edition, period)
+    selected = gap_selection(edition, period, all_countries)
 
     def select(frame: pd.DataFrame | None) -> pd.DataFrame | None:
-        if frame is None:
-            return None
-        keep = pd.Series(True, index=frame.index)
-        dates = pd.to_datetime(frame["date"])
-        if start is not None:
-            keep &= dates >= pd.Timestamp(start)
-        if end is not None:
-            keep &= dates <= pd.Timestamp(end)
-        if not all_countries and "country" in frame.columns:
-            keep &= frame["country"].isna() | (frame["country"] == edition.country)
-        return frame if keep.all() else frame[keep]  # the store often selected them already
+        return None if frame is None else selected(frame)
 
-    chosen_mentions = select(mentions)
-    assert chosen_mentions is not None
+    chosen_mentions = selected(mentions)
     chosen_themes, chosen_elements, chosen_events = select(themes), select(elements), select(events)
     if chosen_elements is not None:
         chosen_elements = chosen_elements[chosen_elements["edition"] == edition.id]
@@ -404,7 +414,14 @@ def gap(
             strong = chosen_elements["route"].map(route_strength) == "strong"
             chosen_elements = chosen_elements[strong]
     counted = counted_mentions(chosen_mentions, ids)
-    frames = [f for f in (counted, chosen_themes, chosen_elements, chosen_events) if f is not None]
+    theme_rows = None
+    if chosen_themes is not None:
+        # one family object per distinct theme, not one string per row
+        family_of = {t: theme_family(t) for t in chosen_themes["theme"].unique()}
+        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(family_of))
+        theme_weights = family_weights(theme_rows)
+    frames = [f for f in (counted, theme_weights, chosen_elements, chosen_events)
+              if f is not None]
     docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
     position = {d: i for i, d in enumerate(docs)}
     resample = _Draws(iv, evidence_rule)
@@ -436,19 +453,16 @@ def gap(
 
     # priorities
     parts = []
-    theme_rows = pd.DataFrame(columns=["doc_id", "passage", "theme", "family", "score"])
-    if chosen_themes is not None:
-        # one family object per distinct theme, not one string per row
-        family_of = {t: theme_family(t) for t in chosen_themes["theme"].unique()}
-        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(family_of))
+    if theme_weights is not None:
         declared_fam = declared.families.set_index("family")["weight"]
-        families = sorted(set(declared_fam.index) | set(theme_rows["family"]))
+        families = sorted(set(declared_fam.index) | set(theme_weights["family"]))
+        weights = theme_weights.set_index(["doc_id", "family"])["weight"]
         parts.append(
             _priority_table(
                 "family",
                 families,
                 declared_fam,
-                _split_matrix(theme_rows, "family", families, position),
+                _matrix(weights, "family", families, position),
                 resample,
             )
         )
@@ -488,7 +502,11 @@ def gap(
         )
     )
     window = (start.isoformat() if start else None, end.isoformat() if end else None)
-    sources = {"mentions": counted, "themes": theme_rows, "elements": element_rows}
+    sources = {"mentions": counted, "elements": element_rows}
+    if theme_weights is None or theme_rows is not None:
+        sources["themes"] = (theme_rows if theme_rows is not None else
+                             pd.DataFrame(columns=["doc_id", "passage", "theme", "family",
+                                                   "score"]))
     return GapResult(
         edition.id,
         scheme.id,
@@ -536,6 +554,50 @@ def edition_window(
     first = dt.date(a, 1, 1) if isinstance(a, int) else a
     last = dt.date(b, 12, 31) if isinstance(b, int) else b
     return first, last
+
+
+def gap_selection(
+    edition: Edition,
+    period: str | tuple[int | dt.date | None, int | dt.date | None] | None = None,
+    all_countries: bool = False,
+) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """The rows a gap reads from a frame with ``date`` (and ``country``) columns: dated within
+    :func:`edition_window`, of the edition's country or of none unless ``all_countries``.
+    Both are a document's attributes, so a frame of whole documents can be selected chunk by
+    chunk."""
+    start, end = edition_window(edition, period)
+
+    def select(frame: pd.DataFrame) -> pd.DataFrame:
+        keep = pd.Series(True, index=frame.index)
+        if start is not None or end is not None:
+            dates = pd.to_datetime(frame["date"])
+            if start is not None:
+                keep &= dates >= pd.Timestamp(start)
+            if end is not None:
+                keep &= dates <= pd.Timestamp(end)
+        if not all_countries and "country" in frame.columns:
+            keep &= frame["country"].isna() | (frame["country"] == edition.country)
+        return frame if keep.all() else frame[keep]  # the store often selected them already
+
+    return select
+
+
+def family_weights(themes: pd.DataFrame) -> pd.DataFrame:
+    """Each document's weight per theme family (doc_id, family, weight): a passage splits one
+    unit equally among the families of the themes coded in it. ``themes``: one row per passage
+    and theme (``theme``, or its ``family``); whole documents, so that frames of chunks of
+    documents give the weights of the whole when concatenated."""
+    if "family" not in themes.columns:
+        family_of = {t: theme_family(t) for t in themes["theme"].unique()}
+        themes = themes.assign(family=themes["theme"].map(family_of))
+    distinct = themes.drop_duplicates(["doc_id", "passage", "family"])
+    if distinct.empty:
+        return pd.DataFrame({"doc_id": pd.Series(dtype=object),
+                             "family": pd.Series(dtype=object),
+                             "weight": pd.Series(dtype=float)})
+    per_passage = distinct.groupby(["doc_id", "passage"])["family"].transform("size")
+    weights = (1.0 / per_passage).groupby([distinct["doc_id"], distinct["family"]]).sum()
+    return weights.rename("weight").reset_index()
 
 
 class _Draws:

@@ -171,39 +171,64 @@ def gap(
     intervals: Intervals | None = None,
 ) -> GapResult:
     """Declared versus observed for an edition (:func:`multivector.analysis.gap`)."""
-    from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
     f = _window_filters(ed, all_dates)
     if not all_countries:
         f = _own_country(store, ed, f)
-    mentions, themes, elements, events, placed = _gap_frames(store, knowledge, ed, f)
-    return run(
-        ed,
-        mentions,
-        knowledge.vectors,
-        themes=themes,
-        elements=elements,
-        events=events,
-        actor_vectors=placed,
-        period="all" if all_dates else None,
-        all_countries=all_countries,
-        rule=rule,
-        intervals=intervals,
-    )
+    return _run_gap(store, knowledge, ed, f, "all" if all_dates else None, all_countries,
+                    rule, intervals)
+
+
+def _run_gap(store: CorpusRepository, knowledge: Knowledge, ed: Any, f: Filters,
+             period: str | None, all_countries: bool, rule: Path | None,
+             intervals: Intervals | None) -> GapResult:
+    """The gap over what ``f`` selects in the store, the theme rows read again when asked."""
+    from multivector.analysis.gap import gap as run
+
+    mentions, weights, elements, events, placed = _gap_frames(store, knowledge, ed, f, period,
+                                                              all_countries)
+
+    def read_source(name: str) -> pd.DataFrame:
+        if name != "themes":
+            raise UsageError(f"no source {name!r}", hint="mentions, themes or elements")
+        return _gap_themes(store, ed, f, period, all_countries)
+
+    res = run(ed, mentions, knowledge.vectors, theme_weights=weights, elements=elements,
+              events=events, actor_vectors=placed, period=period,
+              all_countries=all_countries, rule=rule, intervals=intervals)
+    return replace(res, read_source=functools.cache(read_source))
+
+
+def _gap_themes(store: CorpusRepository, edition: Any, filters: Filters, period: str | None,
+                all_countries: bool) -> pd.DataFrame:
+    """The theme rows a gap reads, one per passage and theme, with their family."""
+    from multivector.analysis import frames as fr
+    from multivector.analysis.gap import gap_selection, theme_family
+
+    select = gap_selection(edition, period, all_countries)
+    rows = fr.passage_labels_frame(store, filters, "themes", select,
+                                   columns=["date", "country"])
+    family_of = {t: theme_family(t) for t in rows["theme"].unique()}
+    return rows.assign(family=rows["theme"].map(family_of))
 
 
 def _gap_frames(
-    store: CorpusRepository, knowledge: Knowledge, edition: Any, filters: Filters
+    store: CorpusRepository, knowledge: Knowledge, edition: Any, filters: Filters,
+    period: str | None, all_countries: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The gap's inputs, each reduced while it is read: counted mentions aggregated by the
-    store, themes and elements one row per passage and label, events, and the vector of each
-    actor's first mention per document (:func:`multivector.analysis.gap.gap`)."""
+    store, each document's theme family weights (from the rows the gap selects, chunk by
+    chunk), elements one row per passage and label, events, and the vector of each actor's
+    first mention per document (:func:`multivector.analysis.gap.gap`)."""
     import pandas as pd
 
     from multivector.analysis import frames as fr
     from multivector.analysis.counting import scheme_vectors
+    from multivector.analysis.gap import family_weights, gap_selection
     from multivector.domain.concept import route_strength
+
+    select = gap_selection(edition, period, all_countries)
 
     def strong_of_edition(chunk: pd.DataFrame) -> pd.DataFrame:
         chunk = chunk[chunk["edition"] == edition.id]
@@ -212,9 +237,12 @@ def _gap_frames(
     where = ["date", "country"]  # what the gap selects rows by
     events = [chunk[["doc_id", "passage", *where, "type", "counterpart", "score"]]
               for chunk in fr.event_chunks(store, filters, evidence=False)]
+    weights = []
+    for chunk in fr.theme_chunks(store, filters):
+        weights.append(family_weights(select(chunk[["doc_id", "passage", "theme", *where]])))
     return (
-        fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors)),
-        fr.passage_labels_frame(store, filters, "themes", columns=where),
+        fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors), where),
+        pd.concat(weights, ignore_index=True),
         fr.passage_labels_frame(store, filters, "elements", strong_of_edition,
                                 columns=[*where, "route", "edition"]),
         pd.concat(events, ignore_index=True),
@@ -236,17 +264,13 @@ def gap_by_country(
     edition's own country has a declared profile: for the others the declared and gap columns
     are empty (a profile is never borrowed from another state's concept), and the observed
     shares stand alone."""
-    from multivector.analysis.gap import gap as run
 
     ed = knowledge.edition(edition)
     out: dict[str, GapResult] = {}
     for code in dict.fromkeys(c.upper() for c in countries):
         f = replace(_window_filters(ed, all_dates), countries=(code,))
-        mentions, themes, elements, events, placed = _gap_frames(store, knowledge, ed, f)
-        res = run(ed, mentions, knowledge.vectors, themes=themes, elements=elements,
-                  events=events, actor_vectors=placed,
-                  period="all" if all_dates else None, all_countries=True, rule=rule,
-                  intervals=intervals)
+        res = _run_gap(store, knowledge, ed, f, "all" if all_dates else None, True, rule,
+                       intervals)
         if code != ed.country:
             blank = ["declared_weight", "declared_share", "gap", "gap_low", "gap_high"]
             vectors = res.vectors.assign(**{c: float("nan") for c in blank}, differs=False)
