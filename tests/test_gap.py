@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from multivector.analysis.frames import elements_frame, events_frame, mentions_frame, themes_frame
 from multivector.analysis.gap import (
@@ -339,3 +341,47 @@ def test_a_vector_named_once_is_not_flagged_above_its_declared_share() -> None:
     assert v.loc["south_asia", "observed_weight"] == 1.0
     assert v.loc["south_asia", "declared_share"] == 0
     assert not v.loc["south_asia", "differs"]
+
+
+def _event_matrix_one_by_one(events: pd.DataFrame, mentions: pd.DataFrame,
+                             ids: list[str], position: dict[str, int]) -> np.ndarray:
+    """The rule written out event by event (how the gap counted before it was vectorised)."""
+    from multivector.analysis.gap import _vector_of
+
+    known = {(d, a): v for d, a, v in mentions[["doc_id", "actor", "vector"]]
+             .drop_duplicates(["doc_id", "actor"]).itertuples(index=False)}
+    out = np.zeros((len(position), len(ids)))
+    for doc_id, counterparts, country in events[["doc_id", "counterpart", "country"]].itertuples(
+            index=False):
+        found = {known[(doc_id, a)] if (doc_id, a) in known else _vector_of(a, country, SCHEME)
+                 for a in counterparts or []}
+        for vector in found & set(ids):
+            out[position[doc_id], ids.index(vector)] += 1.0
+    return out
+
+
+_ACTORS = ["RUS", "CHN", "USA", "KAZ", "UZB", "EU", "UN", "SCO", "ZZZ"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    events=st.lists(st.tuples(st.sampled_from(["d1", "d2", "d3"]),
+                              st.lists(st.sampled_from(_ACTORS), max_size=4),
+                              st.sampled_from(["KAZ", "UZB", None])), max_size=12),
+    placed=st.lists(st.tuples(st.sampled_from(["d1", "d2", "d3"]), st.sampled_from(_ACTORS),
+                              st.sampled_from([None, "russia", "china", "central_asia",
+                                               "multilateral"])), max_size=10),
+)
+def test_event_counterparts_counted_as_the_rule_says(events: list[Any], placed: list[Any]) -> None:
+    """Each event counts 1 per distinct counted vector of its counterparts: the vector the
+    actor's mention carries in the document (even none, for the speaker's own country), else
+    the scheme's with the document's country as home."""
+    from multivector.analysis.counting import scheme_vectors
+    from multivector.analysis.gap import _event_matrix
+
+    ids = list(scheme_vectors(SCHEME))
+    position = {"d1": 0, "d2": 1, "d3": 2}
+    ev = pd.DataFrame(events, columns=["doc_id", "counterpart", "country"])
+    mentions = pd.DataFrame(placed, columns=["doc_id", "actor", "vector"])
+    got = _event_matrix(ev, mentions, SCHEME, ids, position)
+    np.testing.assert_array_equal(got, _event_matrix_one_by_one(ev, mentions, ids, position))

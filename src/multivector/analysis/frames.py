@@ -124,12 +124,18 @@ def counted_mentions_frame(
     return _concat(parts)
 
 
-def actor_vectors_frame(store: CorpusRepository, filters: Filters | None = None) -> pd.DataFrame:
+def actor_vectors_frame(
+    store: CorpusRepository, filters: Filters | None = None,
+    actors: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The vector each actor carries in each document, from its first mention there: doc_id,
-    actor, vector, date, country. Read in chunks of whole documents, each reduced before the
-    next is read (how declared versus observed places an event's counterparts)."""
+    actor, vector, date, country (only the ``actors`` given, when given). Read in chunks of
+    whole documents, each reduced before the next is read (how declared versus observed
+    places an event's counterparts)."""
+    wanted = set(actors) if actors is not None else None
     return _concat([
-        _mention_columns(chunk)[["doc_id", "actor", "vector", "date", "country"]]
+        _mention_columns(chunk if wanted is None else chunk[chunk["actor"].isin(wanted)])[
+            ["doc_id", "actor", "vector", "date", "country"]]
         .drop_duplicates(["doc_id", "actor"])
         for chunk in _layer_chunks(store, filters, _MENTIONS)
     ])

@@ -269,7 +269,10 @@ def _element_vectors(
 
 
 def _vector_of(actor: str, home: str | None, scheme: VectorScheme) -> str | None:
-    """A country's vector (None for the home country), else an organisation's."""
+    """A country's vector (None for the home country: the document's country, else the
+    scheme's home when the document has none), else an organisation's."""
+    if not isinstance(home, str):  # None, or NaN from a frame: the speaker is unknown
+        home = scheme.home
     if actor == home:
         return None
     found = scheme.vector_of_country(actor, home)
@@ -649,29 +652,33 @@ def _event_matrix(
     """Each event counts 1 for each distinct counted vector among its counterparts; a
     counterpart's vector is the one its mention in the same document carries, else the
     scheme's (with the document's country as home)."""
-    known = {
-        (d, a): v
-        for d, a, v in mentions[["doc_id", "actor", "vector"]]
-        .drop_duplicates(["doc_id", "actor"])
-        .itertuples(index=False)
-    }
-    wanted = set(ids)
-    out = np.zeros((len(position), len(ids)))
+    out: Floats = np.zeros((len(position), len(ids)))
+    pairs = (
+        events[["doc_id", "counterpart", "country"]]
+        .reset_index(drop=True)
+        .assign(_event=lambda f: np.arange(len(f)))
+        .explode("counterpart")
+        .rename(columns={"counterpart": "actor"})
+    )
+    pairs = pairs[pairs["actor"].notna()]
+    if pairs.empty:
+        return out
+    # only the (document, actor) pairs of counterparts are looked up, not every mention
+    placed = mentions[["doc_id", "actor", "vector"]].drop_duplicates(["doc_id", "actor"])
+    pairs = pairs.merge(placed, on=["doc_id", "actor"], how="left", indicator=True)
+    unplaced = (pairs["_merge"] == "left_only").to_numpy()
+    homes = [c if isinstance(c, str) else None for c in pairs["country"].to_numpy()[unplaced]]
+    actors = pairs["actor"].to_numpy()[unplaced]
+    fallback = {key: _vector_of(str(key[0]), key[1], scheme)
+                for key in set(zip(actors, homes, strict=True))}
+    vectors = pairs["vector"].to_numpy(dtype=object, copy=True)
+    vectors[unplaced] = [fallback[key] for key in zip(actors, homes, strict=True)]
     col = {v: j for j, v in enumerate(ids)}
-    for doc_id, counterparts, country in events[["doc_id", "counterpart", "country"]].itertuples(
-        index=False
-    ):
-        found = set()
-        for actor in counterparts or []:
-            vector = (
-                known[(doc_id, actor)]
-                if (doc_id, actor) in known
-                else _vector_of(str(actor), country, scheme)
-            )
-            if vector in wanted:
-                found.add(vector)
-        for vector in found:
-            out[position[doc_id], col[vector]] += 1.0
+    hits = pd.DataFrame({"_event": pairs["_event"].to_numpy(), "doc_id": pairs["doc_id"],
+                         "vector": vectors})
+    hits = hits[hits["vector"].isin(col)].drop_duplicates(["_event", "vector"])
+    np.add.at(out, (hits["doc_id"].map(position).to_numpy(int),
+                    hits["vector"].map(col).to_numpy(int)), 1.0)
     return out
 
 

@@ -235,18 +235,20 @@ def _gap_frames(
         return chunk[chunk["route"].map(route_strength) == "strong"]
 
     where = ["date", "country"]  # what the gap selects rows by
-    events = [chunk[["doc_id", "passage", *where, "type", "counterpart", "score"]]
-              for chunk in fr.event_chunks(store, filters, evidence=False)]
-    weights = []
-    for chunk in fr.theme_chunks(store, filters):
-        weights.append(family_weights(select(chunk[["doc_id", "passage", "theme", *where]])))
+    events = pd.concat([chunk[["doc_id", "passage", *where, "type", "counterpart", "score"]]
+                        for chunk in fr.event_chunks(store, filters, evidence=False)],
+                       ignore_index=True)
+    counterparts = {a for cps in events["counterpart"] for a in cps or ()}
+    weights = [family_weights(select(chunk[["doc_id", "passage", "theme", *where]]))
+               for chunk in fr.theme_chunks(store, filters)]
     return (
         fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors), where),
         pd.concat(weights, ignore_index=True),
         fr.passage_labels_frame(store, filters, "elements", strong_of_edition,
                                 columns=[*where, "route", "edition"]),
-        pd.concat(events, ignore_index=True),
-        fr.actor_vectors_frame(store, filters),
+        events,
+        # only counterparts are placed by their mentions (see the gap's event rule)
+        fr.actor_vectors_frame(store, filters, counterparts),
     )
 
 
