@@ -385,3 +385,32 @@ def test_event_counterparts_counted_as_the_rule_says(events: list[Any], placed: 
     mentions = pd.DataFrame(placed, columns=["doc_id", "actor", "vector"])
     got = _event_matrix(ev, mentions, SCHEME, ids, position)
     np.testing.assert_array_equal(got, _event_matrix_one_by_one(ev, mentions, ids, position))
+
+
+@pytest.mark.parametrize("weighting", ["mention", "passage", "document"])
+def test_a_mention_summary_read_in_chunks_gives_the_same_gap(weighting: str) -> None:
+    from multivector.analysis.counting import scheme_vectors
+    from multivector.analysis.gap import gap_selection, mention_summary
+
+    rows = []
+    for d in range(6):
+        rows += mention_rows(f"d{d}", "2012-05-01", ["russia", "china", "russia", None][d % 3:],
+                             passage=d % 2)
+    rows += mention_rows("other", "2012-05-01", ["usa"] * 3, country="UZB")
+    frame = pd.DataFrame(rows)
+    ed = hand_edition()
+    select = gap_selection(ed)
+    chunks = [select(part) for _, part in frame.groupby("doc_id", sort=False)]  # whole docs
+    summary = mention_summary(chunks, scheme_vectors(SCHEME), weighting)
+    whole = gap(ed, frame, SCHEME, weighting=weighting, intervals=NONE, evidence_rule=ANY)
+    read = gap(ed, summary, SCHEME, weighting=weighting, intervals=NONE, evidence_rule=ANY)
+    pd.testing.assert_frame_equal(read.vectors, whole.vectors)
+    assert read.n_documents == whole.n_documents == 6
+    assert "mentions" not in read.sources
+    with pytest.raises(UsageError, match="no mentions rows"):
+        read.evidence(vector="russia")
+    with pytest.raises(UsageError, match="summed by"):
+        gap(ed, summary, SCHEME, weighting="mention" if weighting != "mention" else "passage")
+    empty = mention_summary([select(frame.iloc[0:0])], scheme_vectors(SCHEME), weighting)
+    nothing = gap(ed, empty, SCHEME, weighting=weighting, intervals=NONE, evidence_rule=ANY)
+    assert nothing.n_documents == 0 and (nothing.vectors["observed_weight"] == 0).all()

@@ -191,7 +191,7 @@ def test_gap_from_reduced_frames_equals_the_whole_frames(
                 elements=elements_frame(store), events=events_frame(store),
                 period="all" if all_dates else None, all_countries=all_countries,
                 intervals=analyses.intervals(draws=100))
-    assert "themes" not in read.sources  # family weights only: rows read when asked
+    assert "themes" not in read.sources and "mentions" not in read.sources  # rows read if asked
     pd.testing.assert_frame_equal(read.vectors, whole.vectors)
     pd.testing.assert_frame_equal(read.priorities, whole.priorities)
     assert read.n_documents == whole.n_documents

@@ -11,7 +11,7 @@ Document metadata columns (:data:`META_COLUMNS`) are the same in every annotatio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,31 +111,46 @@ def counted_mentions_frame(
     aggregated by the store (``mention_table``) so that memory follows these rows, never the
     corpus's mentions: doc_id, passage, start, end (the first mention's span), metadata (the
     ``meta`` columns only), actor, vector, score (the best), n."""
+    return _concat(list(counted_mention_chunks(store, filters, vectors, meta)))
+
+
+def counted_mention_chunks(
+    store: CorpusRepository, filters: Filters | None, vectors: Sequence[str],
+    meta: Sequence[str] = META_COLUMNS,
+) -> Iterator[pd.DataFrame]:
+    """:func:`counted_mentions_frame` in chunks of whole documents, read from the store one at
+    a time (at least one chunk, empty when there are none)."""
     columns = [*MENTION_COLUMNS, *STORE_META]
-    parts = []
     for frame in _chunks(store.mention_table(tuple(vectors), filters), columns, CHUNK_ROWS):
         frame = _with_dates(frame)
         for column in ("passage", "start", "end", "n"):
             frame[column] = frame[column].astype("int64")
         frame["score"] = frame["score"].astype("float64")
         frame["vector"] = frame["vector"].astype("object")
-        parts.append(frame[["doc_id", "passage", "start", "end", *meta, "actor", "vector",
-                            "score", "n"]])
-    return _concat(parts)
+        yield frame[["doc_id", "passage", "start", "end", *meta, "actor", "vector", "score",
+                     "n"]]
 
 
 def actor_vectors_frame(
     store: CorpusRepository, filters: Filters | None = None,
-    actors: Collection[str] | None = None,
+    wanted: Mapping[str, Collection[str]] | None = None,
 ) -> pd.DataFrame:
     """The vector each actor carries in each document, from its first mention there: doc_id,
-    actor, vector, date, country (only the ``actors`` given, when given). Read in chunks of
-    whole documents, each reduced before the next is read (how declared versus observed
-    places an event's counterparts)."""
-    wanted = set(actors) if actors is not None else None
+    actor, vector, date, country; when ``wanted`` is given, only the actors it gives for each
+    document. Read in chunks of whole documents, each reduced before the next is read (how
+    declared versus observed places an event's counterparts)."""
+
+    def chosen(chunk: pd.DataFrame) -> pd.DataFrame:
+        if wanted is None:
+            return chunk
+        keep = np.fromiter((a in wanted.get(d, ()) for d, a in zip(chunk["doc_id"],
+                                                                    chunk["actor"],
+                                                                    strict=True)),
+                           dtype=bool, count=len(chunk))
+        return chunk[keep]
+
     return _concat([
-        _mention_columns(chunk if wanted is None else chunk[chunk["actor"].isin(wanted)])[
-            ["doc_id", "actor", "vector", "date", "country"]]
+        _mention_columns(chosen(chunk))[["doc_id", "actor", "vector", "date", "country"]]
         .drop_duplicates(["doc_id", "actor"])
         for chunk in _layer_chunks(store, filters, _MENTIONS)
     ])
@@ -402,12 +417,17 @@ def _chunks(
     yielded = False
     for row in rows:
         if len(batch) >= chunk_rows and row[0] != batch[-1][0]:
-            yield _compact(pd.DataFrame(batch, columns=columns, dtype=object))
+            frame = _compact(pd.DataFrame(batch, columns=columns, dtype=object))
+            batch = [row]  # the rows are let go before the frame is used, not after
             yielded = True
-            batch = []
+            yield frame
+            del frame
+            continue
         batch.append(row)
     if batch or not yielded:
-        yield _compact(pd.DataFrame(batch, columns=columns, dtype=object))
+        frame = _compact(pd.DataFrame(batch, columns=columns, dtype=object))
+        batch = []
+        yield frame
 
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:

@@ -44,15 +44,15 @@ says which.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from multivector.analysis.counting import counted_mentions, document_weights, scheme_vectors
+from multivector.analysis.counting import N, counted_mentions, document_weights, scheme_vectors
 from multivector.analysis.evidence import strongest_passages
 from multivector.analysis.frames import records_of
 from multivector.analysis.stats import (
@@ -343,7 +343,7 @@ class GapResult(Tabular):
                 "give either a vector or a priority", hint="e.g. evidence(vector='china')"
             )
         if vector is not None:
-            rows = self.sources["mentions"]
+            rows = self.source("mentions")
             return strongest_passages(
                 rows[rows["vector"] == vector], k, label="actor", count="mentions"
             )
@@ -368,7 +368,7 @@ class GapResult(Tabular):
 
 def gap(
     edition: Edition,
-    mentions: pd.DataFrame,
+    mentions: pd.DataFrame | MentionSummary,
     scheme: VectorScheme,
     *,
     themes: pd.DataFrame | None = None,
@@ -399,7 +399,9 @@ def gap(
     ``theme_weights`` (instead of ``themes``): each document's weight per theme family
     (:func:`family_weights` of theme rows already selected by :func:`gap_selection`, which
     can be computed chunk by chunk); the result then holds no theme rows, and
-    :meth:`GapResult.evidence` of a family needs ``read_source``."""
+    :meth:`GapResult.evidence` of a family needs ``read_source``. Likewise ``mentions`` may be
+    a :class:`MentionSummary` (:func:`mention_summary`: document weights and actor counts
+    added up chunk by chunk), with ``actor_vectors`` to place events' counterparts."""
     iv = intervals or Intervals()
     declared = declared_profile(edition, scheme, rule)
     ids = scheme_vectors(scheme)
@@ -409,28 +411,33 @@ def gap(
     def select(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         return None if frame is None else selected(frame)
 
-    chosen_mentions = selected(mentions)
+    summary = (mentions if isinstance(mentions, MentionSummary)
+               else mention_summary([selected(mentions)], ids, weighting))
+    if summary.weighting != weighting:
+        raise UsageError(f"the mentions were summed by {summary.weighting}, not {weighting}",
+                         hint=f"build the summary with weighting={weighting!r}")
+    chosen_mentions = selected(mentions) if isinstance(mentions, pd.DataFrame) else None
     chosen_themes, chosen_elements, chosen_events = select(themes), select(elements), select(events)
     if chosen_elements is not None:
         chosen_elements = chosen_elements[chosen_elements["edition"] == edition.id]
         if "route" in chosen_elements.columns:  # strong evidence only, as coverage counts it
             strong = chosen_elements["route"].map(route_strength) == "strong"
             chosen_elements = chosen_elements[strong]
-    counted = counted_mentions(chosen_mentions, ids)
+    counted = counted_mentions(chosen_mentions, ids) if chosen_mentions is not None else None
     theme_rows = None
     if chosen_themes is not None:
         # one family object per distinct theme, not one string per row
         family_of = {t: theme_family(t) for t in chosen_themes["theme"].unique()}
         theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(family_of))
         theme_weights = family_weights(theme_rows)
-    frames = [f for f in (counted, theme_weights, chosen_elements, chosen_events)
+    frames = [f for f in (summary.weights, theme_weights, chosen_elements, chosen_events)
               if f is not None]
     docs = sorted(set().union(*(set(f["doc_id"]) for f in frames)))
     position = {d: i for i, d in enumerate(docs)}
     resample = _Draws(iv, evidence_rule)
 
     # vectors
-    vweights = document_weights(counted, weighting, [])
+    vweights = summary.weights.set_index(["doc_id", "vector"])["weight"]
     vmatrix = _matrix(vweights, "vector", ids, position)
     vobs = _observed(vmatrix, resample)
     dshares = declared.vectors.set_index("vector")
@@ -443,10 +450,12 @@ def gap(
         }
     )
     _add_gap(vectors)
-    vectors["actors"] = [_actors_of(counted, v) for v in ids]
+    vectors["actors"] = [_actors_of(summary.actors, v) for v in ids]
     if chosen_events is not None:
         placed = select(actor_vectors) if actor_vectors is not None else chosen_mentions
-        assert placed is not None
+        if placed is None:
+            raise UsageError("events need the mentions that place their counterparts",
+                             hint="give actor_vectors with a mention summary")
         ematrix = _event_matrix(chosen_events, placed, scheme, ids, position)
         eobs = _observed(ematrix, resample)
         vectors["events"] = eobs["observed_weight"]
@@ -505,7 +514,9 @@ def gap(
         )
     )
     window = (start.isoformat() if start else None, end.isoformat() if end else None)
-    sources = {"mentions": counted, "elements": element_rows}
+    sources = {"elements": element_rows}
+    if counted is not None:
+        sources["mentions"] = counted
     if theme_weights is None or theme_rows is not None:
         sources["themes"] = (theme_rows if theme_rows is not None else
                              pd.DataFrame(columns=["doc_id", "passage", "theme", "family",
@@ -524,16 +535,11 @@ def gap(
     )
 
 
-def _actors_of(counted: pd.DataFrame, vector: str, top: int = 5) -> str:
-    """The actors behind a vector's observed weight, most mentioned first ("AFG 15, PAK 3")."""
-    if counted.empty:
-        return ""
-    rows = counted.loc[counted["vector"] == vector]
-    sizes = (
-        rows.groupby("actor", sort=False)["n"].sum().sort_values(ascending=False, kind="stable")
-        if "n" in rows.columns
-        else rows["actor"].value_counts()
-    )
+def _actors_of(actors: pd.DataFrame, vector: str, top: int = 5) -> str:
+    """The actors behind a vector's observed weight, most mentioned first ("AFG 15, PAK 3"),
+    from :func:`mention_summary`'s counts."""
+    sizes = actors.loc[actors["vector"] == vector].set_index("actor")["n"]
+    sizes = sizes.sort_values(ascending=False, kind="stable")
     return ", ".join(f"{a} {int(n)}" for a, n in sizes.head(top).items())
 
 
@@ -557,6 +563,40 @@ def edition_window(
     first = dt.date(a, 1, 1) if isinstance(a, int) else a
     last = dt.date(b, 12, 31) if isinstance(b, int) else b
     return first, last
+
+
+@dataclass(frozen=True)
+class MentionSummary:
+    """Counted mentions reduced to what the gap's vector shares need: each document's weight
+    per vector under ``weighting`` (doc_id, vector, weight) and the mentions of each actor per
+    vector (vector, actor, n; in order of first mention)."""
+
+    weights: pd.DataFrame
+    actors: pd.DataFrame
+    weighting: str = "mention"
+
+
+def mention_summary(
+    chunks: Iterable[pd.DataFrame], vectors: Sequence[str], weighting: str = "mention"
+) -> MentionSummary:
+    """:class:`MentionSummary` of mention frames (or counted mentions collapsed per passage,
+    vector and actor) given in chunks of whole documents, already selected
+    (:func:`gap_selection`): each chunk is reduced before the next is read."""
+    weights, actors = [], []
+    for chunk in chunks:
+        counted = counted_mentions(chunk, vectors)
+        weights.append(document_weights(counted, weighting, []).rename("weight").reset_index())
+        n = (counted.groupby(["vector", "actor"], sort=False)[N].sum() if N in counted.columns
+             else counted.groupby(["vector", "actor"], sort=False).size())
+        actors.append(n.rename(N).reset_index())
+    total = pd.concat(actors, ignore_index=True) if actors else pd.DataFrame(
+        columns=["vector", "actor", N])
+    return MentionSummary(
+        pd.concat(weights, ignore_index=True) if weights else pd.DataFrame(
+            columns=["doc_id", "vector", "weight"]),
+        total.groupby(["vector", "actor"], sort=False)[N].sum().reset_index(),
+        weighting,
+    )
 
 
 def gap_selection(
@@ -621,11 +661,17 @@ def _matrix(
 ) -> Floats:
     """Documents (in ``position`` order) x categories from weights per (doc_id, category)."""
     out: Floats = np.zeros((len(position), len(categories)))
+    if not len(weights):
+        return out
     col = {c: j for j, c in enumerate(categories)}
-    for key, w in weights.items():
-        doc_id, category = cast(tuple[str, str], key)
-        if category in col:
-            out[position[doc_id], col[category]] += float(w)
+    # from the index's levels: iterating its items would cache a tuple per row on the index
+    # (tens of MB for a million passages)
+    rows = np.fromiter((position[d] for d in weights.index.get_level_values(0)),
+                       dtype=np.int64, count=len(weights))
+    cols = np.fromiter((col.get(c, -1) for c in weights.index.get_level_values(1)),
+                       dtype=np.int64, count=len(weights))
+    known = cols >= 0
+    np.add.at(out, (rows[known], cols[known]), weights.to_numpy(dtype=np.float64)[known])
     return out
 
 

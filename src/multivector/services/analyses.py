@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from multivector.analysis.balance import BalanceResult
     from multivector.analysis.channels import ChannelsResult
     from multivector.analysis.coverage import CoverageResult
-    from multivector.analysis.gap import GapResult
+    from multivector.analysis.gap import GapResult, MentionSummary
     from multivector.analysis.stats import Intervals
     from multivector.analysis.trends import KeynessResult, ThemeAttention
 
@@ -190,14 +190,28 @@ def _run_gap(store: CorpusRepository, knowledge: Knowledge, ed: Any, f: Filters,
                                                               all_countries)
 
     def read_source(name: str) -> pd.DataFrame:
-        if name != "themes":
-            raise UsageError(f"no source {name!r}", hint="mentions, themes or elements")
-        return _gap_themes(store, ed, f, period, all_countries)
+        if name == "themes":
+            return _gap_themes(store, ed, f, period, all_countries)
+        if name == "mentions":
+            return _gap_mentions(store, knowledge, ed, f, period, all_countries)
+        raise UsageError(f"no source {name!r}", hint="mentions, themes or elements")
 
     res = run(ed, mentions, knowledge.vectors, theme_weights=weights, elements=elements,
               events=events, actor_vectors=placed, period=period,
               all_countries=all_countries, rule=rule, intervals=intervals)
     return replace(res, read_source=functools.cache(read_source))
+
+
+def _gap_mentions(store: CorpusRepository, knowledge: Knowledge, edition: Any, filters: Filters,
+                  period: str | None, all_countries: bool) -> pd.DataFrame:
+    """The counted mentions a gap reads, one row per passage, vector and actor."""
+    from multivector.analysis import frames as fr
+    from multivector.analysis.counting import counted_mentions, scheme_vectors
+    from multivector.analysis.gap import gap_selection
+
+    vectors = scheme_vectors(knowledge.vectors)
+    select = gap_selection(edition, period, all_countries)
+    return counted_mentions(select(fr.counted_mentions_frame(store, filters, vectors)), vectors)
 
 
 def _gap_themes(store: CorpusRepository, edition: Any, filters: Filters, period: str | None,
@@ -216,16 +230,17 @@ def _gap_themes(store: CorpusRepository, edition: Any, filters: Filters, period:
 def _gap_frames(
     store: CorpusRepository, knowledge: Knowledge, edition: Any, filters: Filters,
     period: str | None, all_countries: bool,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> tuple[MentionSummary, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The gap's inputs, each reduced while it is read: counted mentions aggregated by the
-    store, each document's theme family weights (from the rows the gap selects, chunk by
-    chunk), elements one row per passage and label, events, and the vector of each actor's
-    first mention per document (:func:`multivector.analysis.gap.gap`)."""
+    store then summed per document and vector, and each document's theme family weights (both
+    from the rows the gap selects, chunk by chunk), elements one row per passage and label,
+    events, and the vector of each counterpart's first mention per document
+    (:func:`multivector.analysis.gap.gap`)."""
     import pandas as pd
 
     from multivector.analysis import frames as fr
     from multivector.analysis.counting import scheme_vectors
-    from multivector.analysis.gap import family_weights, gap_selection
+    from multivector.analysis.gap import family_weights, gap_selection, mention_summary
     from multivector.domain.concept import route_strength
 
     select = gap_selection(edition, period, all_countries)
@@ -235,14 +250,20 @@ def _gap_frames(
         return chunk[chunk["route"].map(route_strength) == "strong"]
 
     where = ["date", "country"]  # what the gap selects rows by
-    events = pd.concat([chunk[["doc_id", "passage", *where, "type", "counterpart", "score"]]
+    events = pd.concat([chunk[["doc_id", *where, "counterpart"]]  # what the gap reads of them
                         for chunk in fr.event_chunks(store, filters, evidence=False)],
                        ignore_index=True)
-    counterparts = {a for cps in events["counterpart"] for a in cps or ()}
+    counterparts: dict[str, set[str]] = {}  # per document, the actors its events name
+    for doc, cps in zip(events["doc_id"], events["counterpart"], strict=True):
+        if cps:
+            counterparts.setdefault(doc, set()).update(cps)
     weights = [family_weights(select(chunk[["doc_id", "passage", "theme", *where]]))
                for chunk in fr.theme_chunks(store, filters)]
+    vectors = scheme_vectors(knowledge.vectors)
+    mentions = mention_summary((select(chunk) for chunk in fr.counted_mention_chunks(
+        store, filters, vectors, where)), vectors)
     return (
-        fr.counted_mentions_frame(store, filters, scheme_vectors(knowledge.vectors), where),
+        mentions,
         pd.concat(weights, ignore_index=True),
         fr.passage_labels_frame(store, filters, "elements", strong_of_edition,
                                 columns=[*where, "route", "edition"]),
