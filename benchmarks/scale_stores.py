@@ -34,6 +34,9 @@ ANALYSES = {
     "balance": ["balance", "--draws", "200", "--format", "json"],
     "trends": ["trends", "--format", "json"],
     "gap": ["gap", "--concept", "kaz/2020-2030", "--draws", "200", "--format", "json"],
+    "gap --all-dates --all-countries": ["gap", "--concept", "kaz/2020-2030", "--all-dates",
+                                        "--all-countries", "--draws", "200", "--format", "json"],
+    "coverage": ["coverage", "--concept", "kaz/2020-2030", "--format", "json"],
 }
 
 
