@@ -347,6 +347,7 @@ class _Tally:
             raise UsageError(f"unknown event_dates {event_dates!r}", hint="document or event")
         self.edition = edition
         self.ids = [e.id for e in edition.elements]
+        self.code = {e: i for i, e in enumerate(self.ids)}  # an element's number in the index
         self.settings = (period, editions)
         self.min_score, self.top, self.event_dates = min_score, top, event_dates
         self.strict, self.in_force, self.weak = strict_edition, in_force, weak
@@ -418,9 +419,8 @@ class _Tally:
                               EVIDENCE_COLUMNS[2:]).drop(columns="rank")
         numbers = np.fromiter((self._number(d) for d in coded["doc_id"]), dtype=np.int64,
                               count=len(coded))
-        code = {e: i for i, e in enumerate(self.ids)}
         self.parts[0].append((numbers << 32) | coded["passage"].to_numpy(np.int64))
-        self.parts[1].append(coded["element"].map(code).to_numpy(np.int16))
+        self.parts[1].append(coded["element"].map(self.code).to_numpy(np.int16))
         self.parts[2].append((coded["strength"] == "strong").to_numpy(bool))
         if self.keep_rows:
             self.coded_rows.append(coded)
@@ -509,9 +509,11 @@ class _Tally:
                                    for p, t in zip(self.parts, (np.int64, np.int16, bool),
                                                    strict=True))
             order = np.argsort(keys, kind="stable")
-            self.index = (keys[order], codes[order], strong[order])
+            self.index = (keys[order], codes[order], strong[order],
+                          np.asarray(self.ids, dtype=object),
+                          np.asarray(self.doc_ids, dtype=object))
             self.parts = ([], [], [])
-        keys, codes, strong = self.index
+        keys, codes, strong, element_ids, doc_ids = self.index
         numbers = np.fromiter((self.doc_number.get(d, -1) for d in ev["doc_id"]),
                               dtype=np.int64, count=len(ev))
         wanted = (numbers << 32) | ev["passage"].to_numpy(np.int64)
@@ -520,8 +522,8 @@ class _Tally:
         counts = np.searchsorted(keys, wanted, "right") - left
         at = np.repeat(left - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
         return pd.DataFrame({
-            "element": np.asarray(self.ids, dtype=object)[codes[at]],
-            "doc_id": np.asarray(self.doc_ids, dtype=object)[keys[at] >> 32],
+            "element": element_ids[codes[at]],
+            "doc_id": doc_ids[keys[at] >> 32],
             "passage": keys[at] & 0xFFFFFFFF,
             "strength": np.where(strong[at], "strong", "weak").astype(object),
         })
