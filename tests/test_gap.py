@@ -363,7 +363,7 @@ def _event_matrix_one_by_one(events: pd.DataFrame, mentions: pd.DataFrame,
 _ACTORS = ["RUS", "CHN", "USA", "KAZ", "UZB", "EU", "UN", "SCO", "ZZZ"]
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None)
 @given(
     events=st.lists(st.tuples(st.sampled_from(["d1", "d2", "d3"]),
                               st.lists(st.sampled_from(_ACTORS), max_size=4),

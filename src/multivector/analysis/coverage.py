@@ -348,7 +348,7 @@ class _Tally:
         self.edition = edition
         self.ids = [e.id for e in edition.elements]
         self.code = {e: i for i, e in enumerate(self.ids)}  # an element's number in the index
-        self.settings = (period, editions)
+        self.period, self.editions = period, editions
         self.min_score, self.top, self.event_dates = min_score, top, event_dates
         self.strict, self.in_force, self.weak = strict_edition, in_force, weak
         self.counted_strengths = {"strong", "weak"} if weak else {"strong"}
@@ -450,8 +450,8 @@ class _Tally:
 
     def _placed(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` with its window against the validity period and its period."""
-        period, editions = self.settings
-        return with_period(_with_window(frame, self.start, self.end), period, editions)
+        return with_period(_with_window(frame, self.start, self.end), self.period,
+                           self.editions)
 
     def _scope(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The rows of ``frame`` that count toward the periods; their periods' first dates."""
@@ -574,30 +574,16 @@ class _Tally:
                                    kind="mergesort")
                       .reset_index(drop=True)[EVENT_COLUMNS]
                       if linked else pd.DataFrame(columns=EVENT_COLUMNS))
-        period, _ = self.settings
         return CoverageResult(
-            edition.id, period, self.min_score, self.top, periods, scorecard, timeline,
+            edition.id, self.period, self.min_score, self.top, periods, scorecard, timeline,
             evidence, events, tuple(warnings), coded, self.start, self.end, self.in_force,
             self.weak,
         )
 
-    def _summed(self, frames: list[pd.DataFrame], keys: list[str], index: pd.Index,
-                columns: list[str]) -> pd.DataFrame:
-        parts = [f for f in frames if len(f)]
-        if parts:
-            whole = pd.concat(parts, ignore_index=True)
-            total = whole.groupby(keys)[[c for c in columns if c in whole.columns]].sum()
-        else:
-            total = pd.DataFrame(columns=columns, index=index, dtype=float)
-        for column in columns:
-            if column not in total.columns:
-                total[column] = np.nan
-        return total.reindex(index)
-
     def _timeline(self, periods: tuple[str, ...]) -> pd.DataFrame:
         grid = pd.MultiIndex.from_product([self.ids, list(periods)], names=["element", "period"])
         counts = ["passages", "documents", "score", "weak_passages", "events", "weak_events"]
-        table = self._summed(self.cells, ["element", "period"], grid, counts).reset_index()
+        table = _summed(self.cells, ["element", "period"], grid, counts).reset_index()
         for column in counts:
             table[column] = table[column].fillna(0)
         table["mean_score"] = (table["score"] / table["passages"]).where(table["passages"] > 0)
@@ -613,7 +599,7 @@ class _Tally:
     def _scorecard(self, timeline: pd.DataFrame, periods: tuple[str, ...]) -> pd.DataFrame:
         counts = ["passages", "documents", "score", "weak_passages", "before", "after",
                   "events", "weak_events"]
-        cards = self._summed(self.cards, ["element"], pd.Index(self.ids, name="element"),
+        cards = _summed(self.cards, ["element"], pd.Index(self.ids, name="element"),
                              counts).fillna(0)
         by_element: dict[str, dict[str, float]] = cards.to_dict("index")  # type: ignore[assignment]
         rows = []
@@ -653,6 +639,21 @@ class _Tally:
                 }
             )
         return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+
+
+def _summed(frames: list[pd.DataFrame], keys: list[str], index: pd.Index,
+            columns: list[str]) -> pd.DataFrame:
+    """The ``columns`` of ``frames`` summed per ``keys``, on ``index`` (NaN where none)."""
+    parts = [f for f in frames if len(f)]
+    if parts:
+        whole = pd.concat(parts, ignore_index=True)
+        total = whole.groupby(keys)[[c for c in columns if c in whole.columns]].sum()
+    else:
+        total = pd.DataFrame(columns=columns, index=index, dtype=float)
+    for column in columns:
+        if column not in total.columns:
+            total[column] = np.nan
+    return total.reindex(index)
 
 
 def _span(start: dt.date, end: dt.date | None) -> str:

@@ -180,6 +180,13 @@ def theme_family(theme: str) -> str:
     return theme.split(".", 1)[0]
 
 
+def with_families(themes: pd.DataFrame) -> pd.DataFrame:
+    """``themes`` with a ``family`` column (:func:`theme_family` of ``theme``), one family
+    object per distinct theme rather than a new string per row."""
+    family_of = {t: theme_family(t) for t in themes["theme"].unique()}
+    return themes.assign(family=themes["theme"].map(family_of))
+
+
 # ------------------------------------------------------------------------------ declared
 
 
@@ -426,9 +433,7 @@ def gap(
     counted = counted_mentions(chosen_mentions, ids) if chosen_mentions is not None else None
     theme_rows = None
     if chosen_themes is not None:
-        # one family object per distinct theme, not one string per row
-        family_of = {t: theme_family(t) for t in chosen_themes["theme"].unique()}
-        theme_rows = chosen_themes.assign(family=chosen_themes["theme"].map(family_of))
+        theme_rows = with_families(chosen_themes)
         theme_weights = family_weights(theme_rows)
     frames = [f for f in (summary.weights, theme_weights, chosen_elements, chosen_events)
               if f is not None]
@@ -631,8 +636,7 @@ def family_weights(themes: pd.DataFrame) -> pd.DataFrame:
     and theme (``theme``, or its ``family``); whole documents, so that frames of chunks of
     documents give the weights of the whole when concatenated."""
     if "family" not in themes.columns:
-        family_of = {t: theme_family(t) for t in themes["theme"].unique()}
-        themes = themes.assign(family=themes["theme"].map(family_of))
+        themes = with_families(themes)
     distinct = themes.drop_duplicates(["doc_id", "passage", "family"])
     if distinct.empty:
         return pd.DataFrame({"doc_id": pd.Series(dtype=object),

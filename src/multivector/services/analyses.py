@@ -183,7 +183,8 @@ def gap(
 def _run_gap(store: CorpusRepository, knowledge: Knowledge, ed: Any, f: Filters,
              period: str | None, all_countries: bool, rule: Path | None,
              intervals: Intervals | None) -> GapResult:
-    """The gap over what ``f`` selects in the store, the theme rows read again when asked."""
+    """The gap over what ``f`` selects in the store; the theme and mention rows behind its
+    evidence read again when asked."""
     from multivector.analysis.gap import gap as run
 
     mentions, weights, elements, events, placed = _gap_frames(store, knowledge, ed, f, period,
@@ -218,13 +219,11 @@ def _gap_themes(store: CorpusRepository, edition: Any, filters: Filters, period:
                 all_countries: bool) -> pd.DataFrame:
     """The theme rows a gap reads, one per passage and theme, with their family."""
     from multivector.analysis import frames as fr
-    from multivector.analysis.gap import gap_selection, theme_family
+    from multivector.analysis.gap import gap_selection, with_families
 
     select = gap_selection(edition, period, all_countries)
-    rows = fr.passage_labels_frame(store, filters, "themes", select,
-                                   columns=["date", "country"])
-    family_of = {t: theme_family(t) for t in rows["theme"].unique()}
-    return rows.assign(family=rows["theme"].map(family_of))
+    return with_families(fr.passage_labels_frame(store, filters, "themes", select,
+                                                 columns=["date", "country"]))
 
 
 def _gap_frames(
