@@ -210,3 +210,25 @@ def test_workers_run_the_model_on_one_blas_thread_unless_told() -> None:
     # the workers build their pipeline from it: a threads setting it rejects would fail here
     annotator = distributed.worker_annotator(worker_config(hashing), None, 1000)
     assert annotator is distributed.worker_annotator(worker_config(hashing), None, 1000)
+
+
+def test_a_long_run_keeps_no_coded_documents_in_the_command(coder: DaskCoder,
+                                                             tmp_path: Path) -> None:
+    """Distributed logs each connection's recent messages, and a task's message carries its
+    documents: with its default (1,000 messages) a long run held tens of thousands of them."""
+    import gc
+
+    from multivector.domain.corpus import Document
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(400):  # 200 tasks of 2 documents
+        (folder / f"d{i:03}.txt").write_text(f"Statement {i} on trade with China.",
+                                             encoding="utf-8")
+    corpus = Corpus(tmp_path / "c.db", config=FAST, edition=EDITION)
+    report = corpus.ingest_documents(_read(folder), coder=coder)
+    assert len(report.ingested) == 400
+    gc.collect()
+    alive = sum(isinstance(o, Document) for o in gc.get_objects())
+    # the messages logged (16 per connection, 2 documents each) and the tasks in flight
+    assert alive <= 4 * distributed.MESSAGE_LOG * coder.chunk_documents + 50

@@ -28,6 +28,11 @@ from multivector.services.ingest import Coded
 DASK_EXTRA = "pip install 'multivector[dask]'"
 CHUNK_DOCUMENTS = 32  # documents a task codes ...
 CHUNK_CHARS = 200_000  # ... or fewer when they are long
+# Distributed keeps the last 1,000 messages of each connection for debugging, and a message
+# that submits or runs a task carries its documents: over a long run that held up to 64,000
+# documents in the command's process (+23 MB per 1,000 documents until the logs filled). A
+# few messages are enough to debug with.
+MESSAGE_LOG = 16
 
 Result = tuple[list[Passage], list[Annotation], Any] | str  # what a worker sends back
 
@@ -227,6 +232,19 @@ def dask_coder(
         option = "--scheduler" if scheduler else "--workers"
         raise UsageError(f"{option} runs the pipeline on Dask, which is not installed",
                          hint=f"install the extra: {DASK_EXTRA}") from None
+    # read when the client, the scheduler and the workers start: set for all of them
+    dask: Any = importlib.import_module("dask")
+    with dask.config.set({"distributed.admin.low-level-log-length": MESSAGE_LOG}), \
+            _client(dd, workers, scheduler, connect_timeout) as client:
+        threads = sum(client.nthreads().values()) or workers
+        yield DaskCoder(client, config=config, edition=edition, max_passages=max_passages,
+                        window=2 * threads)
+
+
+@contextmanager
+def _client(dd: Any, workers: int, scheduler: str | None, connect_timeout: float,
+            ) -> Iterator[Any]:
+    """A client of the scheduler at ``scheduler``, or of ``workers`` local processes."""
     cluster = None
     if scheduler is not None:
         try:
@@ -243,9 +261,7 @@ def dask_coder(
                                                     "dashboard_address": "127.0.0.1:0"})
         client = dd.Client(cluster)
     try:
-        threads = sum(client.nthreads().values()) or workers
-        yield DaskCoder(client, config=config, edition=edition, max_passages=max_passages,
-                        window=2 * threads)
+        yield client
     finally:
         client.close()
         if cluster is not None:
