@@ -1,4 +1,5 @@
-"""Full-text search reads a page in two queries and equals the per-hit path it replaced.
+"""Full-text search reads a page in two queries (a rare filter: three) and equals the per-hit
+path it replaced.
 
 ``SQLiteStore.search`` ranks, filters and cuts the page in SQL and tokenises only the page's
 passages; ``SQLiteStore._search_per_hit`` is the path before issue 13, kept as the reference.
@@ -142,17 +143,48 @@ def test_fixed_queries_find_the_same_labelled_hits(store: SQLiteStore, query: st
     assert store.search(query, filtered) == store._search_per_hit(query, filtered)
 
 
-def test_a_page_is_two_queries_whatever_its_size(store: SQLiteStore) -> None:
+def traced(store: SQLiteStore, query: str, filters: Filters | None, limit: int,
+           ) -> tuple[list[object], list[str]]:
+    """The hits and the first word of each statement the search ran (FTS5's own statements
+    on its tables, traced behind "-- ", left out)."""
     statements: list[str] = []
     store.connection.set_trace_callback(statements.append)
     try:
-        hits = store.search("Россия OR water", Filters(themes=("economy",)), limit=30)
+        hits = store.search(query, filters, limit=limit)
     finally:
         store.connection.set_trace_callback(None)
-    assert len(hits) == 30
-    # statements FTS5 runs on its own tables are traced too, each behind "-- "
     ours = [s for s in statements if not s.startswith(("BEGIN", "COMMIT", "--"))]
-    assert [s.split()[0] for s in ours] == ["WITH", "SELECT"]
+    return list(hits), [s.split()[0] for s in ours]
+
+
+def test_a_page_is_two_queries_whatever_its_size(store: SQLiteStore) -> None:
+    for limit in (1, 30, 100):
+        hits, statements = traced(store, "Россия OR water", None, limit)
+        assert len(hits) == limit
+        assert statements == ["WITH", "SELECT"]
+
+
+def test_a_filtered_page_checks_the_best_matches_first(store: SQLiteStore) -> None:
+    """The best ranked matches (25 per hit asked) are checked first: a filter they pass often
+    enough fills the page in one query; a rarer one is checked on every match in a second."""
+    query = "Россия OR water"
+    matches = store.search(query, limit=100_000)
+    assert len(matches) > 25 * 3  # more matches than the first window of a page of 3
+    common = Filters(languages=("ru", "en"))  # every passage passes
+    hits, statements = traced(store, query, common, 3)
+    assert hits == matches[:3] and statements == ["WITH", "SELECT"]
+    # a filter that no match of the first window passes: a document's source, date and
+    # country first met after it
+    first: dict[tuple[object, ...], int] = {}
+    for position, hit in enumerate(matches):
+        first.setdefault((hit.source, hit.date, hit.country), position)
+    (source, date, country), _ = max(first.items(), key=lambda kv: kv[1])
+    assert first[(source, date, country)] >= 25 * 3
+    rare = Filters(sources=(str(source),), date_from=date, date_to=date,
+                   countries=(str(country),))
+    hits, statements = traced(store, query, rare, 3)
+    assert hits and hits == store._search_per_hit(query, rare, 3)
+    assert statements == ["WITH", "WITH", "SELECT"]
 
 
 # the marks and snippets of one passage -------------------------------------------------------
