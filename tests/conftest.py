@@ -26,11 +26,14 @@ settings.register_profile("ci", derandomize=True, database=None, deadline=None, 
 settings.register_profile("dev", derandomize=False, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# The compiled knowledge cache of the tests: a private folder per session (never the user's own,
-# never a predictable shared path), removed at exit; CLI subprocesses inherit it.
-if "MULTIVECTOR_CACHE_DIR" not in os.environ:
+# The compiled knowledge cache of the tests: a private folder per test process (never the
+# user's own, never a predictable shared path), removed at its exit; CLI subprocesses inherit
+# it. A pytest-xdist worker inherits the folder its controller made, and makes its own.
+if ("MULTIVECTOR_CACHE_DIR" not in os.environ
+        or os.environ.get("MULTIVECTOR_TESTS_CACHE_OF", str(os.getpid())) != str(os.getpid())):
     _CACHE = tempfile.mkdtemp(prefix="multivector-tests-")
     os.environ["MULTIVECTOR_CACHE_DIR"] = _CACHE
+    os.environ["MULTIVECTOR_TESTS_CACHE_OF"] = str(os.getpid())
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
