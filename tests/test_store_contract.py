@@ -1086,3 +1086,17 @@ def test_the_web_server_serves_a_postgres_corpus_read_only(
     hits = client.get("/api/v1/search", params={"q": "Китай", "exact": "true"}).json()["hits"]
     assert {h["doc_id"] for h in hits} == {first.id, second.id}
     assert postgres_cluster.password not in client.get("/api/v1").text
+
+
+@pytest.mark.parametrize(("name", "filters", "expected"), FILTER_CASES,
+                         ids=[c[0] for c in FILTER_CASES])
+def test_a_filtered_page_is_the_head_of_the_whole_ranking(
+    shared: tuple[Any, Corpus], name: str, filters: Filters, expected: set[tuple[str, int]],
+) -> None:
+    """A filtered search checks the best matches first and all of them only when too few of
+    those pass: either way a page is the head of the whole filtered ranking."""
+    store, _ = shared
+    query = "Казахстан OR Kazakhstan OR Астана OR sides"
+    whole = store.search(query, filters, limit=100)
+    for limit in (1, 2, 3):
+        assert store.search(query, filters, limit=limit) == whole[:limit]

@@ -53,7 +53,14 @@ from multivector.store.pg_vectors import CACHE, top_k
 
 # The checks and rows of a document are the SQLite store's, so that both refuse the same
 # documents with the same messages.
-from multivector.store.sqlite import ENV_DB, _annotation_row, _dumps, _Rows, _rows_of
+from multivector.store.sqlite import (
+    ENV_DB,
+    FIRST_MATCHES,
+    _annotation_row,
+    _dumps,
+    _Rows,
+    _rows_of,
+)
 from multivector.text.lemmas import tokens
 
 _FETCH = 512  # rows fetched at once from a server-side cursor
@@ -636,11 +643,24 @@ class PostgresStore:
                f" {join} CROSS JOIN CAST(%s AS tsquery) AS q(query)"
                f" {_where(['p.terms @@ q.query', *conds, *pconds])}"
                " ORDER BY rank DESC, p.seq LIMIT %s")
+        # a filtered search checks the best matches first (FIRST_MATCHES per hit asked), and
+        # every match only when too few of those pass (as SQLite's, store.sqlite)
+        first = ("WITH p AS MATERIALIZED (SELECT p.doc_id, p.idx, p.seq,"
+                 " ts_rank(p.terms, q.query, 1) AS rank FROM passages p"
+                 " CROSS JOIN CAST(%s AS tsquery) AS q(query) WHERE p.terms @@ q.query"
+                 " ORDER BY rank DESC, p.seq LIMIT %s)"
+                 f" SELECT p.doc_id, p.idx, p.rank FROM p {join}"
+                 f" {_where([*conds, *pconds])} ORDER BY p.rank DESC, p.seq LIMIT %s")
         with self._snapshot("search") as conn:
             _stem(conn, (w for t in pg_search.terms(node) for w in t.words))
+            tsquery = pg_search.tsquery(node)
             try:
-                ranked = conn.execute(
-                    sql, [pg_search.tsquery(node), *params, *pparams, limit]).fetchall()
+                ranked = []
+                if (conds or pconds) and not f.doc_ids:
+                    ranked = conn.execute(first, [tsquery, FIRST_MATCHES * limit, *params,
+                                                  *pparams, limit]).fetchall()
+                if len(ranked) < limit:
+                    ranked = conn.execute(sql, [tsquery, *params, *pparams, limit]).fetchall()
             except (pg_errors.SyntaxError, pg_errors.ProgramLimitExceeded) as e:
                 raise QuerySyntaxError(f"search query {_clip(query)!r} failed: {e}",
                                        hint=fts.SYNTAX_HINT) from e
