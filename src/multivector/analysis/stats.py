@@ -158,8 +158,12 @@ def design_effect(counts: npt.ArrayLike) -> float:
     if d < 3:
         return upper
     p = c.sum(axis=0) / n
-    resid = c - np.outer(sizes, p)
-    cluster = (d / (d - 1)) * (resid**2).sum(axis=0) / n**2
+    # the residuals squared in one array, in place: documents x categories is large (100,000
+    # x 40 at a million passages), and c - outer, then its square, took two more
+    resid = np.outer(sizes, p)
+    np.subtract(c, resid, out=resid)
+    np.square(resid, out=resid)
+    cluster = (d / (d - 1)) * resid.sum(axis=0) / n**2
     independent = p * (1 - p) / n
     if independent.sum() <= 0:
         return 1.0
