@@ -159,7 +159,7 @@ def design_effect(counts: npt.ArrayLike) -> float:
         return upper
     p = c.sum(axis=0) / n
     # the residuals squared in one array, in place: documents x categories is large (100,000
-    # x 40 at a million passages), and c - outer, then its square, took two more
+    # x 61 at a million passages), and c - outer, then its square, took two more
     resid = np.outer(sizes, p)
     np.subtract(c, resid, out=resid)
     np.square(resid, out=resid)
