@@ -729,7 +729,6 @@ class SQLiteStore:
         )
 
 
-
 # the page's rows: rank, passage, highlighted lemmas, offsets, text and document metadata
 _PAGE_ROWS = (" SELECT page.rank, f.doc_id, f.idx,"
               " highlight(passages_fts, 0, char(1), char(2)),"
