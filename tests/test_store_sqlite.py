@@ -543,7 +543,8 @@ def test_pragmas_and_migrations_table(tmp_path: Path) -> None:
         rows = conn.execute("SELECT version, name, applied_at FROM migrations").fetchall()
     assert [(v, n) for v, n, _ in rows] == [
         (1, "documents_passages_annotations"), (2, "embeddings"), (3, "passage_search_index"),
-        (4, "passage_labels"), (5, "embedding_cache"), (6, "covering_passage_index")]
+        (4, "passage_labels"), (5, "embedding_cache"), (6, "covering_passage_index"),
+        (7, "embedding_cache_rows")]
     assert all(dt.datetime.fromisoformat(at) for _, _, at in rows)
     with SQLiteStore(path, create=False) as s:  # re-opening applies nothing again
         again = s.connection.execute("SELECT version, name, applied_at FROM migrations")
@@ -560,9 +561,47 @@ def test_an_older_database_is_migrated_and_its_passages_indexed(tmp_path: Path) 
     conn.close()
     with SQLiteStore(path) as s:
         versions = s.connection.execute("SELECT version FROM migrations").fetchall()
-        assert versions == [(1,), (2,), (3,), (4,), (5,), (6,)]
+        assert versions == [(1,), (2,), (3,), (4,), (5,), (6,), (7,)]
         (hit,) = s.search("переговоры Китай")
         assert hit.doc_id == "old" and len(hit.highlights) == 2
+
+
+def test_the_embedding_cache_keeps_its_rows_and_a_vector_in_its_row(tmp_path: Path) -> None:
+    """Migration 7 copies the cache of migration 5 into a rowid table, where a vector takes
+    about its own size in the file (a page of its own per vector before)."""
+    import numpy as np
+
+    from multivector.store.embedding_cache import SQLiteEmbeddingCache
+
+    path = tmp_path / "cache.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migration.apply(conn, upto=5) == [1, 2, 3, 4, 5]
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(2_000, 256)).astype("<f4")
+    conn.executemany("INSERT INTO embedding_cache VALUES ('hashing', ?, 256, ?)",
+                     [(f"{i:064x}", v.tobytes()) for i, v in enumerate(vectors)])
+
+    def cache_bytes(c: sqlite3.Connection) -> int:
+        (pages,) = c.execute("SELECT count(*) FROM dbstat WHERE name = 'embedding_cache'"
+                             ).fetchone()
+        return int(pages) * c.execute("PRAGMA page_size").fetchone()[0]
+
+    before = cache_bytes(conn)
+    conn.close()
+    SQLiteStore(path).close()
+    conn = sqlite3.connect(path)
+    after = cache_bytes(conn)
+    raw = vectors.nbytes
+    # three 1 KB rows to a 4 KB page after; a page and more per row before
+    assert before > 3 * raw and after < 1.5 * raw, (before, after, raw)
+    conn.close()
+    cache = SQLiteEmbeddingCache(str(path))
+    got = cache.get("hashing", [f"{i:064x}" for i in (0, 1_999)])
+    assert np.array_equal(np.stack([got[f"{0:064x}"], got[f"{1_999:064x}"]]),
+                          vectors[[0, 1_999]])
+    cache.put("hashing", [(f"{0:064x}", vectors[1]), ("new", vectors[2])])  # a known key kept
+    got = cache.get("hashing", [f"{0:064x}", "new"])
+    assert np.array_equal(got[f"{0:064x}"], vectors[0]) and np.array_equal(got["new"], vectors[2])
 
 
 def test_a_newer_database_is_refused(tmp_path: Path) -> None:

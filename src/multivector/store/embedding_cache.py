@@ -1,4 +1,4 @@
-"""The embedding cache of a corpus: its ``embedding_cache`` table (SQLite migration 5,
+"""The embedding cache of a corpus: its ``embedding_cache`` table (SQLite migrations 5 and 7,
 PostgreSQL migration 4), read and written on a connection of its own per thread, so that it
 never joins the store's transactions.
 
